@@ -1,0 +1,104 @@
+/**
+ * The seams inside the sandbox (the embedded local workspace). The REST side and the SQL warehouse are built
+ * apart; they meet here. Product code never imports from src/sandbox: it reaches the sandbox only through
+ * its real clients (undici, @databricks/sql), exactly as it reaches a real workspace.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Which requests a fault applies to. Omitted fields match everything. */
+export interface FaultMatch {
+  method?: string;
+  /** Prefix of the URL path, e.g. `/api/2.0/serving-endpoints` or `/sql/`. */
+  pathPrefix?: string;
+}
+
+export type Fault =
+  /** Answer with a Databricks error body and this status (429 carries `Retry-After`). */
+  | { kind: 'status'; status: 429 | 503; retryAfterSeconds?: number; times?: number; match?: FaultMatch }
+  /** Delay the answer. */
+  | { kind: 'latency'; ms: number; times?: number; match?: FaultMatch }
+  /**
+   * Destroy the socket. `when: 'before'` drops the request unprocessed; `when: 'after'` processes it (a create
+   * really happens) and then drops the connection mid-response, so the client never sees the answer.
+   */
+  | { kind: 'reset'; when: 'before' | 'after'; times?: number; match?: FaultMatch }
+  /** The next config update of `endpoint` (any endpoint when omitted) stays IN_PROGRESS or ends UPDATE_FAILED. */
+  | { kind: 'config-update'; outcome: 'stuck' | 'failed'; endpoint?: string; times?: number }
+  /** The warehouse refuses OpenSession. */
+  | { kind: 'refuse-sessions'; times?: number };
+
+export interface FaultController {
+  /** Adds a fault; `times` defaults to 1 (Infinity = until cleared). Returns a function that removes it. */
+  add(fault: Fault): () => void;
+  clear(): void;
+  /** Consumes and returns the first active fault of `kind` matching the request, if any. */
+  take<K extends Fault['kind']>(kind: K, req?: { method?: string; path?: string; endpoint?: string }): Extract<Fault, { kind: K }> | undefined;
+}
+
+/** A payload table the warehouse must hold, for an endpoint with inference tables enabled. */
+export interface PayloadTableRef {
+  catalog: string;
+  schema: string;
+  prefix: string;
+  endpointName: string;
+}
+
+/** The SQL warehouse half of the sandbox, mounted by the HTTPS server under `/sql/`. */
+export interface Warehouse {
+  /** Warehouse id; the HTTP path is `/sql/1.0/warehouses/<id>`. */
+  readonly id: string;
+  /** Serves one Thrift-over-HTTP request whose bearer token the server has already checked. */
+  handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void;
+  /** Creates `<catalog>.<schema>.<prefix>_payload` if absent (REST calls this when inference tables get enabled). */
+  ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
+  /** Runs SQL straight on DuckDB: for seeding and test fixtures only, never for product paths. */
+  exec(sql: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export interface WarehouseOptions {
+  seed: number;
+  /** Rows in the usage tables (and, scaled down, the payload tables). */
+  rows: number;
+  faults: FaultController;
+  /** Returns the principal a bearer token belongs to (user e-mail or SP application id), or undefined. */
+  principalOf(token: string): string | undefined;
+}
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Loopback address to bind; default 127.0.0.1. */
+  host?: string;
+  /** Usage rows to seed (default a small realistic set); benchmarks pass millions. */
+  rows?: number;
+  seed?: number;
+  /** How long `state.config_update` stays IN_PROGRESS after a create or config change (default 1500 ms). */
+  configUpdateMs?: number;
+  /** OAuth M2M access-token lifetime (default 3600 s). */
+  tokenTtlSeconds?: number;
+  /** Folder for the CA certificate PEM (default a fresh temp folder). */
+  dir?: string;
+}
+
+export interface Sandbox {
+  /** `https://127.0.0.1:<port>` — what DATABRICKS_HOST is set to. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** A personal access token for the workspace admin. */
+  readonly token: string;
+  /** OAuth M2M credentials of a service principal that may call the REST API. */
+  readonly oauth: { clientId: string; clientSecret: string };
+  readonly warehouseId: string;
+  /** `/sql/1.0/warehouses/<id>` */
+  readonly warehousePath: string;
+  /** Path of the PEM file to trust (NODE_EXTRA_CA_CERTS or the clients' CA option). */
+  readonly caCertPath: string;
+  readonly caCert: string;
+  readonly faults: FaultController;
+  readonly warehouse: Warehouse;
+  /** Adds a personal access token for a principal (e.g. one without system-table grants) and returns it. */
+  addToken(principal: string): string;
+  close(): Promise<void>;
+}
