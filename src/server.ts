@@ -1,0 +1,36 @@
+/**
+ * buildServer(): one factory for both protocol eras. The SDK calls it per stdio connection and per HTTP
+ * request, so it only wires the MCP surface; everything long-lived comes from the runtime it closes over.
+ */
+import { McpServer, type McpServerFactory } from '@modelcontextprotocol/server';
+import { registerPrompts } from './prompts/index.js';
+import { registerResources } from './resources/index.js';
+import type { Runtime } from './runtime.js';
+import { registerTools } from './tools/define.js';
+import { TOOLS } from './tools/index.js';
+import { VERSION } from './version.js';
+
+export const SERVER_NAME = 'ai-gateway-mcp';
+
+const INSTRUCTIONS = `Governs Databricks AI Gateway endpoints following the workshop's F4 step.
+Order of work: read_audit (which role endpoints passed their probe; a "halted" status means ask the operator,
+never pick an endpoint yourself) → validate_config → create_gateway with mode "plan", show the plan, then
+mode "apply" with the plan_id → query_usage / tail_inference to verify.`;
+
+export function buildServer(runtime: Runtime): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: VERSION },
+    {
+      capabilities: { logging: {} },
+      instructions: INSTRUCTIONS,
+    },
+  );
+  registerTools(server, runtime, TOOLS);
+  registerResources(server, runtime);
+  registerPrompts(server, runtime);
+  return server;
+}
+
+export function serverFactory(runtime: Runtime): McpServerFactory {
+  return () => buildServer(runtime);
+}
