@@ -1,0 +1,155 @@
+/**
+ * HTTPS to one workspace: a pooled undici Agent (timeouts on connect, headers and body; the extra CA trusted)
+ * composed with undici's retry interceptor. Retries follow the Databricks SDKs: 429 and 503 honouring
+ * `Retry-After`, and connection errors, with backoff under a total time budget. A request that is not
+ * idempotent (a create) is never retried here: its caller must first look whether it already happened.
+ */
+import tls from 'node:tls';
+import { Agent, interceptors, type Dispatcher } from 'undici';
+import type { RetryHandler } from 'undici';
+
+export interface TransportOptions {
+  /** PEM of an extra CA to trust besides the system roots (the sandbox's self-signed CA). */
+  caCert?: string;
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  /** Total time one call may spend on retries, waits included (the SDKs use 300 s). */
+  retryBudgetMs?: number;
+  /** Sockets kept per origin. */
+  connections?: number;
+}
+
+export interface TransportRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Whether repeating the request cannot change the outcome (GET, a full PUT, adding a grant). */
+  idempotent: boolean;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** Attempts made, 1 when the first one answered. */
+  attempts: number;
+}
+
+const RETRIABLE_STATUS = new Set([429, 503]);
+const RETRIABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+const MAX_RETRIES = 20;
+/** Responses larger than this are refused rather than buffered: no serving API answer comes close. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export class Transport {
+  private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
+  private readonly retryBudgetMs: number;
+
+  constructor(options: TransportOptions = {}) {
+    this.retryBudgetMs = options.retryBudgetMs ?? 120_000;
+    this.agent = new Agent({
+      connections: options.connections ?? 8,
+      headersTimeout: options.headersTimeoutMs ?? 60_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+      connect: {
+        timeout: options.connectTimeoutMs ?? 10_000,
+        // Setting `ca` replaces the system roots, so keep them alongside the extra CA.
+        ...(options.caCert ? { ca: [...tls.rootCertificates, options.caCert] } : {}),
+      },
+    });
+    // Per-request options (the budget) are merged over these by the interceptor.
+    this.dispatcher = this.agent.compose(interceptors.retry({ throwOnError: false, maxRetries: MAX_RETRIES }));
+  }
+
+  async send(request: TransportRequest): Promise<TransportResponse> {
+    let retries = 0;
+    const deadline = Date.now() + this.retryBudgetMs;
+    const retryOptions: RetryHandler.RetryOptions = {
+      throwOnError: false,
+      retry: (err, { state }, callback) => {
+        const wait = request.idempotent ? retryDelay(err, state.counter, deadline, request.signal) : undefined;
+        if (wait === undefined) {
+          callback(err);
+          return;
+        }
+        retries += 1;
+        const timer = setTimeout(() => {
+          request.signal?.removeEventListener('abort', onAbort);
+          callback(null);
+        }, wait);
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          callback(err);
+        };
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+      },
+    };
+    const response = await this.dispatcher.request({
+      method: request.method,
+      origin: new URL(request.url).origin,
+      path: `${new URL(request.url).pathname}${new URL(request.url).search}`,
+      headers: request.headers,
+      body: request.body,
+      signal: request.signal,
+      retryOptions,
+    } as Dispatcher.RequestOptions);
+    const text = await readCapped(response.body);
+    return { status: response.statusCode, headers: response.headers, text, attempts: retries + 1 };
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/** How long to wait before the next attempt, or undefined to stop retrying. */
+function retryDelay(err: Error, attempt: number, deadline: number, signal: AbortSignal | undefined): number | undefined {
+  if (signal?.aborted) return undefined;
+  const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
+  const retriable = statusCode !== undefined ? RETRIABLE_STATUS.has(statusCode) : code !== undefined && RETRIABLE_CODES.has(code);
+  if (!retriable || attempt > MAX_RETRIES) return undefined;
+  const retryAfter = statusCode !== undefined ? parseRetryAfter(headers?.['retry-after']) : undefined;
+  // Like the SDKs: the server's Retry-After when given, else a growing backoff with jitter.
+  const wait = retryAfter ?? Math.min(200 * 2 ** Math.max(0, attempt - 1), 10_000) + Math.floor(Math.random() * 200);
+  return Date.now() + wait > deadline ? undefined : wait;
+}
+
+export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw Object.assign(new Error(`response body larger than ${MAX_BODY_BYTES} bytes`), { code: 'BODY_TOO_LARGE' });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
