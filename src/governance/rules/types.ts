@@ -1,0 +1,37 @@
+/** A rule is data (id, severity, title, fix) plus one pure check over the create body. */
+import type { StateData } from '../../state/read.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface RuleContext {
+  /** The create body as given: `{ name, config: { served_entities }, ai_gateway }`. */
+  body: Record<string, unknown>;
+  /** The workshop state, when the caller gave one (needed by the audited-entities and OTel-prefix rules). */
+  state?: StateData;
+}
+
+/** One violation: where (a JSON pointer into the body) and what, in words specific to this body. */
+export interface RuleHit {
+  path: string;
+  message: string;
+  /** Overrides the rule's severity for this hit (e.g. a check that could not run is only info). */
+  severity?: Severity;
+}
+
+export interface Rule {
+  id: string;
+  severity: Severity;
+  /** What the rule requires, in one line (the catalog's description). */
+  title: string;
+  /** How to fix a violation. */
+  fix: string;
+  check(context: RuleContext): RuleHit[];
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  path: string;
+  message: string;
+  fix: string;
+}

@@ -1,0 +1,27 @@
+/** Lints a serving-endpoint create body against the rule catalog. Pure. */
+import { isRecord, type StateData } from '../state/read.js';
+import { RULES, type Finding } from './rules/index.js';
+
+export interface Validation {
+  valid: boolean;
+  findings: Finding[];
+}
+
+const ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+export function validateCreateBody(body: unknown, options: { state?: StateData } = {}): Validation {
+  if (!isRecord(body)) {
+    return {
+      valid: false,
+      findings: [{ rule: 'api.body', severity: 'error', path: '', message: 'the create body is not a JSON object', fix: 'Pass {"name", "config": {"served_entities": [...]}, "ai_gateway": {...}}' }],
+    };
+  }
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    for (const hit of rule.check({ body, state: options.state })) {
+      findings.push({ rule: rule.id, severity: hit.severity ?? rule.severity, path: hit.path, message: hit.message, fix: rule.fix });
+    }
+  }
+  findings.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  return { valid: !findings.some((f) => f.severity === 'error'), findings };
+}
