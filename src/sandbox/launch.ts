@@ -1,0 +1,98 @@
+/**
+ * Assembles a sandbox from its parts. The warehouse factory is a parameter so that `startSandbox` can load
+ * DuckDB lazily, and so the REST side can be exercised against any Warehouse honouring the contract.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCertificates } from './certs.js';
+import type { Sandbox, SandboxOptions, Warehouse, WarehouseOptions } from './contract.js';
+import { createFaultController } from './faults.js';
+import { Identities } from './identity.js';
+import { Grants } from './rest/grants.js';
+import { ServingEndpoints } from './rest/serving-endpoints.js';
+import { OPS_GROUP, SEED_ENDPOINTS } from './seed/catalog.js';
+import { serverPort, startServer } from './server.js';
+
+export type WarehouseFactory = (opts: WarehouseOptions) => Promise<Warehouse>;
+
+export const DEFAULT_SEED = 42;
+export const DEFAULT_CONFIG_UPDATE_MS = 1500;
+export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+
+/** Securables that exist before any inference table is configured, and who may read them. */
+function seedGrants(grants: Grants): void {
+  grants.registerSchema('workshop', 'skyloyalty_ops');
+  grants.registerSchema('ml', 'gateway');
+  grants.registerTable('system', 'serving', 'endpoint_usage');
+  grants.registerTable('system', 'serving', 'served_entities');
+  grants.registerTable('system', 'ai_gateway', 'usage');
+  grants.grant('catalog', 'workshop', OPS_GROUP, ['USE_CATALOG']);
+  grants.grant('schema', 'workshop.skyloyalty_ops', OPS_GROUP, ['USE_SCHEMA']);
+}
+
+export async function launchSandbox(opts: SandboxOptions, createWarehouse: WarehouseFactory): Promise<Sandbox> {
+  const host = opts.host ?? '127.0.0.1';
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'ai-gateway-sandbox-')));
+  const faults = createFaultController();
+  const identities = new Identities(opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
+  const grants = new Grants(identities);
+  seedGrants(grants);
+
+  // Certificates and the warehouse seed are independent: overlap them to keep start-up short.
+  const [certs, warehouse] = await Promise.all([
+    createCertificates(dir),
+    createWarehouse({
+      seed: opts.seed ?? DEFAULT_SEED,
+      rows: opts.rows ?? 0,
+      faults,
+      principalOf: (token) => identities.principalOf(token),
+    }),
+  ]);
+  const endpoints = new ServingEndpoints({
+    seeds: SEED_ENDPOINTS,
+    configUpdateMs: opts.configUpdateMs ?? DEFAULT_CONFIG_UPDATE_MS,
+    identities,
+    grants,
+    faults,
+    ensurePayloadTable: (ref) => warehouse.ensurePayloadTable(ref),
+  });
+  for (const ref of endpoints.seededPayloadTables()) {
+    await warehouse.ensurePayloadTable(ref);
+    grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`);
+    grants.grant('table', `${ref.catalog}.${ref.schema}.${ref.prefix}_payload`, OPS_GROUP, ['SELECT']);
+  }
+
+  let server;
+  try {
+    server = await startServer({ certs, faults, identities, endpoints, grants, warehouse }, host, opts.port ?? 0);
+  } catch (error) {
+    await warehouse.close();
+    throw error;
+  }
+  const port = serverPort(server);
+  const listening = server;
+  const url = `https://${host}:${port}`;
+  return {
+    url,
+    host,
+    port,
+    token: identities.adminToken,
+    oauth: identities.oauthClient,
+    warehouseId: warehouse.id,
+    warehousePath: `/sql/1.0/warehouses/${warehouse.id}`,
+    caCertPath: certs.caCertPath,
+    caCert: certs.caCert,
+    faults,
+    warehouse,
+    addToken: (principal) => identities.addToken(principal),
+    async close() {
+      faults.clear();
+      await new Promise<void>((resolve) => {
+        listening.close(() => resolve());
+        listening.closeAllConnections();
+      });
+      await warehouse.close();
+    },
+  };
+}

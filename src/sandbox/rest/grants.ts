@@ -1,0 +1,170 @@
+/**
+ * Unity Catalog grants on catalogs, schemas and tables: direct privilege assignments only, as
+ * `GET`/`PATCH /api/2.1/unity-catalog/permissions/{securable_type}/{full_name}` serve them.
+ */
+import type { Identities } from '../identity.js';
+import { ApiError, invalid, notFound } from './errors.js';
+import { ok, type Reply, type RestRequest } from './http.js';
+
+export type SecurableType = 'catalog' | 'schema' | 'table';
+
+const PARTS: Record<SecurableType, number> = { catalog: 1, schema: 2, table: 3 };
+const LABEL: Record<SecurableType, string> = { catalog: 'Catalog', schema: 'Schema', table: 'Table' };
+
+/** Which securable types each privilege applies to (privileges granted higher up are inherited below). */
+const PRIVILEGES: Record<string, SecurableType[]> = {
+  ALL_PRIVILEGES: ['catalog', 'schema', 'table'],
+  MANAGE: ['catalog', 'schema', 'table'],
+  BROWSE: ['catalog'],
+  USE_CATALOG: ['catalog'],
+  USE_SCHEMA: ['catalog', 'schema'],
+  CREATE_SCHEMA: ['catalog'],
+  CREATE_TABLE: ['catalog', 'schema'],
+  CREATE_FUNCTION: ['catalog', 'schema'],
+  CREATE_VOLUME: ['catalog', 'schema'],
+  CREATE_MODEL: ['catalog', 'schema'],
+  CREATE_MATERIALIZED_VIEW: ['catalog', 'schema'],
+  EXECUTE: ['catalog', 'schema'],
+  READ_VOLUME: ['catalog', 'schema'],
+  WRITE_VOLUME: ['catalog', 'schema'],
+  APPLY_TAG: ['catalog', 'schema', 'table'],
+  REFRESH: ['catalog', 'schema', 'table'],
+  SELECT: ['catalog', 'schema', 'table'],
+  MODIFY: ['catalog', 'schema', 'table'],
+};
+
+export const PERMISSIONS_PREFIX = '/api/2.1/unity-catalog/permissions/';
+
+export class Grants {
+  /** `type:full_name` → principal → privileges. */
+  private readonly securables = new Map<string, Map<string, Set<string>>>();
+
+  constructor(private readonly identities: Identities) {}
+
+  /** Registers a table and the catalog and schema that hold it (no-op for those already known). */
+  registerTable(catalog: string, schema: string, table: string): void {
+    this.register('catalog', catalog);
+    this.register('schema', `${catalog}.${schema}`);
+    this.register('table', `${catalog}.${schema}.${table}`);
+  }
+
+  registerSchema(catalog: string, schema: string): void {
+    this.register('catalog', catalog);
+    this.register('schema', `${catalog}.${schema}`);
+  }
+
+  grant(type: SecurableType, fullName: string, principal: string, privileges: string[]): void {
+    const assignments = this.assignmentsOf(type, fullName);
+    const held = assignments.get(principal) ?? new Set<string>();
+    privileges.forEach((p) => held.add(p));
+    assignments.set(principal, held);
+  }
+
+  get(req: RestRequest, type: string, fullName: string): Reply {
+    const securable = this.parse(type, fullName);
+    const only = req.query.get('principal') ?? undefined;
+    const maxResults = req.query.get('max_results');
+    if (maxResults !== null && !/^\d+$/.test(maxResults)) throw invalid(`Invalid max_results '${maxResults}': expected a non-negative integer.`);
+    return ok(this.describe(securable.type, securable.fullName, only));
+  }
+
+  patch(req: RestRequest, type: string, fullName: string): Reply {
+    const securable = this.parse(type, fullName);
+    if (!this.identities.canManage(req.principal)) {
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        `User '${req.principal}' does not have MANAGE on ${securable.type} '${securable.fullName}'. Ask a workspace admin or the owner to change its grants.`,
+      );
+    }
+    const changes = parseChanges(req.body);
+    for (const [i, change] of changes.entries()) {
+      if (!this.identities.knows(change.principal)) {
+        throw invalid(`Could not find principal with name ${change.principal} (changes[${i}]). Service principals are named by their application id.`);
+      }
+      for (const privilege of [...change.add, ...change.remove]) {
+        const appliesTo = PRIVILEGES[privilege];
+        if (!appliesTo) throw invalid(`Invalid privilege '${privilege}' in changes[${i}]: no such Unity Catalog privilege.`);
+        if (!appliesTo.includes(securable.type)) {
+          throw invalid(`Privilege ${privilege} is not applicable to this entity [${securable.fullName}:${securable.type.toUpperCase()}].`);
+        }
+      }
+    }
+    const assignments = this.assignmentsOf(securable.type, securable.fullName);
+    for (const change of changes) {
+      const held = assignments.get(change.principal) ?? new Set<string>();
+      change.add.forEach((p) => held.add(p));
+      change.remove.forEach((p) => held.delete(p));
+      if (held.size > 0) assignments.set(change.principal, held);
+      else assignments.delete(change.principal);
+    }
+    return ok(this.describe(securable.type, securable.fullName));
+  }
+
+  private register(type: SecurableType, fullName: string): void {
+    const key = `${type}:${fullName.toLowerCase()}`;
+    if (!this.securables.has(key)) this.securables.set(key, new Map());
+  }
+
+  private assignmentsOf(type: SecurableType, fullName: string): Map<string, Set<string>> {
+    const assignments = this.securables.get(`${type}:${fullName.toLowerCase()}`);
+    if (!assignments) throw notFound(`${LABEL[type]} '${fullName}' does not exist.`);
+    return assignments;
+  }
+
+  private parse(rawType: string, rawName: string): { type: SecurableType; fullName: string } {
+    const type = rawType.toLowerCase();
+    if (!(type in PARTS)) {
+      throw invalid(`Unsupported securable type '${rawType}': this workspace serves grants on catalog, schema and table.`);
+    }
+    const securableType = type as SecurableType;
+    const fullName = decodeURIComponent(rawName);
+    if (fullName.split('.').length !== PARTS[securableType] || fullName.split('.').some((p) => p === '')) {
+      throw invalid(`Invalid full name '${fullName}' for a ${securableType}: expected ${['catalog', 'catalog.schema', 'catalog.schema.table'][PARTS[securableType] - 1]}.`);
+    }
+    this.assignmentsOf(securableType, fullName);
+    return { type: securableType, fullName };
+  }
+
+  private describe(type: SecurableType, fullName: string, only?: string): Record<string, unknown> {
+    const assignments = [...this.assignmentsOf(type, fullName)]
+      .filter(([principal]) => only === undefined || principal === only)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([principal, privileges]) => ({ principal, privileges: [...privileges].sort() }));
+    // Like the real API, an empty list is omitted rather than sent as [].
+    return assignments.length > 0 ? { privilege_assignments: assignments } : {};
+  }
+}
+
+interface Change {
+  principal: string;
+  add: string[];
+  remove: string[];
+}
+
+function parseChanges(body: Buffer): Change[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    throw new ApiError('MALFORMED_REQUEST', 'The request body is not valid JSON.');
+  }
+  const changes = (parsed as { changes?: unknown }).changes;
+  if (!Array.isArray(changes) || changes.length === 0) {
+    throw invalid("Missing required field 'changes': a non-empty list of {principal, add, remove}.");
+  }
+  return changes.map((raw, i) => {
+    const change = raw as Record<string, unknown>;
+    if (typeof change?.principal !== 'string' || change.principal === '') {
+      throw invalid(`Invalid changes[${i}]: 'principal' (a user e-mail, group name or service principal application id) is required.`);
+    }
+    const list = (field: 'add' | 'remove'): string[] => {
+      const value = change[field];
+      if (value === undefined) return [];
+      if (!Array.isArray(value) || value.some((p) => typeof p !== 'string')) {
+        throw invalid(`Invalid changes[${i}].${field}: expected a list of privilege names.`);
+      }
+      return value as string[];
+    };
+    return { principal: change.principal, add: list('add'), remove: list('remove') };
+  });
+}

@@ -1,0 +1,338 @@
+/**
+ * Serving endpoints and their config-update state machine. A create or `PUT /config` starts an update that
+ * stays `IN_PROGRESS` for `configUpdateMs` (holding the new config in `pending_config`), during which any
+ * other change is refused; then it lands as `NOT_UPDATING`, or `UPDATE_FAILED` / stuck when a fault says so.
+ * State is derived lazily from timestamps on each access, so no timers outlive the sandbox.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FaultController, PayloadTableRef } from '../contract.js';
+import type { Identities } from '../identity.js';
+import type { SeedEndpoint } from '../seed/catalog.js';
+import { ApiError, invalid, notFound } from './errors.js';
+import type { Grants } from './grants.js';
+import { ok, type Reply, type RestRequest } from './http.js';
+import {
+  validateAiGateway,
+  validateCreate,
+  validateEndpointConfig,
+  type AiGatewayConfig,
+  type EndpointConfig,
+  type InferenceTableConfig,
+} from './validate.js';
+
+export const ENDPOINTS_PATH = '/api/2.0/serving-endpoints';
+
+interface PendingUpdate {
+  config: EndpointConfig;
+  version: number;
+  startedAt: number;
+  endsAt: number;
+  outcome: 'ok' | 'stuck' | 'failed';
+}
+
+interface StoredEndpoint {
+  name: string;
+  id: string;
+  creator: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The config being served; absent until the first update lands. */
+  config?: EndpointConfig;
+  configVersion: number;
+  pending?: PendingUpdate;
+  lastUpdateFailed: boolean;
+  aiGateway?: AiGatewayConfig;
+  extras: Record<string, unknown>;
+  /** Foundation Model API pay-per-token endpoints: Databricks owns their config. */
+  managedByDatabricks: boolean;
+}
+
+export interface ServingEndpointsOptions {
+  seeds: SeedEndpoint[];
+  configUpdateMs: number;
+  identities: Identities;
+  grants: Grants;
+  faults: FaultController;
+  /** Called when an endpoint gets inference tables enabled (the warehouse creates the payload table). */
+  ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    throw new ApiError('MALFORMED_REQUEST', 'The request body is not valid JSON.');
+  }
+}
+
+const SEED_AGE_MS = 30 * 24 * 3600 * 1000;
+
+export class ServingEndpoints {
+  private readonly endpoints = new Map<string, StoredEndpoint>();
+  private readonly knownEntities: Set<string>;
+
+  constructor(private readonly opts: ServingEndpointsOptions) {
+    const createdAt = Date.now() - SEED_AGE_MS;
+    this.knownEntities = new Set(
+      opts.seeds.flatMap((seed) => [seed.name, ...seed.servedEntities.map((e) => e.entityName)]),
+    );
+    for (const seed of opts.seeds) {
+      const servedEntities = seed.servedEntities.map((e) =>
+        e.entityType === 'EXTERNAL_MODEL'
+          ? { name: e.name, external_model: { name: e.entityName, provider: 'openai', task: 'llm/v1/chat' } }
+          : { name: e.name, entity_name: e.entityName, entity_version: e.entityVersion },
+      );
+      this.endpoints.set(seed.name, {
+        name: seed.name,
+        id: seed.id,
+        creator: seed.createdBy,
+        createdAt,
+        updatedAt: createdAt,
+        config: {
+          served_entities: servedEntities,
+          traffic_config: {
+            routes: servedEntities.map((e, i) => ({ served_entity_name: e.name, traffic_percentage: i === 0 ? 100 : 0 })),
+          },
+        },
+        configVersion: 1,
+        lastUpdateFailed: false,
+        aiGateway: seed.aiGateway as AiGatewayConfig | undefined,
+        extras: {},
+        managedByDatabricks: seed.name.startsWith('databricks-'),
+      });
+    }
+  }
+
+  /** Payload tables of the seeded endpoints, so the server can make sure they exist at start. */
+  seededPayloadTables(): PayloadTableRef[] {
+    return [...this.endpoints.values()].flatMap((e) => {
+      const table = e.aiGateway?.inference_table_config;
+      return table?.enabled ? [payloadRef(e.name, table)] : [];
+    });
+  }
+
+  list(): Reply {
+    return ok({ endpoints: [...this.endpoints.values()].map((e) => this.summary(e)) });
+  }
+
+  get(name: string): Reply {
+    return ok(this.detailed(this.find(name)));
+  }
+
+  async create(req: RestRequest): Promise<Reply> {
+    this.requireManager(req.principal, 'create serving endpoints');
+    const request = validateCreate(parseJson(req.body), (entity) => this.isKnownEntity(entity));
+    if (this.endpoints.has(request.name)) {
+      throw new ApiError('RESOURCE_ALREADY_EXISTS', `Endpoint with name '${request.name}' already exists. Pick another name or update the existing endpoint.`);
+    }
+    if (request.aiGateway) await this.applyInferenceTable(request.name, undefined, request.aiGateway.inference_table_config);
+    const now = Date.now();
+    const endpoint: StoredEndpoint = {
+      name: request.name,
+      id: randomBytes(16).toString('hex'),
+      creator: req.principal,
+      createdAt: now,
+      updatedAt: now,
+      configVersion: 0,
+      lastUpdateFailed: false,
+      aiGateway: request.aiGateway,
+      extras: request.extras,
+      managedByDatabricks: false,
+    };
+    this.startUpdate(endpoint, request.config);
+    this.endpoints.set(endpoint.name, endpoint);
+    return ok(this.detailed(endpoint));
+  }
+
+  updateConfig(req: RestRequest, name: string): Reply {
+    this.requireManager(req.principal, 'update serving endpoints');
+    const endpoint = this.find(name);
+    this.refuseManaged(endpoint);
+    this.refuseWhileUpdating(endpoint);
+    const config = validateEndpointConfig(parseJson(req.body), (entity) => this.isKnownEntity(entity));
+    this.startUpdate(endpoint, config);
+    return ok(this.detailed(endpoint));
+  }
+
+  async putAiGateway(req: RestRequest, name: string): Promise<Reply> {
+    this.requireManager(req.principal, 'update serving endpoints');
+    const endpoint = this.find(name);
+    this.refuseWhileUpdating(endpoint);
+    const config = validateAiGateway(parseJson(req.body), endpoint.name, 'ai_gateway');
+    const current = endpoint.aiGateway?.inference_table_config;
+    await this.applyInferenceTable(endpoint.name, current, config.inference_table_config);
+    endpoint.aiGateway = config;
+    endpoint.updatedAt = Date.now();
+    return ok(config);
+  }
+
+  delete(req: RestRequest, name: string): Reply {
+    this.requireManager(req.principal, 'delete serving endpoints');
+    const endpoint = this.find(name);
+    this.refuseManaged(endpoint);
+    this.endpoints.delete(endpoint.name);
+    return ok({});
+  }
+
+  private find(name: string): StoredEndpoint {
+    const endpoint = this.endpoints.get(decodeURIComponent(name));
+    if (!endpoint) {
+      throw notFound(`Endpoint with name '${decodeURIComponent(name)}' does not exist. List endpoints to see the names in this workspace.`);
+    }
+    this.settle(endpoint);
+    return endpoint;
+  }
+
+  private isKnownEntity(entityName: string): boolean {
+    return this.knownEntities.has(entityName) || entityName.startsWith('system.ai.');
+  }
+
+  private requireManager(principal: string, action: string): void {
+    if (!this.opts.identities.canManage(principal)) {
+      throw new ApiError('PERMISSION_DENIED', `'${principal}' is not allowed to ${action}: it lacks CAN_MANAGE. Use a workspace admin's credentials.`);
+    }
+  }
+
+  private refuseManaged(endpoint: StoredEndpoint): void {
+    if (endpoint.managedByDatabricks) {
+      throw invalid(
+        `Endpoint '${endpoint.name}' is a Foundation Model API pay-per-token endpoint managed by Databricks: its served entities cannot be changed and it cannot be deleted. Create your own endpoint that serves the model instead.`,
+      );
+    }
+  }
+
+  /**
+   * 409 RESOURCE_CONFLICT, not 400 INVALID_STATE: the request is valid and would succeed once the running
+   * update ends, which is the "conflicts with the current state of the resource" case of HTTP 409; the SDKs
+   * map 409 to ResourceConflict and do not retry it, so a client must wait for NOT_UPDATING itself.
+   */
+  private refuseWhileUpdating(endpoint: StoredEndpoint): void {
+    if (endpoint.pending) {
+      throw new ApiError(
+        'RESOURCE_CONFLICT',
+        `Endpoint '${endpoint.name}' is currently being updated (state.config_update is IN_PROGRESS). Wait until it is NOT_UPDATING, then retry.`,
+      );
+    }
+  }
+
+  private startUpdate(endpoint: StoredEndpoint, config: EndpointConfig): void {
+    const fault = this.opts.faults.take('config-update', { endpoint: endpoint.name });
+    const now = Date.now();
+    endpoint.pending = {
+      config,
+      version: endpoint.configVersion + 1,
+      startedAt: now,
+      endsAt: now + this.opts.configUpdateMs,
+      outcome: fault?.outcome ?? 'ok',
+    };
+    endpoint.updatedAt = now;
+  }
+
+  private settle(endpoint: StoredEndpoint): void {
+    const pending = endpoint.pending;
+    if (!pending || pending.outcome === 'stuck' || Date.now() < pending.endsAt) return;
+    if (pending.outcome === 'ok') {
+      endpoint.config = pending.config;
+      endpoint.configVersion = pending.version;
+    }
+    endpoint.lastUpdateFailed = pending.outcome === 'failed';
+    endpoint.pending = undefined;
+    endpoint.updatedAt = pending.endsAt;
+  }
+
+  /** Enforces the inference-table rules and has the payload table created when tables get enabled. */
+  private async applyInferenceTable(
+    endpointName: string,
+    current: InferenceTableConfig | undefined,
+    next: InferenceTableConfig | undefined,
+  ): Promise<void> {
+    if (!next?.enabled) return;
+    if (current?.enabled) {
+      const moved = (['catalog_name', 'schema_name', 'table_name_prefix'] as const).filter((f) => current[f] !== next[f]);
+      if (moved.length > 0) {
+        throw invalid(
+          `Cannot change inference_table_config ${moved.join(', ')} while inference tables are enabled on '${endpointName}'. Disable them first (enabled: false), then enable them with the new location.`,
+        );
+      }
+      return;
+    }
+    const ref = payloadRef(endpointName, next);
+    for (const other of this.endpoints.values()) {
+      const table = other.aiGateway?.inference_table_config;
+      if (other.name === endpointName || !table?.enabled) continue;
+      const taken = payloadRef(other.name, table);
+      if (taken.catalog === ref.catalog && taken.schema === ref.schema && taken.prefix === ref.prefix) {
+        throw invalid(
+          `The inference table ${ref.catalog}.${ref.schema}.${ref.prefix}_payload is already used by endpoint '${other.name}'. Choose another table_name_prefix.`,
+        );
+      }
+    }
+    await this.opts.ensurePayloadTable(ref);
+    this.opts.grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`);
+  }
+
+  private state(endpoint: StoredEndpoint): { ready: string; config_update: string } {
+    return {
+      ready: endpoint.config ? 'READY' : 'NOT_READY',
+      config_update: endpoint.pending ? 'IN_PROGRESS' : endpoint.lastUpdateFailed ? 'UPDATE_FAILED' : 'NOT_UPDATING',
+    };
+  }
+
+  private detailed(endpoint: StoredEndpoint): Record<string, unknown> {
+    const entityOut = (deployment: string) => (e: Record<string, unknown>) => ({
+      ...e,
+      creator: endpoint.creator,
+      creation_timestamp: endpoint.createdAt,
+      state: { deployment, deployment_state_message: '' },
+    });
+    const body: Record<string, unknown> = {
+      name: endpoint.name,
+      id: endpoint.id,
+      creator: endpoint.creator,
+      creation_timestamp: endpoint.createdAt,
+      last_updated_timestamp: endpoint.updatedAt,
+      state: this.state(endpoint),
+      permission_level: 'CAN_MANAGE',
+      route_optimized: false,
+      ...endpoint.extras,
+    };
+    if (endpoint.config) {
+      body.config = {
+        served_entities: endpoint.config.served_entities.map(entityOut('DEPLOYMENT_READY')),
+        traffic_config: endpoint.config.traffic_config,
+        config_version: endpoint.configVersion,
+      };
+    }
+    if (endpoint.pending) {
+      body.pending_config = {
+        served_entities: endpoint.pending.config.served_entities.map(entityOut('DEPLOYMENT_CREATING')),
+        traffic_config: endpoint.pending.config.traffic_config,
+        config_version: endpoint.pending.version,
+        start_time: endpoint.pending.startedAt,
+      };
+    }
+    if (endpoint.aiGateway && Object.keys(endpoint.aiGateway).length > 0) body.ai_gateway = endpoint.aiGateway;
+    return body;
+  }
+
+  /** The list operation returns ServingEndpoint: a config summary without traffic or pending config. */
+  private summary(endpoint: StoredEndpoint): Record<string, unknown> {
+    this.settle(endpoint);
+    const { pending_config: _pending, config, ...rest } = this.detailed(endpoint);
+    if (!config) return rest;
+    const entities = (config as EndpointConfig).served_entities.map((e) => {
+      const { name, entity_name, entity_version, external_model } = e;
+      return { name, entity_name, entity_version, external_model };
+    });
+    return { ...rest, config: { served_entities: entities } };
+  }
+}
+
+function payloadRef(endpointName: string, table: InferenceTableConfig): PayloadTableRef {
+  return {
+    catalog: table.catalog_name ?? '',
+    schema: table.schema_name ?? '',
+    prefix: table.table_name_prefix ?? endpointName.replace(/-/g, '_'),
+    endpointName,
+  };
+}

@@ -1,0 +1,351 @@
+/**
+ * Request-body validation for the serving-endpoint API, as strict as the real service where it matters:
+ * unknown fields and enum values, `ai_gateway` nested in the wrong place, missing required fields. A body
+ * the sandbox accepts should be one a workspace accepts; one it refuses names the field and the fix.
+ */
+import { invalid } from './errors.js';
+
+type Json = Record<string, unknown>;
+
+export interface ServedEntity extends Json {
+  name: string;
+}
+
+export interface TrafficConfig {
+  routes: { served_entity_name: string; traffic_percentage: number }[];
+}
+
+export interface EndpointConfig {
+  served_entities: ServedEntity[];
+  traffic_config: TrafficConfig;
+}
+
+export interface InferenceTableConfig {
+  enabled: boolean;
+  catalog_name?: string;
+  schema_name?: string;
+  table_name_prefix?: string;
+}
+
+export interface AiGatewayConfig extends Json {
+  inference_table_config?: InferenceTableConfig;
+}
+
+export interface CreateRequest {
+  name: string;
+  config: EndpointConfig;
+  aiGateway?: AiGatewayConfig;
+  extras: Json;
+}
+
+export const MAX_SERVED_ENTITIES = 10;
+const ENDPOINT_NAME = /^[A-Za-z0-9_-]{1,63}$/;
+const UC_IDENTIFIER = /^[A-Za-z0-9_-]{1,255}$/;
+const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'];
+const RENEWAL_PERIODS = ['minute'];
+const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'];
+const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'];
+const EXTERNAL_PROVIDERS = [
+  'ai21labs',
+  'anthropic',
+  'amazon-bedrock',
+  'cohere',
+  'databricks-model-serving',
+  'google-cloud-vertex-ai',
+  'openai',
+  'palm',
+  'custom',
+];
+const SERVED_ENTITY_FIELDS = [
+  'name',
+  'entity_name',
+  'entity_version',
+  'external_model',
+  'workload_size',
+  'workload_type',
+  'scale_to_zero_enabled',
+  'min_provisioned_concurrency',
+  'max_provisioned_concurrency',
+  'min_provisioned_throughput',
+  'max_provisioned_throughput',
+  'provisioned_model_units',
+  'environment_vars',
+  'instance_profile_arn',
+  'burst_scaling_enabled',
+];
+const CREATE_FIELDS = [
+  'name',
+  'config',
+  'ai_gateway',
+  'tags',
+  'description',
+  'budget_policy_id',
+  'route_optimized',
+  'email_notifications',
+];
+
+function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
+function object(value: unknown, path: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid(`Invalid ${path}: expected an object, got ${typeName(value)}.`);
+  }
+  return value as Json;
+}
+
+function array(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw invalid(`Invalid ${path}: expected an array, got ${typeName(value)}.`);
+  return value;
+}
+
+function string(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw invalid(`Invalid ${path}: expected a string, got ${typeName(value)}.`);
+  return value;
+}
+
+function boolean(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw invalid(`Invalid ${path}: expected a boolean, got ${typeName(value)}.`);
+  return value;
+}
+
+function count(value: unknown, path: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    throw invalid(`Invalid ${path}: expected an integer from 0 to ${max}, got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+function oneOf(value: unknown, allowed: string[], path: string): string {
+  const text = string(value, path);
+  if (!allowed.includes(text)) {
+    throw invalid(`Invalid ${path} '${text}': must be one of ${allowed.join(', ')} (case-sensitive).`);
+  }
+  return text;
+}
+
+function onlyFields(body: Json, allowed: string[], path: string, hints: Record<string, string> = {}): void {
+  for (const field of Object.keys(body)) {
+    if (allowed.includes(field)) continue;
+    const hint = hints[field];
+    throw invalid(`Unknown field '${field}' in ${path}.${hint ? ` ${hint}` : ''}`);
+  }
+}
+
+export function validateEndpointName(name: unknown): string {
+  const text = string(name, 'name');
+  if (!ENDPOINT_NAME.test(text)) {
+    throw invalid(
+      `Invalid endpoint name '${text}': use 1 to 63 characters, letters, digits, '-' and '_' only.`,
+    );
+  }
+  return text;
+}
+
+/** Server-filled served-entity name, as the real API derives it. */
+function defaultEntityName(entity: Json): string {
+  const external = entity.external_model as Json | undefined;
+  if (external) return String(external.name).replace(/[.:]/g, '-');
+  return `${String(entity.entity_name)}-${String(entity.entity_version)}`;
+}
+
+function validateServedEntity(raw: unknown, path: string, knownEntity: (name: string) => boolean): ServedEntity {
+  const entity = object(raw, path);
+  onlyFields(entity, SERVED_ENTITY_FIELDS, path, {
+    model_name: "Use 'entity_name' ('model_name' belongs to the deprecated served_models).",
+    model_version: "Use 'entity_version'.",
+  });
+  const hasEntity = entity.entity_name !== undefined;
+  const hasExternal = entity.external_model !== undefined;
+  if (hasEntity === hasExternal) {
+    throw invalid(`Invalid ${path}: set exactly one of 'entity_name' (with 'entity_version') or 'external_model'.`);
+  }
+  if (hasEntity) {
+    const entityName = string(entity.entity_name, `${path}.entity_name`);
+    string(entity.entity_version, `${path}.entity_version`);
+    if (!knownEntity(entityName)) {
+      throw invalid(
+        `Invalid ${path}.entity_name '${entityName}': no such model or Foundation Model API endpoint in this workspace. List endpoints to see the models available.`,
+      );
+    }
+  } else {
+    const external = object(entity.external_model, `${path}.external_model`);
+    string(external.name, `${path}.external_model.name`);
+    oneOf(external.provider, EXTERNAL_PROVIDERS, `${path}.external_model.provider`);
+    string(external.task, `${path}.external_model.task`);
+  }
+  if (entity.workload_size !== undefined) oneOf(entity.workload_size, WORKLOAD_SIZES, `${path}.workload_size`);
+  if (entity.scale_to_zero_enabled !== undefined) boolean(entity.scale_to_zero_enabled, `${path}.scale_to_zero_enabled`);
+  const name = entity.name === undefined ? defaultEntityName(entity) : string(entity.name, `${path}.name`);
+  return { ...entity, name };
+}
+
+function validateTrafficConfig(raw: unknown, entities: ServedEntity[]): TrafficConfig {
+  if (raw === undefined) {
+    // Omitted: split evenly, the remainder to the first entity, so the routes still sum to 100.
+    const share = Math.floor(100 / entities.length);
+    return {
+      routes: entities.map((e, i) => ({
+        served_entity_name: e.name,
+        traffic_percentage: share + (i === 0 ? 100 - share * entities.length : 0),
+      })),
+    };
+  }
+  const config = object(raw, 'config.traffic_config');
+  onlyFields(config, ['routes'], 'config.traffic_config');
+  const routes = array(config.routes, 'config.traffic_config.routes').map((rawRoute, i) => {
+    const path = `config.traffic_config.routes[${i}]`;
+    const route = object(rawRoute, path);
+    onlyFields(route, ['served_entity_name', 'served_model_name', 'traffic_percentage'], path);
+    const target = string(route.served_entity_name ?? route.served_model_name, `${path}.served_entity_name`);
+    if (!entities.some((e) => e.name === target)) {
+      throw invalid(
+        `Invalid ${path}.served_entity_name '${target}': no served entity has that name (names: ${entities.map((e) => e.name).join(', ')}).`,
+      );
+    }
+    return { served_entity_name: target, traffic_percentage: count(route.traffic_percentage, `${path}.traffic_percentage`, 100) };
+  });
+  const total = routes.reduce((sum, r) => sum + r.traffic_percentage, 0);
+  if (total !== 100) {
+    throw invalid(`Invalid config.traffic_config: traffic percentages sum to ${total}; they must sum to 100.`);
+  }
+  return { routes };
+}
+
+export function validateEndpointConfig(raw: unknown, knownEntity: (name: string) => boolean): EndpointConfig {
+  const config = object(raw, 'config');
+  onlyFields(config, ['served_entities', 'traffic_config'], 'config', {
+    ai_gateway: "'ai_gateway' is a top-level field of the create request (a sibling of 'config'), or the body of PUT /api/2.0/serving-endpoints/{name}/ai-gateway.",
+    rate_limits: "Rate limits belong in ai_gateway.rate_limits.",
+    served_models: "'served_models' is deprecated: use 'served_entities'.",
+    auto_capture_config: "Legacy inference tables can no longer be enabled: use ai_gateway.inference_table_config.",
+  });
+  const rawEntities = array(config.served_entities, 'config.served_entities');
+  if (rawEntities.length === 0) throw invalid('Invalid config.served_entities: at least one served entity is required.');
+  if (rawEntities.length > MAX_SERVED_ENTITIES) {
+    throw invalid(`Invalid config.served_entities: ${rawEntities.length} given, at most ${MAX_SERVED_ENTITIES} are allowed.`);
+  }
+  const entities = rawEntities.map((e, i) => validateServedEntity(e, `config.served_entities[${i}]`, knownEntity));
+  const names = new Set<string>();
+  for (const e of entities) {
+    if (names.has(e.name)) throw invalid(`Invalid config.served_entities: the name '${e.name}' is used twice.`);
+    names.add(e.name);
+  }
+  const tasks = new Set(entities.flatMap((e) => (e.external_model ? [(e.external_model as Json).task] : [])));
+  if (tasks.size > 1) throw invalid('Invalid config.served_entities: all external models of an endpoint must share one task.');
+  return { served_entities: entities, traffic_config: validateTrafficConfig(config.traffic_config, entities) };
+}
+
+function validateRateLimit(raw: unknown, path: string): Json {
+  const limit = object(raw, path);
+  onlyFields(limit, ['key', 'principal', 'renewal_period', 'calls', 'tokens'], path);
+  const key = limit.key === undefined ? 'endpoint' : oneOf(limit.key, RATE_LIMIT_KEYS, `${path}.key`);
+  if (limit.renewal_period === undefined) throw invalid(`Missing required field ${path}.renewal_period (only 'minute' is supported).`);
+  oneOf(limit.renewal_period, RENEWAL_PERIODS, `${path}.renewal_period`);
+  if (limit.calls === undefined && limit.tokens === undefined) throw invalid(`Invalid ${path}: set 'calls', 'tokens' or both.`);
+  if (limit.calls !== undefined) count(limit.calls, `${path}.calls`);
+  if (limit.tokens !== undefined) count(limit.tokens, `${path}.tokens`);
+  if (limit.principal !== undefined) {
+    string(limit.principal, `${path}.principal`);
+    if (key === 'endpoint') throw invalid(`Invalid ${path}: 'principal' does not apply to key 'endpoint'.`);
+  } else if (key === 'user_group' || key === 'service_principal') {
+    throw invalid(`Invalid ${path}: key '${key}' needs a 'principal' (a group name or a service principal application id).`);
+  }
+  return { ...limit, key };
+}
+
+function validateGuardrailParameters(raw: unknown, path: string): Json {
+  const params = object(raw, path);
+  onlyFields(params, ['safety', 'pii', 'invalid_keywords', 'valid_topics'], path);
+  if (params.safety !== undefined) boolean(params.safety, `${path}.safety`);
+  if (params.pii !== undefined) {
+    const pii = object(params.pii, `${path}.pii`);
+    onlyFields(pii, ['behavior'], `${path}.pii`);
+    oneOf(pii.behavior, PII_BEHAVIORS, `${path}.pii.behavior`);
+  }
+  for (const field of ['invalid_keywords', 'valid_topics']) {
+    if (params[field] !== undefined) array(params[field], `${path}.${field}`).forEach((v, i) => string(v, `${path}.${field}[${i}]`));
+  }
+  return params;
+}
+
+function validateInferenceTableConfig(raw: unknown, endpointName: string, path: string): InferenceTableConfig {
+  const config = object(raw, path);
+  onlyFields(config, ['enabled', 'catalog_name', 'schema_name', 'table_name_prefix'], path);
+  const enabled = config.enabled === undefined ? false : boolean(config.enabled, `${path}.enabled`);
+  const result: InferenceTableConfig = { enabled };
+  for (const field of ['catalog_name', 'schema_name', 'table_name_prefix'] as const) {
+    if (config[field] === undefined) continue;
+    const value = string(config[field], `${path}.${field}`);
+    if (!UC_IDENTIFIER.test(value)) throw invalid(`Invalid ${path}.${field} '${value}': use letters, digits, '-' and '_' only.`);
+    result[field] = value;
+  }
+  if (enabled) {
+    for (const field of ['catalog_name', 'schema_name'] as const) {
+      if (!result[field]) throw invalid(`Missing required field ${path}.${field}: it is required when inference tables are enabled.`);
+    }
+    result.table_name_prefix ??= endpointName.replace(/-/g, '_');
+  }
+  return result;
+}
+
+/** Validates an AiGatewayConfig (the `ai_gateway` of a create, or the bare body of PUT /ai-gateway). */
+export function validateAiGateway(raw: unknown, endpointName: string, path: string): AiGatewayConfig {
+  const config = object(raw, path);
+  onlyFields(
+    config,
+    ['usage_tracking_config', 'inference_table_config', 'rate_limits', 'guardrails', 'fallback_config'],
+    path,
+    { ai_gateway: 'The PUT /ai-gateway body is the bare AiGatewayConfig, not wrapped in {ai_gateway: …}.' },
+  );
+  const result: AiGatewayConfig = {};
+  if (config.usage_tracking_config !== undefined) {
+    const usage = object(config.usage_tracking_config, `${path}.usage_tracking_config`);
+    onlyFields(usage, ['enabled'], `${path}.usage_tracking_config`);
+    if (usage.enabled !== undefined) boolean(usage.enabled, `${path}.usage_tracking_config.enabled`);
+    result.usage_tracking_config = usage;
+  }
+  if (config.inference_table_config !== undefined) {
+    result.inference_table_config = validateInferenceTableConfig(config.inference_table_config, endpointName, `${path}.inference_table_config`);
+  }
+  if (config.rate_limits !== undefined) {
+    result.rate_limits = array(config.rate_limits, `${path}.rate_limits`).map((r, i) => validateRateLimit(r, `${path}.rate_limits[${i}]`));
+  }
+  if (config.guardrails !== undefined) {
+    const guardrails = object(config.guardrails, `${path}.guardrails`);
+    onlyFields(guardrails, ['input', 'output'], `${path}.guardrails`);
+    const checked: Json = {};
+    for (const side of ['input', 'output'] as const) {
+      if (guardrails[side] !== undefined) checked[side] = validateGuardrailParameters(guardrails[side], `${path}.guardrails.${side}`);
+    }
+    result.guardrails = checked;
+  }
+  if (config.fallback_config !== undefined) {
+    const fallback = object(config.fallback_config, `${path}.fallback_config`);
+    onlyFields(fallback, ['enabled'], `${path}.fallback_config`);
+    boolean(fallback.enabled, `${path}.fallback_config.enabled`);
+    result.fallback_config = fallback;
+  }
+  return result;
+}
+
+export function validateCreate(raw: unknown, knownEntity: (name: string) => boolean): CreateRequest {
+  const body = object(raw, 'request body');
+  onlyFields(body, CREATE_FIELDS, 'the create request', {
+    rate_limits: "Top-level 'rate_limits' is deprecated: use ai_gateway.rate_limits.",
+    served_entities: "'served_entities' belongs inside 'config'.",
+  });
+  const name = validateEndpointName(body.name);
+  if (body.config === undefined) throw invalid("Missing required field 'config' with at least one served entity.");
+  const config = validateEndpointConfig(body.config, knownEntity);
+  const aiGateway = body.ai_gateway === undefined ? undefined : validateAiGateway(body.ai_gateway, name, 'ai_gateway');
+  const extras: Json = {};
+  for (const field of ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications']) {
+    if (body[field] !== undefined) extras[field] = body[field];
+  }
+  if (extras.tags !== undefined) {
+    array(extras.tags, 'tags').forEach((t, i) => string(object(t, `tags[${i}]`).key, `tags[${i}].key`));
+  }
+  return { name, config, aiGateway, extras };
+}

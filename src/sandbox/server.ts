@@ -1,0 +1,167 @@
+/**
+ * The sandbox's HTTPS front door: applies faults, checks bearer tokens, routes REST calls and mounts the
+ * SQL warehouse under `/sql/`. Everything a client sees passes through here, as through a workspace's edge.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FaultController, Warehouse } from './contract.js';
+import type { SandboxCertificates } from './certs.js';
+import type { Identities } from './identity.js';
+import { ApiError } from './rest/errors.js';
+import { PERMISSIONS_PREFIX, type Grants } from './rest/grants.js';
+import type { Reply, RestRequest } from './rest/http.js';
+import { discovery, DISCOVERY_PATH, issueToken, TOKEN_PATH } from './rest/oauth.js';
+import { ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.js';
+
+export interface SandboxServerParts {
+  certs: SandboxCertificates;
+  faults: FaultController;
+  identities: Identities;
+  endpoints: ServingEndpoints;
+  grants: Grants;
+  warehouse: Warehouse;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ApiError('INVALID_PARAMETER_VALUE', `Request body larger than ${MAX_BODY_BYTES} bytes.`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...reply.headers,
+  });
+  res.end(payload);
+}
+
+function errorReply(error: ApiError): Reply {
+  return { status: error.status, body: error.body, headers: error.headers };
+}
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+/** Makes the response vanish: the work is done, but the client only sees its connection drop. */
+function dropInsteadOfAnswering(res: ServerResponse): void {
+  res.write = () => true;
+  res.end = ((): ServerResponse => {
+    res.socket?.destroy();
+    return res;
+  }) as ServerResponse['end'];
+}
+
+const ENDPOINT_ROUTE = /^\/api\/2\.0\/serving-endpoints\/([^/]+)(\/config|\/ai-gateway)?$/;
+const PERMISSIONS_ROUTE = /^\/api\/2\.1\/unity-catalog\/permissions\/([^/]+)\/([^/]+)$/;
+
+async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply> {
+  const { endpoints, grants } = parts;
+  const { method, path } = req;
+  if (path === ENDPOINTS_PATH) {
+    if (method === 'GET') return endpoints.list();
+    if (method === 'POST') return endpoints.create(req);
+  }
+  const endpoint = ENDPOINT_ROUTE.exec(path);
+  if (endpoint) {
+    const [, name = '', action] = endpoint;
+    if (action === undefined && method === 'GET') return endpoints.get(name);
+    if (action === undefined && method === 'DELETE') return endpoints.delete(req, name);
+    if (action === '/config' && method === 'PUT') return endpoints.updateConfig(req, name);
+    if (action === '/ai-gateway' && method === 'PUT') return endpoints.putAiGateway(req, name);
+  }
+  const permissions = path.startsWith(PERMISSIONS_PREFIX) ? PERMISSIONS_ROUTE.exec(path) : null;
+  if (permissions) {
+    const [, type = '', fullName = ''] = permissions;
+    if (method === 'GET') return grants.get(req, type, fullName);
+    if (method === 'PATCH') return grants.patch(req, type, fullName);
+  }
+  throw new ApiError('ENDPOINT_NOT_FOUND', `No API found for '${method} ${path}'.`);
+}
+
+async function serve(parts: SandboxServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
+  const method = req.method ?? 'GET';
+  const path = url.pathname;
+  const target = { method, path };
+  const { faults, identities } = parts;
+
+  const reset = faults.take('reset', target);
+  if (reset?.when === 'before') {
+    req.socket.destroy();
+    return;
+  }
+  const latency = faults.take('latency', target);
+  if (latency) await delay(latency.ms);
+  const status = faults.take('status', target);
+  if (status) {
+    const retryAfter = status.retryAfterSeconds ?? (status.status === 429 ? 1 : undefined);
+    const error =
+      status.status === 429
+        ? new ApiError('REQUEST_LIMIT_EXCEEDED', 'Too many requests: the workspace rate limit was exceeded. Retry after the Retry-After delay.')
+        : new ApiError('TEMPORARILY_UNAVAILABLE', 'The service is temporarily unavailable. Retry later.');
+    send(res, { ...errorReply(error), headers: retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) } });
+    return;
+  }
+  if (reset?.when === 'after') dropInsteadOfAnswering(res);
+
+  const body = await readBody(req);
+  const request: RestRequest = { method, path, query: url.searchParams, headers: req.headers, body, principal: '' };
+  if (path === DISCOVERY_PATH && method === 'GET') return send(res, discovery(`https://${req.headers.host ?? 'localhost'}`));
+  if (path === TOKEN_PATH && method === 'POST') return send(res, issueToken(request, identities));
+
+  const token = bearerToken(req);
+  const auth = token === undefined
+    ? { problem: 'Missing credentials: send an Authorization: Bearer <token> header.' }
+    : identities.authenticate(token);
+  if ('problem' in auth) return send(res, errorReply(new ApiError('UNAUTHENTICATED', auth.problem)));
+
+  if (path.startsWith('/sql/')) {
+    parts.warehouse.handle(req, res, body);
+    return;
+  }
+  send(res, await route(parts, { ...request, principal: auth.principal }));
+}
+
+export async function startServer(parts: SandboxServerParts, host: string, port: number): Promise<Server> {
+  const server = createServer({ key: parts.certs.serverKey, cert: parts.certs.serverCert }, (req, res) => {
+    serve(parts, req, res).catch((error: unknown) => {
+      if (res.headersSent || res.destroyed) return;
+      if (error instanceof ApiError) return send(res, errorReply(error));
+      process.stderr.write(`sandbox: ${req.method} ${req.url} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      send(res, errorReply(new ApiError('INTERNAL_ERROR', 'The sandbox failed to process the request; see its stderr.')));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+export function serverPort(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
