@@ -1,0 +1,55 @@
+/**
+ * The one workspace this process talks to: its resolved settings, token provider, pooled transport and the
+ * APIs on top, created on first use and shared for the life of the process. Tools reach Databricks only
+ * through here, so every call gets the same auth, retries, timeouts and secret scrubbing.
+ */
+import type { Runtime } from '../runtime.js';
+import { VERSION } from '../version.js';
+import { createTokenProvider, type TokenProvider } from './auth.js';
+import { resolveWorkspaceConfig, type WorkspaceConfig } from './config.js';
+import { GrantsApi } from './grants.js';
+import { RestClient } from './rest.js';
+import { ServingEndpointsApi } from './serving-endpoints.js';
+import { Transport } from './transport.js';
+
+export interface Workspace {
+  /** What tool results call the workspace: `"sandbox"` under --sandbox, else the host. */
+  readonly label: string;
+  readonly config: WorkspaceConfig;
+  readonly tokens: TokenProvider;
+  readonly transport: Transport;
+  readonly rest: RestClient;
+  readonly servingEndpoints: ServingEndpointsApi;
+  readonly grants: GrantsApi;
+}
+
+/** Resolves the settings from the runtime: explicit (`--sandbox`) settings, its environment, the profile file. */
+export function workspaceConfigOf(runtime: Runtime): WorkspaceConfig {
+  return resolveWorkspaceConfig({ explicit: runtime.workspace, env: runtime.env });
+}
+
+/**
+ * The shared workspace, created on first use. Throws an actionable ToolError when no workspace is
+ * configured (and tries again on the next call, since nothing is memoised until it succeeds).
+ */
+export function getWorkspace(runtime: Runtime): Workspace {
+  return runtime.service('databricks.workspace', () => {
+    const config = workspaceConfigOf(runtime);
+    const remember = (secret: string): void => {
+      if (secret) runtime.secrets.add(secret);
+    };
+    const transport = new Transport({ caCert: config.caCert });
+    const tokens = createTokenProvider(config, { transport, onSecret: remember });
+    const rest = new RestClient(config.host, transport, tokens, `ai-gateway-mcp/${VERSION}`);
+    runtime.onClose(() => transport.close());
+    return {
+      label: runtime.workspaceLabel ?? config.host,
+      config,
+      tokens,
+      transport,
+      rest,
+      servingEndpoints: new ServingEndpointsApi(rest),
+      grants: new GrantsApi(rest),
+    } satisfies Workspace;
+  });
+}
