@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * ai-gateway-mcp: the MCP server on stdio (default) or Streamable HTTP, plus the `validate`, `sandbox` and
+ * `demo` commands. Subcommands and the sandbox load on demand so the server's start-up stays light.
+ */
+import { parseArgs } from 'node:util';
+import { Runtime, isTruthy, type RuntimeOptions } from './runtime.js';
+import { serverFactory } from './server.js';
+
+const USAGE = `Usage:
+  ai-gateway-mcp [--read-only] [--sandbox]                     MCP server on stdio
+  ai-gateway-mcp --http [--host 127.0.0.1] [--port 8787] [--read-only] [--sandbox]
+  ai-gateway-mcp validate <config.json|yaml> [--state FILE] [--format text|json|sarif]
+  ai-gateway-mcp sandbox [--port N] [--rows N] [--seed S]      the local workspace only
+  ai-gateway-mcp demo                                          walk the F4 flow on the sandbox`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'validate') {
+    const { runValidateCommand } = await import('./commands/validate.js');
+    process.exitCode = await runValidateCommand(rest);
+    return;
+  }
+  if (command === 'sandbox') {
+    const { runSandboxCommand } = await import('./commands/sandbox.js');
+    await runSandboxCommand(rest);
+    return;
+  }
+  if (command === 'demo') {
+    const { runDemoCommand } = await import('./commands/demo.js');
+    process.exitCode = await runDemoCommand(rest);
+    return;
+  }
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      http: { type: 'boolean', default: false },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'read-only': { type: 'boolean', default: false },
+      sandbox: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.version) {
+    const { VERSION } = await import('./version.js');
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  const options: RuntimeOptions = { readOnly: values['read-only'] || isTruthy(process.env.AIGW_READ_ONLY) };
+  let closeSandbox: (() => Promise<void>) | undefined;
+  if (values.sandbox) {
+    const { startSandbox } = await import('./sandbox/index.js');
+    const sandbox = await startSandbox();
+    closeSandbox = () => sandbox.close();
+    options.workspace = { host: sandbox.url, token: sandbox.token, warehouseId: sandbox.warehouseId, caCert: sandbox.caCert };
+    options.workspaceLabel = 'sandbox';
+    process.stderr.write(`ai-gateway-mcp: using the local sandbox workspace at ${sandbox.url}\n`);
+  }
+  const runtime = new Runtime(options);
+  if (closeSandbox) runtime.onClose(closeSandbox);
+
+  if (values.http) {
+    const { serveHttp } = await import('./http.js');
+    await serveHttp(runtime, { host: values.host, port: values.port === undefined ? undefined : Number(values.port) });
+    return;
+  }
+  const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
+  const handle = serveStdio(serverFactory(runtime));
+  const shutdown = async () => {
+    await handle.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+  // stdin closing ends the stdio transport; close clients and the sandbox with it.
+  process.stdin.once('end', () => void runtime.close());
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`ai-gateway-mcp: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+  process.exitCode = 2;
+});

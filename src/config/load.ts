@@ -1,0 +1,28 @@
+/** Loads a gateway create body from a JSON or YAML file the caller names. */
+import { ToolError } from '../errors.js';
+import type { Runtime } from '../runtime.js';
+import { confine } from '../state/locate.js';
+import { readTextFile } from '../state/read.js';
+import { parseYaml, YamlSyntaxError } from '../state/yaml.js';
+
+/** A create body is a few KB; a megabyte is already generous. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export interface LoadedConfig {
+  path: string;
+  text: string;
+  body: unknown;
+}
+
+export async function loadConfigFile(runtime: Runtime, file: string): Promise<LoadedConfig> {
+  const full = confine(runtime, file);
+  const text = await readTextFile(full, 'config file', MAX_CONFIG_BYTES);
+  try {
+    return { path: full, text, body: parseYaml(text) };
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) {
+      throw new ToolError(`The config file ${full} is not valid JSON or YAML`, error.message, 'Fix the syntax at that line and call again', 'CONFIG_FILE_SYNTAX');
+    }
+    throw error;
+  }
+}

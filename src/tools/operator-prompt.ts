@@ -1,0 +1,52 @@
+/**
+ * The halt as a question to the operator. With elicitation the prompt is asked as a form (multi-round-trip
+ * input; the SDK carries it to 2025-era clients as elicitation/create); without it, the structured prompt is
+ * the whole answer. Either way the result stays "halted": an answer is echoed back and recorded, never bound
+ * to a role without a new probe.
+ */
+import { inputRequired, inputResponse, type InputRequiredResult } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { OperatorPrompt } from '../governance/probe.js';
+import type { ToolCall } from './define.js';
+import type { operatorResponseSchema } from './schemas.js';
+
+const REQUEST_KEY = 'operator';
+
+const operatorForm = z.object({
+  workspace: z.string().optional().describe('Workspace name the candidates belong to'),
+  candidate_endpoints: z.string().optional().describe('Comma-separated FMAPI endpoint names to probe for this role'),
+  note: z.string().optional().describe('Anything else the probe or the team should know'),
+});
+
+export type OperatorResponse = z.output<typeof operatorResponseSchema>;
+
+const NEXT_STEP =
+  'Recorded only. Nothing was bound: run vibecoding-state.llm_role_endpoint_probe with these candidates, then call again.';
+
+/**
+ * Returns the operator's answer when this call is the retry that carries it, an input request when the client
+ * can show a form and has not been asked yet, or undefined when only the structured prompt can be returned.
+ */
+export function askOperator(call: ToolCall, prompt: OperatorPrompt): OperatorResponse | InputRequiredResult | undefined {
+  const answer = inputResponse(call.inputResponses as Record<string, unknown> | undefined, REQUEST_KEY);
+  if (answer.kind === 'elicit') {
+    if (answer.action !== 'accept') return { action: answer.action, next_step: 'The operator did not answer; F4 stays halted.' };
+    const content = operatorForm.safeParse(answer.content ?? {});
+    const fields = content.success ? content.data : {};
+    const candidates = (fields.candidate_endpoints ?? '')
+      .split(/[,\s]+/)
+      .map((name) => name.trim())
+      .filter(Boolean);
+    return {
+      action: 'accept',
+      ...(fields.workspace ? { workspace: fields.workspace } : {}),
+      candidate_endpoints: candidates,
+      ...(fields.note ? { note: fields.note } : {}),
+      next_step: NEXT_STEP,
+    };
+  }
+  if (!call.canElicit()) return undefined;
+  return inputRequired({
+    inputRequests: { [REQUEST_KEY]: inputRequired.elicit({ message: prompt.message, requestedSchema: operatorForm }) },
+  });
+}

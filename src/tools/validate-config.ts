@@ -1,0 +1,107 @@
+/** validate_config: lint a gateway create body against the Databricks API shape and the F4 rules. */
+import { z } from 'zod';
+import { loadConfigFile } from '../config/load.js';
+import { ToolError } from '../errors.js';
+import { validateCreateBody } from '../governance/validate.js';
+import { loadState } from '../state/read.js';
+import { defineTool } from './define.js';
+import { table } from './format.js';
+import { stateFileInput } from './read-audit.js';
+
+const input = z.object({
+  config: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('The create body as an object: {"name", "config": {"served_entities": [...]}, "ai_gateway": {...}}'),
+  config_file: z.string().min(1).max(4096).optional().describe('Path of a JSON or YAML file holding the create body (instead of config)'),
+  endpoint: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"')
+    .optional()
+    .describe('Name of a live serving endpoint: check its current config in the workspace (instead of config / config_file)'),
+  state_file: stateFileInput.describe('Workshop state file; needed to check served entities against endpoint_guardrail_audit'),
+});
+
+export const findingSchema = z.object({
+  rule: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  path: z.string().describe('JSON pointer into the create body, e.g. /ai_gateway/inference_table_config/table_name_prefix'),
+  message: z.string(),
+  fix: z.string(),
+});
+
+const output = z.object({
+  valid: z.boolean().describe('false when any finding is an error'),
+  findings: z.array(findingSchema),
+  source: z.enum(['object', 'file', 'live']),
+  config_file: z.string().optional(),
+  endpoint: z.string().optional(),
+  state_file: z.string().optional(),
+  workspace: z.string().optional(),
+});
+
+export type ValidateConfigOutput = z.output<typeof output>;
+
+export const validateConfigTool = defineTool({
+  name: 'validate_config',
+  title: 'Validate a gateway config',
+  description: `Lints an AI Gateway serving-endpoint create body before anything is created: the Databricks API shape (enum spellings, required fields, ai_gateway at the top level, endpoint name rules, deprecated fields) and the F4 rules (usage tracking and inference tables on, a team schema, table_name_prefix without a trailing "_", every served entity a bound endpoint that passed its role probe, at least one rate limit, PII and safety guardrails on input and output).
+Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a live endpoint's current config), plus state_file so served entities can be checked against the audit. Each finding has rule, severity, a JSON pointer path, message and fix; valid is false when any error remains. Fix errors and validate again before create_gateway. The rule catalog is the resource rules://catalog.`,
+  kind: 'read',
+  idempotent: true,
+  openWorld: true,
+  input,
+  output,
+  async run(args, call) {
+    const sources = [args.config, args.config_file, args.endpoint].filter((v) => v !== undefined).length;
+    if (sources !== 1) {
+      throw new ToolError(
+        'Nothing to validate',
+        sources === 0 ? 'none of config, config_file or endpoint was given' : 'more than one of config, config_file and endpoint was given',
+        'Pass exactly one: config (the create body), config_file (its path) or endpoint (a live endpoint name)',
+        'INVALID_ARGUMENTS',
+      );
+    }
+    const state = args.state_file || !args.endpoint ? await optionalState(call.runtime, args.state_file) : undefined;
+    if (args.endpoint) {
+      throw new ToolError('Live validation is not available yet', 'the workspace client is still being built', 'Validate the create body with config or config_file instead', 'NOT_AVAILABLE');
+    }
+    let body: unknown = args.config;
+    const extra: Partial<ValidateConfigOutput> = {};
+    if (args.config_file) {
+      const loaded = await loadConfigFile(call.runtime, args.config_file);
+      body = loaded.body;
+      extra.config_file = loaded.path;
+    }
+    const validation = validateCreateBody(body, { state: state?.data });
+    const result: ValidateConfigOutput = { ...validation, source: args.config_file ? 'file' : 'object', ...extra };
+    if (state) result.state_file = state.path;
+    return result;
+  },
+  text: renderValidation,
+});
+
+/**
+ * The state file is optional for validation: an explicit path must load, but when none was named and no
+ * default file exists the audited-entities rule reports that it could not run.
+ */
+async function optionalState(runtime: Parameters<typeof loadState>[0], file: string | undefined) {
+  if (file) return loadState(runtime, file);
+  try {
+    return await loadState(runtime);
+  } catch (error) {
+    if (error instanceof ToolError && error.code === 'STATE_FILE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+export function renderValidation(result: Pick<ValidateConfigOutput, 'valid' | 'findings'> & { state_file?: string; config_file?: string; endpoint?: string }): string {
+  const subject = result.endpoint ? `live endpoint ${result.endpoint}` : result.config_file ?? 'config';
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
+  const head = `${subject}: ${result.valid ? 'VALID' : 'INVALID'} — ${errors} error(s), ${warnings} warning(s)${result.state_file ? ` (audit: ${result.state_file})` : ''}`;
+  if (result.findings.length === 0) return head;
+  const rows = result.findings.map((f) => [f.severity, f.rule, f.path || '/', `${f.message}. Fix: ${f.fix}`]);
+  return `${head}\n\n${table(['severity', 'rule', 'path', 'message and fix'], rows)}`;
+}
+
