@@ -48,7 +48,14 @@ export async function runSandboxCommand(argv: string[]): Promise<void> {
   }
 
   const started = performance.now();
-  const sandbox = await startSandbox(options);
+  let sandbox;
+  try {
+    sandbox = await startSandbox(options);
+  } catch (error) {
+    process.stderr.write(`sandbox: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    return;
+  }
   process.stdout.write(
     `${JSON.stringify({
       host: sandbox.url,
