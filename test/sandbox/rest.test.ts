@@ -218,6 +218,23 @@ describe('serving endpoints', () => {
     }
   });
 
+  it('validates the bare body of PUT /config like the config of a create', async () => {
+    await h.call('POST', EP, { body: createBody('reconfigured') });
+    await waitForUpdate(h, 'reconfigured');
+    const wrapped = await h.call('PUT', `${EP}/reconfigured/config`, { body: { config: { served_entities: [claude] } } });
+    expect(wrapped.status).toBe(400);
+    expect(wrapped.body.message).toMatch(/Unknown field 'config'/);
+    const nested = await h.call('PUT', `${EP}/reconfigured/config`, { body: { served_entities: [claude], ai_gateway: {} } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.message).toMatch(/PUT \/api\/2\.0\/serving-endpoints\/\{name\}\/ai-gateway/);
+    const traffic = await h.call('PUT', `${EP}/reconfigured/config`, {
+      body: { served_entities: [claude], traffic_config: { routes: [{ served_entity_name: 'databricks-claude-sonnet-4-6-1', traffic_percentage: 101 }] } },
+    });
+    expect(traffic.status).toBe(400);
+    expect(traffic.body.message).toMatch(/^Invalid traffic_config\.routes\[0\]\.traffic_percentage/);
+    expect((await h.call('GET', `${EP}/reconfigured`)).body.state.config_update).toBe('NOT_UPDATING');
+  });
+
   const invalidCreates: [string, unknown, RegExp][] = [
     ['name with a dot', createBody('bad.name'), /endpoint name/],
     ['name longer than 63', createBody('x'.repeat(64)), /endpoint name/],

@@ -181,7 +181,7 @@ function validateServedEntity(raw: unknown, path: string, knownEntity: (name: st
   return { ...entity, name };
 }
 
-function validateTrafficConfig(raw: unknown, entities: ServedEntity[]): TrafficConfig {
+function validateTrafficConfig(raw: unknown, entities: ServedEntity[], at: string): TrafficConfig {
   if (raw === undefined) {
     // Omitted: split evenly, the remainder to the first entity, so the routes still sum to 100.
     const share = Math.floor(100 / entities.length);
@@ -192,10 +192,10 @@ function validateTrafficConfig(raw: unknown, entities: ServedEntity[]): TrafficC
       })),
     };
   }
-  const config = object(raw, 'config.traffic_config');
-  onlyFields(config, ['routes'], 'config.traffic_config');
-  const routes = array(config.routes, 'config.traffic_config.routes').map((rawRoute, i) => {
-    const path = `config.traffic_config.routes[${i}]`;
+  const config = object(raw, `${at}traffic_config`);
+  onlyFields(config, ['routes'], `${at}traffic_config`);
+  const routes = array(config.routes, `${at}traffic_config.routes`).map((rawRoute, i) => {
+    const path = `${at}traffic_config.routes[${i}]`;
     const route = object(rawRoute, path);
     onlyFields(route, ['served_entity_name', 'served_model_name', 'traffic_percentage'], path);
     const target = string(route.served_entity_name ?? route.served_model_name, `${path}.served_entity_name`);
@@ -208,33 +208,35 @@ function validateTrafficConfig(raw: unknown, entities: ServedEntity[]): TrafficC
   });
   const total = routes.reduce((sum, r) => sum + r.traffic_percentage, 0);
   if (total !== 100) {
-    throw invalid(`Invalid config.traffic_config: traffic percentages sum to ${total}; they must sum to 100.`);
+    throw invalid(`Invalid ${at}traffic_config: traffic percentages sum to ${total}; they must sum to 100.`);
   }
   return { routes };
 }
 
-export function validateEndpointConfig(raw: unknown, knownEntity: (name: string) => boolean): EndpointConfig {
-  const config = object(raw, 'config');
-  onlyFields(config, ['served_entities', 'traffic_config'], 'config', {
+/** `path` is 'config' inside a create request, or undefined for the bare body of PUT /config. */
+export function validateEndpointConfig(raw: unknown, knownEntity: (name: string) => boolean, path?: string): EndpointConfig {
+  const at = path ? `${path}.` : '';
+  const config = object(raw, path ?? 'request body');
+  onlyFields(config, ['served_entities', 'traffic_config'], path ?? 'the config update', {
     ai_gateway: "'ai_gateway' is a top-level field of the create request (a sibling of 'config'), or the body of PUT /api/2.0/serving-endpoints/{name}/ai-gateway.",
     rate_limits: "Rate limits belong in ai_gateway.rate_limits.",
     served_models: "'served_models' is deprecated: use 'served_entities'.",
     auto_capture_config: "Legacy inference tables can no longer be enabled: use ai_gateway.inference_table_config.",
   });
-  const rawEntities = array(config.served_entities, 'config.served_entities');
-  if (rawEntities.length === 0) throw invalid('Invalid config.served_entities: at least one served entity is required.');
+  const rawEntities = array(config.served_entities, `${at}served_entities`);
+  if (rawEntities.length === 0) throw invalid(`Invalid ${at}served_entities: at least one served entity is required.`);
   if (rawEntities.length > MAX_SERVED_ENTITIES) {
-    throw invalid(`Invalid config.served_entities: ${rawEntities.length} given, at most ${MAX_SERVED_ENTITIES} are allowed.`);
+    throw invalid(`Invalid ${at}served_entities: ${rawEntities.length} given, at most ${MAX_SERVED_ENTITIES} are allowed.`);
   }
-  const entities = rawEntities.map((e, i) => validateServedEntity(e, `config.served_entities[${i}]`, knownEntity));
+  const entities = rawEntities.map((e, i) => validateServedEntity(e, `${at}served_entities[${i}]`, knownEntity));
   const names = new Set<string>();
   for (const e of entities) {
-    if (names.has(e.name)) throw invalid(`Invalid config.served_entities: the name '${e.name}' is used twice.`);
+    if (names.has(e.name)) throw invalid(`Invalid ${at}served_entities: the name '${e.name}' is used twice.`);
     names.add(e.name);
   }
   const tasks = new Set(entities.flatMap((e) => (e.external_model ? [(e.external_model as Json).task] : [])));
-  if (tasks.size > 1) throw invalid('Invalid config.served_entities: all external models of an endpoint must share one task.');
-  return { served_entities: entities, traffic_config: validateTrafficConfig(config.traffic_config, entities) };
+  if (tasks.size > 1) throw invalid(`Invalid ${at}served_entities: all external models of an endpoint must share one task.`);
+  return { served_entities: entities, traffic_config: validateTrafficConfig(config.traffic_config, entities, at) };
 }
 
 function validateRateLimit(raw: unknown, path: string): Json {
@@ -338,7 +340,7 @@ export function validateCreate(raw: unknown, knownEntity: (name: string) => bool
   });
   const name = validateEndpointName(body.name);
   if (body.config === undefined) throw invalid("Missing required field 'config' with at least one served entity.");
-  const config = validateEndpointConfig(body.config, knownEntity);
+  const config = validateEndpointConfig(body.config, knownEntity, 'config');
   const aiGateway = body.ai_gateway === undefined ? undefined : validateAiGateway(body.ai_gateway, name, 'ai_gateway');
   const extras: Json = {};
   for (const field of ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications']) {
