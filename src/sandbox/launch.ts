@@ -19,6 +19,8 @@ export type WarehouseFactory = (opts: WarehouseOptions) => Promise<Warehouse>;
 export const DEFAULT_SEED = 42;
 export const DEFAULT_CONFIG_UPDATE_MS = 1500;
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+/** Enough usage history for daily and weekly cycles and the spike to show, small enough to seed fast. */
+export const DEFAULT_USAGE_ROWS = 50_000;
 
 /** Securables that exist before any inference table is configured, and who may read them. */
 function seedGrants(grants: Grants): void {
@@ -44,7 +46,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     createCertificates(dir),
     createWarehouse({
       seed: opts.seed ?? DEFAULT_SEED,
-      rows: opts.rows ?? 0,
+      rows: opts.rows ?? DEFAULT_USAGE_ROWS,
       faults,
       principalOf: (token) => identities.principalOf(token),
     }),
