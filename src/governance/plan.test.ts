@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS, desiredGateway, type GatewayRequest } from './desired.js';
+import { buildPlan, liveDigest, planDigest, type LiveSnapshot } from './plan.js';
+import { checkPlanMatches, signPlan, verifyPlanId } from './plan-id.js';
+
+const state = {
+  llm_role_endpoints: {
+    agent_chat: { endpoint: 'ep-a', candidates: ['ep-a', 'ep-b', 'ep-c'], selected_after_probe: true },
+  },
+  endpoint_guardrail_audit: {
+    'ep-a': { short_chat_ok: true, streaming_ok: true, audited_at: new Date().toISOString() },
+    'ep-b': { short_chat_ok: true, streaming_ok: false },
+    'ep-c': { short_chat_ok: true, streaming_ok: true },
+  },
+};
+
+const request: GatewayRequest = {
+  name: 'gw',
+  roles: ['agent_chat'],
+  fallback: true,
+  catalog: 'cat',
+  schema: 'ops',
+  tableNamePrefix: 'gw',
+  rateLimits: DEFAULT_RATE_LIMITS,
+  guardrails: DEFAULT_GUARDRAILS,
+  grants: { agentServicePrincipal: 'sp-1', opsGroup: 'ops' },
+};
+
+const empty: LiveSnapshot = { endpoint: undefined, grants: {}, stateRecord: undefined };
+
+describe('desiredGateway', () => {
+  it('serves the bound passing endpoint at 100 % and the next passing candidate at 0 % with fallback_config', () => {
+    const d = desiredGateway(state, request);
+    expect(d.served.map((s) => [s.entityName, s.kind, s.trafficPercentage])).toEqual([
+      ['ep-a', 'primary', 100],
+      ['ep-c', 'fallback', 0],
+    ]);
+    expect(d.body.ai_gateway.fallback_config).toEqual({ enabled: true });
+    expect(d.grants).toEqual([
+      { securable: 'catalog', fullName: 'cat', principal: 'sp-1', privileges: ['USE_CATALOG'] },
+      { securable: 'schema', fullName: 'cat.ops', principal: 'sp-1', privileges: ['USE_SCHEMA', 'SELECT', 'MODIFY'] },
+      { securable: 'catalog', fullName: 'cat', principal: 'ops', privileges: ['USE_CATALOG'] },
+      { securable: 'schema', fullName: 'cat.ops', principal: 'ops', privileges: ['USE_SCHEMA', 'SELECT'] },
+    ]);
+    expect(desiredGateway(state, { ...request, fallback: false }).body.ai_gateway.fallback_config).toBeUndefined();
+  });
+});
+
+describe('buildPlan', () => {
+  it('plans a create with every change listed', () => {
+    const plan = buildPlan(desiredGateway(state, request), empty);
+    expect(plan.action).toBe('create');
+    expect(plan.changes.map((c) => c.path)).toEqual(expect.arrayContaining(['/name', '/ai_gateway/inference_table_config/table_name_prefix', '/grants/schema/cat.ops/sp-1', '/state/Foundation/f4_gateway']));
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('plans nothing once the workspace and state match', () => {
+    const d = desiredGateway(state, request);
+    const live: LiveSnapshot = {
+      endpoint: { state: { config_update: 'NOT_UPDATING' }, config: { ...d.body.config, served_entities: d.body.config.served_entities.map((e) => ({ ...e, creator: 'x', state: {} })) }, ai_gateway: d.body.ai_gateway },
+      grants: { 'catalog:cat': { 'sp-1': ['USE_CATALOG'], ops: ['USE_CATALOG', 'BROWSE'] }, 'schema:cat.ops': { 'sp-1': ['MODIFY', 'SELECT', 'USE_SCHEMA'], ops: ['SELECT', 'USE_SCHEMA'] } },
+      stateRecord: { endpoint_name: 'gw', inference_table_prefix: 'gw', payload_table: 'cat.ops.gw_payload', served_entities: ['ep-a', 'ep-c'], updated_at: 'yesterday' },
+    };
+    const plan = buildPlan(d, live);
+    expect(plan).toMatchObject({ action: 'none', changes: [], warnings: [] });
+  });
+
+  it('warns about every change a reviewer must see on an update', () => {
+    const d = desiredGateway(state, { ...request, fallback: false, guardrails: { input: { pii: { behavior: 'MASK' }, safety: true }, output: { pii: { behavior: 'BLOCK' }, safety: true } }, rateLimits: [{ key: 'endpoint', renewal_period: 'minute', calls: 500 }] });
+    const live: LiveSnapshot = {
+      endpoint: {
+        state: { config_update: 'NOT_UPDATING' },
+        config: { served_entities: [{ name: 'old', entity_name: 'ep-old', entity_version: '1' }], traffic_config: { routes: [{ served_entity_name: 'old', traffic_percentage: 100 }] } },
+        ai_gateway: { usage_tracking_config: { enabled: true }, inference_table_config: { enabled: true, catalog_name: 'cat', schema_name: 'old', table_name_prefix: 'gw' }, rate_limits: DEFAULT_RATE_LIMITS, guardrails: DEFAULT_GUARDRAILS, fallback_config: { enabled: true } },
+      },
+      grants: {},
+      stateRecord: undefined,
+    };
+    const plan = buildPlan(d, live);
+    expect(plan.action).toBe('update');
+    expect(plan.steps).toMatchObject({ putAiGateway: true, putConfig: true, moveInferenceTable: true });
+    const text = plan.warnings.join('\n');
+    expect(text).toMatch(/cannot change in place \(cat\.old\.gw_payload → cat\.ops\.gw_payload\)/);
+    expect(text).toMatch(/input PII guardrail goes from BLOCK to MASK/);
+    expect(text).toMatch(/endpoint limit goes from 120 to 500 calls/);
+    expect(text).toMatch(/user limit \(20 calls per minute\) is removed/);
+    expect(text).toMatch(/long-running config update/);
+    expect(text).toMatch(/replaces the whole ai_gateway block of gw: .*fallback_config/);
+  });
+});
+
+describe('plan_id', () => {
+  const key = Buffer.from('k'.repeat(32));
+  const d = desiredGateway(state, request);
+  const claims = { endpoint: 'gw', planDigest: planDigest(d), liveDigest: liveDigest(empty), expiresAt: 2_000 };
+
+  it('round-trips and matches the same plan', () => {
+    const id = signPlan(key, claims);
+    expect(verifyPlanId(key, id, 1_000)).toEqual(claims);
+    expect(() => checkPlanMatches(claims, { endpoint: 'gw', planDigest: planDigest(d), liveDigest: liveDigest(empty) })).not.toThrow();
+  });
+
+  it('refuses forged, expired and stale ids', () => {
+    const id = signPlan(key, claims);
+    const tampered = signPlan(Buffer.from('x'.repeat(32)), claims);
+    expect(() => verifyPlanId(key, tampered, 1_000)).toThrow(/forged/);
+    expect(() => verifyPlanId(key, `${id}x`, 1_000)).toThrow(/forged/);
+    expect(() => verifyPlanId(key, 'garbage', 1_000)).toThrow(/forged/);
+    expect(() => verifyPlanId(key, id, 2_001)).toThrow(/expired/);
+    const other = desiredGateway(state, { ...request, tableNamePrefix: 'gw2' });
+    expect(() => checkPlanMatches(claims, { endpoint: 'gw', planDigest: planDigest(other), liveDigest: liveDigest(empty) })).toThrow(/stale.*different arguments/);
+    const changed = liveDigest({ ...empty, endpoint: { state: { config_update: 'NOT_UPDATING' } } });
+    expect(() => checkPlanMatches(claims, { endpoint: 'gw', planDigest: planDigest(d), liveDigest: changed })).toThrow(/stale.*changed since/);
+  });
+});
