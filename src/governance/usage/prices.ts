@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import { load as loadYaml } from 'js-yaml';
 import { z } from 'zod';
 import { ToolError } from '../../errors.js';
 import type { SqlParams } from '../../databricks/sql-statement.js';
@@ -33,7 +33,7 @@ export function loadPriceFile(file: string, cwd: string): PriceTable {
   }
   let data: unknown;
   try {
-    data = /\.json$/i.test(full) ? JSON.parse(text) : yaml.load(text);
+    data = /\.json$/i.test(full) ? JSON.parse(text) : loadYaml(text);
   } catch (error) {
     throw new ToolError(`The price file ${full} does not parse`, firstLine((error as Error).message), 'Fix the file: a map of served entity → {input_per_million, output_per_million}', 'PRICES_INVALID');
   }
