@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { Runtime, isTruthy, type RuntimeOptions } from './runtime.js';
 import { serverFactory } from './server.js';
+import { checkSettings, describeProblem } from './settings-check.js';
 
 const USAGE = `Usage:
   ai-gateway-mcp [--read-only] [--sandbox]                     MCP server on stdio
@@ -53,7 +54,15 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  const options: RuntimeOptions = { readOnly: values['read-only'] || isTruthy(process.env.AIGW_READ_ONLY) };
+  const settings = checkSettings(process.env);
+  for (const problem of settings.problems) process.stderr.write(`ai-gateway-mcp: ${describeProblem(problem)}\n`);
+  const options: RuntimeOptions = {
+    readOnly: values['read-only'] || isTruthy(settings.env.AIGW_READ_ONLY),
+    env: settings.env,
+    settingsProblems: settings.problems,
+  };
+  // Over HTTP the caller may be remote: confine the files it names to the working folder unless AIGW_ROOT says otherwise.
+  if (values.http && !settings.env.AIGW_ROOT) options.root = process.cwd();
   let closeSandbox: (() => Promise<void>) | undefined;
   if (values.sandbox) {
     const { startSandbox } = await import('./sandbox/index.js');

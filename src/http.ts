@@ -1,6 +1,153 @@
-/** Streamable HTTP transport (issue 6). */
+/**
+ * Streamable HTTP transport on Node's `http` server: the SDK's handler serves the 2026-07-28 protocol and,
+ * statelessly, 2025-era clients at `/mcp`. Access is checked from headers before any body is read
+ * (`http-access.ts`); bodies are capped; SIGTERM lets in-flight calls finish before the runtime closes.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import { accessPolicy, checkAccess, urlHost } from './http-access.js';
 import type { Runtime } from './runtime.js';
+import { serverFactory } from './server.js';
 
-export async function serveHttp(_runtime: Runtime, _options: { host?: string; port?: number }): Promise<void> {
-  throw new Error('--http is not available yet');
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8787;
+export const MCP_PATH = '/mcp';
+/** Tool arguments are small (paths, names, a create body); a megabyte is generous and bounds memory per request. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+/** How long SIGTERM waits for in-flight calls before closing what remains. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface HttpOptions {
+  host?: string;
+  port?: number;
+  /** Bearer token; defaults to AIGW_HTTP_TOKEN. */
+  token?: string;
+  /** Extra Host/Origin names; defaults to AIGW_HTTP_ALLOWED_HOSTS (comma separated). */
+  allowedHosts?: string[];
+}
+
+export interface HttpServing {
+  url: string;
+  /** Stops accepting, waits for in-flight requests (up to the grace period), then closes the MCP handler. */
+  close(): Promise<void>;
+}
+
+export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Promise<HttpServing> {
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, not ${String(options.port)}`);
+  const extraHosts = options.allowedHosts ?? splitList(runtime.env.AIGW_HTTP_ALLOWED_HOSTS);
+  const policy = accessPolicy(host, options.token ?? runtime.env.AIGW_HTTP_TOKEN, extraHosts);
+
+  const mcp = createMcpHandler(serverFactory(runtime), { legacy: 'stateless', maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
+  const serve = toNodeHandler(mcp, { maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
+  const inFlight = new Set<ServerResponse>();
+  let drained: (() => void) | undefined;
+
+  const server = createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (inFlight.size === 0) drained?.();
+    });
+    void handle(req, res).catch((error: unknown) => {
+      process.stderr.write(`ai-gateway-mcp: HTTP request failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== MCP_PATH) {
+      await send(res, Response.json({ error: `not found: the MCP endpoint is ${MCP_PATH}` }, { status: 404 }));
+      return;
+    }
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) {
+      await send(res, tooLarge());
+      return;
+    }
+    const access = await checkAccess(policy, req.headers);
+    if ('refused' in access) {
+      await send(res, access.refused);
+      return;
+    }
+    if (access.authInfo) (req as IncomingMessage & { auth?: unknown }).auth = access.authInfo;
+    await serve(req as IncomingMessage & AsyncIterable<unknown>, res);
+  }
+
+  await listen(server, host, port);
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(host)}:${bound}${MCP_PATH}`;
+
+  return {
+    url,
+    async close() {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight.size > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, SHUTDOWN_GRACE_MS).unref();
+        });
+      }
+      await mcp.close();
+      server.closeAllConnections();
+      await stopped;
+    },
+  };
+}
+
+/** `ai-gateway-mcp --http`: serve until SIGTERM/SIGINT, then finish in-flight calls and close the runtime. */
+export async function serveHttp(runtime: Runtime, options: HttpOptions = {}): Promise<void> {
+  let serving: HttpServing;
+  try {
+    serving = await startHttp(runtime, options);
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  const auth = options.token ?? runtime.env.AIGW_HTTP_TOKEN ? 'bearer token required' : 'loopback only, no token';
+  process.stderr.write(`ai-gateway-mcp: listening on ${serving.url} (${auth}${runtime.readOnly ? ', read-only' : ''}${runtime.root ? `, files confined to ${runtime.root}` : ''})\n`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`ai-gateway-mcp: ${signal}: finishing in-flight calls\n`);
+    await serving.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? `port ${port} is already in use (choose another with --port)` : error.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : error.message;
+      reject(new Error(`cannot listen on ${host}:${port}: ${why}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) headers[name] = value;
+  res.writeHead(response.status, headers);
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+function tooLarge(): Response {
+  return Response.json(
+    { jsonrpc: '2.0', error: { code: -32000, message: `request body over ${MAX_REQUEST_BODY_BYTES} bytes` }, id: null },
+    { status: 413, headers: { connection: 'close' } },
+  );
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }

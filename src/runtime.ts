@@ -4,6 +4,7 @@
  * session pools, per-endpoint locks, known secrets to scrub — hangs off the runtime, created once at start.
  */
 import path from 'node:path';
+import type { SettingProblem } from './settings-check.js';
 
 /** Workspace settings given explicitly (highest precedence in unified auth), e.g. by `--sandbox`. */
 export interface ExplicitWorkspaceSettings {
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   workspace?: ExplicitWorkspaceSettings;
   /** What tool results call the workspace (`"sandbox"` under `--sandbox`, else the host). */
   workspaceLabel?: string;
+  /** Settings that arrived unsubstituted or still encrypted (see settings-check.ts), named in workspace errors. */
+  settingsProblems?: readonly SettingProblem[];
 }
 
 export class Runtime {
@@ -41,6 +44,7 @@ export class Runtime {
   readonly env: NodeJS.ProcessEnv;
   readonly workspace: ExplicitWorkspaceSettings;
   readonly workspaceLabel: string | undefined;
+  readonly settingsProblems: readonly SettingProblem[];
   /** Secret values (tokens, client secrets) this process knows; scrubbed from anything it prints. */
   readonly secrets = new Set<string>();
   private readonly services = new Map<string, unknown>();
@@ -54,6 +58,7 @@ export class Runtime {
     this.root = root ? path.resolve(this.cwd, root) : undefined;
     this.workspace = options.workspace ?? {};
     this.workspaceLabel = options.workspaceLabel;
+    this.settingsProblems = options.settingsProblems ?? [];
     for (const value of [this.workspace.token, this.workspace.clientSecret, this.env.DATABRICKS_TOKEN, this.env.DATABRICKS_CLIENT_SECRET]) {
       if (value) this.secrets.add(value);
     }

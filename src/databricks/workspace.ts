@@ -4,6 +4,7 @@
  * through here, so every call gets the same auth, retries, timeouts and secret scrubbing.
  */
 import type { Runtime } from '../runtime.js';
+import { resolveWithSettingsCheck } from '../settings-check.js';
 import { VERSION } from '../version.js';
 import { createTokenProvider, type TokenProvider } from './auth.js';
 import { resolveWorkspaceConfig, type WorkspaceConfig } from './config.js';
@@ -25,7 +26,7 @@ export interface Workspace {
 
 /** Resolves the settings from the runtime: explicit (`--sandbox`) settings, its environment, the profile file. */
 export function workspaceConfigOf(runtime: Runtime): WorkspaceConfig {
-  return resolveWorkspaceConfig({ explicit: runtime.workspace, env: runtime.env });
+  return resolveWithSettingsCheck(runtime.settingsProblems, () => resolveWorkspaceConfig({ explicit: runtime.workspace, env: runtime.env }));
 }
 
 /**

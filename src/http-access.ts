@@ -1,0 +1,96 @@
+/**
+ * Who may talk to the HTTP transport. A browser page can reach a server on 127.0.0.1 (DNS rebinding, forged
+ * Origin), and a server bound beyond loopback can be reached by anyone on the network, so every request must
+ * name an allowed Host, come from an allowed Origin (when it has one), and — off loopback, or whenever a token
+ * is configured — carry the bearer token. Decided from headers alone, before any body is read.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  bearerAuthChallengeResponse,
+  localhostAllowedHostnames,
+  OAuthError,
+  OAuthErrorCode,
+  validateHostHeader,
+  validateOriginHeader,
+  verifyBearerToken,
+  type AuthInfo,
+} from '@modelcontextprotocol/server';
+
+/** Hosts that only this machine can reach; binding anything else needs a token. */
+const LOOPBACK_BINDS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/** Shorter tokens are guessable by a patient scanner. */
+export const MIN_TOKEN_LENGTH = 16;
+
+export interface AccessPolicy {
+  /** Hostnames (no port; IPv6 in brackets) accepted in Host and Origin. */
+  allowedHosts: string[];
+  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  token?: string;
+}
+
+export function isLoopbackBind(host: string): boolean {
+  return LOOPBACK_BINDS.has(host.toLowerCase());
+}
+
+/** `::1` → `[::1]`: the form a Host header and a URL carry. */
+export function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * The policy for a bind address, or an Error saying why the server must not start. `extraHosts` are the
+ * names remote clients use (AIGW_HTTP_ALLOWED_HOSTS), needed when binding all interfaces or behind a proxy.
+ */
+export function accessPolicy(host: string, token: string | undefined, extraHosts: readonly string[] = []): AccessPolicy {
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const allowedHosts = [...new Set([...localhostAllowedHostnames(), ...(wildcard ? [] : [urlHost(host).toLowerCase()]), ...extraHosts.map((h) => h.toLowerCase())])];
+  const trimmed = token?.trim() || undefined;
+  if (!trimmed && !isLoopbackBind(host)) {
+    throw new Error(
+      `refusing to serve HTTP on ${host} without a bearer token: anyone who can reach that address could call the tools. ` +
+        `Set AIGW_HTTP_TOKEN to a random secret of at least ${MIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 32\`) and give it to your clients, or bind 127.0.0.1`,
+    );
+  }
+  if (trimmed && trimmed.length < MIN_TOKEN_LENGTH) {
+    throw new Error(`AIGW_HTTP_TOKEN is too short (${trimmed.length} characters): use a random secret of at least ${MIN_TOKEN_LENGTH} characters, e.g. \`openssl rand -hex 32\``);
+  }
+  return trimmed ? { allowedHosts, token: trimmed } : { allowedHosts };
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** The refusal for a request, or the verified caller (undefined when no token is configured). */
+export async function checkAccess(policy: AccessPolicy, headers: Headers): Promise<{ refused: Response } | { authInfo?: AuthInfo }> {
+  const host = validateHostHeader(single(headers.host), policy.allowedHosts);
+  if (!host.ok) return { refused: forbidden(`Host not allowed: ${host.message}`) };
+  const origin = validateOriginHeader(single(headers.origin), policy.allowedHosts);
+  if (!origin.ok) return { refused: forbidden(`Origin not allowed: ${origin.message}`) };
+  if (!policy.token) return {};
+  const expected = digest(policy.token);
+  try {
+    const authInfo = await verifyBearerToken(single(headers.authorization), {
+      verifier: {
+        async verifyAccessToken(token) {
+          // Digests have equal length, so timingSafeEqual never throws and the comparison leaks no prefix.
+          if (!timingSafeEqual(digest(token), expected)) throw new OAuthError(OAuthErrorCode.InvalidToken, 'the bearer token is not the one this server was started with');
+          return { token, clientId: 'aigw-http-token', scopes: [], expiresAt: Math.floor(Date.now() / 1000) + 3600 };
+        },
+      },
+    });
+    return { authInfo };
+  } catch (error) {
+    return { refused: bearerAuthChallengeResponse(error) };
+  }
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function forbidden(message: string): Response {
+  return Response.json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }, { status: 403 });
+}
