@@ -1,5 +1,35 @@
-/** Prompts (slash commands in clients). */
+/**
+ * Prompts: what clients show as slash commands. Each is a template over the tools — it tells the agent which
+ * tool to call in which order and where to stop for the operator; it never calls anything itself.
+ */
 import type { McpServer } from '@modelcontextprotocol/server';
+import type { z } from 'zod';
 import type { Runtime } from '../runtime.js';
+import { provisionGatewayPrompt } from './provision-gateway.js';
+import { weeklyChargebackPrompt } from './weekly-chargeback.js';
 
-export function registerPrompts(_server: McpServer, _runtime: Runtime): void {}
+export interface PromptSpec<A extends z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  args: A;
+  text(args: z.output<A>): string;
+}
+
+// Erases the argument generics so prompts of different shapes fit in one list.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const PROMPTS: readonly PromptSpec<any>[] = [provisionGatewayPrompt, weeklyChargebackPrompt];
+
+export function registerPrompts(server: McpServer, runtime: Runtime): void {
+  for (const prompt of PROMPTS) {
+    // Under read-only mode create_gateway does not exist, so a prompt that applies a gateway would mislead.
+    if (runtime.readOnly && prompt.name === provisionGatewayPrompt.name) continue;
+    server.registerPrompt(
+      prompt.name,
+      { title: prompt.title, description: prompt.description, argsSchema: prompt.args },
+      ((args: unknown) => ({
+        messages: [{ role: 'user' as const, content: { type: 'text' as const, text: prompt.text(args) } }],
+      })) as never,
+    );
+  }
+}
