@@ -54,6 +54,20 @@ export interface Warehouse {
   /** Runs SQL straight on DuckDB: for seeding and test fixtures only, never for product paths. */
   exec(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
+  /** Changes how the warehouse answers, so tests can reach the driver's other paths. */
+  configure?(behaviour: Partial<WarehouseBehaviour>): void;
+}
+
+/** Switches for tests; src/sandbox/warehouse/service.ts documents each. */
+export interface WarehouseBehaviour {
+  /** `operation-state` (default): OperationStateError with sqlState. `execute-status`: StatusError. */
+  errorShape: 'operation-state' | 'execute-status';
+  /** `arrow` (default, as real warehouses) or `column` (Thrift columns; dates and timestamps as text). */
+  resultFormat: 'arrow' | 'column';
+  /** Principals allowed to read `system.*` schemas (default: the admin and the OAuth service principal). */
+  systemTableReaders: string[];
+  /** How long ExecuteStatement waits before answering RUNNING and letting the driver poll. */
+  directResultsWaitMs: number;
 }
 
 export interface WarehouseOptions {
@@ -63,6 +77,8 @@ export interface WarehouseOptions {
   faults: FaultController;
   /** Returns the principal a bearer token belongs to (user e-mail or SP application id), or undefined. */
   principalOf(token: string): string | undefined;
+  /** Initial test switches; defaults as documented on WarehouseBehaviour. */
+  behaviour?: Partial<WarehouseBehaviour>;
 }
 
 export interface SandboxOptions {

@@ -1,0 +1,210 @@
+/**
+ * Usage history as SQL that DuckDB runs: every row is drawn inside DuckDB from `range(rows)` with hash-based
+ * pseudo-randomness keyed by the seed, so ten million rows cost one statement, not a JS loop. The shapes the
+ * product's reports look for: daily and weekly cycles, one runaway-agent spike, 429 and 5xx bursts, guardrail
+ * blocks (status 400) on guardrailed gateways, and a `team` key in usage_context for chargeback.
+ */
+import {
+  AGENT_SP,
+  GATEWAY_ENDPOINTS,
+  RUNAWAY_AGENT,
+  SEED_ENDPOINTS,
+  SERVICE_PRINCIPALS,
+  type SeedEndpoint,
+} from './catalog.js';
+
+export const ACCOUNT_ID = 'a1b2c3d4-0000-4000-8000-5a4db0c5e7d1';
+export const WORKSPACE_ID = '1234567890123456';
+const DAY_MS = 86_400_000;
+
+/** Who calls, how often (relative weight), for which team and app. */
+export const REQUESTERS: readonly { principal: string; weight: number; team: string; app: string }[] = [
+  { principal: 'alice@example.com', weight: 18, team: 'loyalty', app: 'loyalty-assistant' },
+  { principal: 'bob@example.com', weight: 14, team: 'loyalty', app: 'loyalty-assistant' },
+  { principal: 'carol@example.com', weight: 12, team: 'support', app: 'support-console' },
+  { principal: 'dan@example.com', weight: 10, team: 'support', app: 'support-console' },
+  { principal: 'erin@example.com', weight: 8, team: 'finance', app: 'finance-reports' },
+  { principal: 'frank@example.com', weight: 6, team: 'platform', app: 'notebooks' },
+  { principal: RUNAWAY_AGENT, weight: 3, team: 'loyalty', app: 'miles-reconciler-agent' },
+  { principal: AGENT_SP, weight: 17, team: 'platform', app: 'gateway-ops-agent' },
+  { principal: SERVICE_PRINCIPALS[2], weight: 12, team: 'support', app: 'ticket-triage' },
+];
+
+/** How often each served entity is called (relative weight). */
+const ENTITY_WEIGHTS: Record<string, number> = {
+  'se-0101': 30,
+  'se-0102': 8,
+  'se-0103': 20,
+  'se-0001': 15,
+  'se-0002': 5,
+  'se-0003': 12,
+  'se-0004': 10,
+};
+
+/** Served entities behind an input/output PII guardrail: their 400s are guardrail blocks. */
+export const GUARDRAILED_ENTITIES = GATEWAY_ENDPOINTS.filter((e) => e.aiGateway?.['guardrails']).flatMap((e) =>
+  e.servedEntities.map((s) => s.id),
+);
+
+/** A window in which one endpoint's calls mostly fail with `status`. */
+export interface Burst {
+  entities: string[];
+  /** Days before today (UTC), hour of day, length in hours. */
+  daysAgo: number;
+  hour: number;
+  hours: number;
+  status: number;
+  probability: number;
+}
+
+export const BURSTS: readonly Burst[] = [
+  { entities: ['se-0101', 'se-0102'], daysAgo: 6, hour: 13, hours: 2, status: 429, probability: 0.6 },
+  { entities: ['se-0103'], daysAgo: 12, hour: 10, hours: 1, status: 429, probability: 0.5 },
+  { entities: ['se-0002'], daysAgo: 9, hour: 15, hours: 1, status: 503, probability: 0.7 },
+  { entities: ['se-0101'], daysAgo: 2, hour: 9, hours: 1, status: 500, probability: 0.4 },
+];
+
+/** The runaway agent loops on one recent night: its tokens that day dwarf its usual daily use. */
+export const RUNAWAY_SPIKE = { daysAgo: 3, fromHour: 1, hours: 4, shareOfRows: 0.02, entity: 'se-0101' } as const;
+
+export interface SeedClock {
+  seed: number;
+  rows: number;
+  /** The seed's "now"; history covers the 30 UTC days ending today. */
+  now: Date;
+}
+
+const sqlText = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const ts = (ms: number) => `TIMESTAMP '${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}'`;
+const startOfDay = (now: Date) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+
+/** `CASE` picking one of `choices` by a uniform draw `u` against cumulative weights. */
+function weightedCase(u: string, choices: readonly { weight: number; value: string }[]): string {
+  const total = choices.reduce((s, c) => s + c.weight, 0);
+  let cumulative = 0;
+  const arms = choices.slice(0, -1).map((c) => {
+    cumulative += c.weight;
+    return `WHEN ${u} < ${(cumulative / total).toFixed(6)} THEN ${c.value}`;
+  });
+  return `CASE ${arms.join(' ')} ELSE ${choices[choices.length - 1]!.value} END`;
+}
+
+/** A uniform draw in [0,1) for row `i` and stream `k`, stable for a given seed. */
+export const uniformMacro = (seed: number) =>
+  `CREATE OR REPLACE TEMP MACRO seed_u(i, k) AS CAST(hash(i, k, ${Math.trunc(seed)}) % 1000000007 AS DOUBLE) / 1000000007.0;`;
+
+/** A UUID-shaped id for row `i` of a table, stable for a given seed. */
+const uuidExpr = (seed: number, table: string, i: string) => {
+  const h = `md5('${table}-${Math.trunc(seed)}-' || ${i})`;
+  return `substr(${h},1,8)||'-'||substr(${h},9,4)||'-4'||substr(${h},14,3)||'-a'||substr(${h},18,3)||'-'||substr(${h},21,12)`;
+};
+
+export function endpointUsageSql({ seed, rows, now }: SeedClock): string[] {
+  const today = startOfDay(now);
+  const first = today - 29 * DAY_MS;
+  const spikeRows = Math.round(rows * RUNAWAY_SPIKE.shareOfRows);
+  const spikeStart = today - RUNAWAY_SPIKE.daysAgo * DAY_MS + RUNAWAY_SPIKE.fromHour * 3_600_000;
+  const burstArms = BURSTS.map((b) => {
+    const start = today - b.daysAgo * DAY_MS + b.hour * 3_600_000;
+    return `WHEN served_entity_id IN (${b.entities.map(sqlText).join(',')}) AND request_time >= ${ts(start)}
+      AND request_time < ${ts(start + b.hours * 3_600_000)} AND u_burst < ${b.probability} THEN ${b.status}`;
+  }).join('\n      ');
+  const requester = weightedCase('u_who', REQUESTERS.map((r) => ({ weight: r.weight, value: sqlText(r.principal) })));
+  const entity = weightedCase('u_entity', Object.entries(ENTITY_WEIGHTS).map(([id, weight]) => ({ weight, value: sqlText(id) })));
+  const teamOf = `CASE requester ${REQUESTERS.map((r) => `WHEN ${sqlText(r.principal)} THEN ${sqlText(r.team)}`).join(' ')} END`;
+  const appOf = `CASE requester ${REQUESTERS.map((r) => `WHEN ${sqlText(r.principal)} THEN ${sqlText(r.app)}`).join(' ')} END`;
+  const guardrailed = GUARDRAILED_ENTITIES.map(sqlText).join(',') || "''";
+
+  return [
+    uniformMacro(seed),
+    // One weight per hour of the window: a working-day peak around 14:00 UTC, quieter weekends, some noise.
+    `CREATE OR REPLACE TEMP TABLE seed_hours AS
+     WITH h AS (
+       SELECT hour_start, (0.15 + exp(-pow((hour(hour_start) - 14.0) / 4.0, 2)))
+         * CASE WHEN dayofweek(hour_start) IN (0, 6) THEN 0.35 ELSE 1.0 END
+         * (0.8 + 0.4 * seed_u(epoch(hour_start)::BIGINT, 1)) AS weight
+       FROM generate_series(${ts(first)}, ${ts(now.getTime())}, INTERVAL 1 HOUR) t(hour_start))
+     SELECT hour_start, (sum(weight) OVER (ORDER BY hour_start) - weight) / sum(weight) OVER () AS cum_start FROM h`,
+    `INSERT INTO dbx_system.serving.endpoint_usage
+     WITH draws AS (
+       SELECT i, seed_u(i, 2) AS u_time, seed_u(i, 3) AS u_within, seed_u(i, 4) AS u_who, seed_u(i, 5) AS u_entity,
+         seed_u(i, 6) AS u_in, seed_u(i, 7) AS u_out, seed_u(i, 8) AS u_status, seed_u(i, 9) AS u_burst,
+         seed_u(i, 10) AS u_ctx, seed_u(i, 11) AS u_stream, i >= ${rows - spikeRows} AS spike
+       FROM range(${rows}) r(i)),
+     placed AS (
+       SELECT d.*, CASE WHEN spike THEN ${ts(spikeStart)} + to_microseconds(CAST(u_within * ${RUNAWAY_SPIKE.hours * 3600e6} AS BIGINT))
+         ELSE least(h.hour_start + to_microseconds(CAST(u_within * 3600e6 AS BIGINT)), ${ts(now.getTime())}) END AS request_time
+       FROM draws d ASOF JOIN seed_hours h ON d.u_time >= h.cum_start),
+     who AS (
+       SELECT *, CASE WHEN spike THEN ${sqlText(RUNAWAY_AGENT)} ELSE ${requester} END AS requester FROM placed),
+     what AS (
+       SELECT *, CASE WHEN requester = ${sqlText(RUNAWAY_AGENT)} THEN ${sqlText(RUNAWAY_SPIKE.entity)} ELSE ${entity} END AS served_entity_id
+       FROM who),
+     outcome AS (
+       SELECT *, CASE
+         ${burstArms}
+         WHEN spike THEN 200
+         WHEN u_status < 0.004 THEN 429
+         WHEN u_status < 0.006 THEN 500
+         WHEN u_status < 0.018 AND served_entity_id IN (${guardrailed}) THEN 400
+         WHEN u_status < 0.008 THEN 400
+         ELSE 200 END AS status_code
+       FROM what),
+     tokens AS (
+       SELECT *,
+         CASE WHEN status_code = 429 THEN 0 WHEN spike THEN 6000 + CAST(u_in * 6000 AS BIGINT)
+           ELSE 30 + CAST(pow(u_in, 2.2) * 3500 AS BIGINT) END AS input_token_count,
+         CASE WHEN status_code <> 200 THEN 0 WHEN spike THEN 2000 + CAST(u_out * 2000 AS BIGINT)
+           ELSE 10 + CAST(pow(u_out, 2) * 1200 AS BIGINT) END AS output_token_count
+       FROM outcome)
+     SELECT ${sqlText(ACCOUNT_ID)}, ${sqlText(WORKSPACE_ID)},
+       CASE WHEN u_ctx < 0.6 THEN 'cr-' || substr(md5('cr-${Math.trunc(seed)}-' || i), 1, 12) END,
+       ${uuidExpr(seed, 'usage', 'i')},
+       served_entity_id, requester, status_code, request_time, u_stream < 0.25,
+       input_token_count, output_token_count,
+       input_token_count * 4 + CAST(u_out * 4 AS BIGINT), output_token_count * 4 + CAST(u_in * 4 AS BIGINT),
+       CASE WHEN u_ctx >= 0.9 THEN NULL ELSE MAP {'team': ${teamOf}, 'app': ${appOf}} END
+     FROM tokens`,
+    'DROP TABLE seed_hours',
+  ];
+}
+
+/** Several history rows per served entity (config versions), the newest last: a join must de-duplicate. */
+export function servedEntitiesSql({ now }: SeedClock, endpoints: readonly SeedEndpoint[] = SEED_ENDPOINTS): string[] {
+  const today = startOfDay(now);
+  const rows: string[] = [];
+  for (const endpoint of endpoints) {
+    const history = endpoint.aiGateway ? [60, 21, 4] : [90, 40];
+    history.forEach((daysAgo, version) => {
+      for (const entity of endpoint.servedEntities) {
+        const config = JSON.stringify({ entity_name: entity.entityName, entity_version: entity.entityVersion });
+        rows.push(`(${[
+          entity.id, ACCOUNT_ID, WORKSPACE_ID, endpoint.createdBy, endpoint.name, endpoint.id, entity.name, entity.entityType,
+          entity.entityName, entity.entityVersion,
+        ].map(sqlText).join(', ')}, ${version + 1}, 'llm/v1/chat', NULL, ${sqlText(config)}, NULL, NULL, ${ts(today - daysAgo * DAY_MS + 9 * 3_600_000)}, NULL)`);
+      }
+    });
+  }
+  return [`INSERT INTO dbx_system.serving.served_entities VALUES\n${rows.join(',\n')}`];
+}
+
+/** The Beta gateway's usage table, derived from the gateway endpoints' requests in endpoint_usage. */
+export function aiGatewayUsageSql({ seed }: SeedClock): string[] {
+  const gatewayEntities = GATEWAY_ENDPOINTS.flatMap((e) => e.servedEntities.map((s) => ({ e, s })));
+  const endpointOf = (f: (x: { e: SeedEndpoint; s: SeedEndpoint['servedEntities'][number] }) => string) =>
+    `CASE served_entity_id ${gatewayEntities.map((x) => `WHEN ${sqlText(x.s.id)} THEN ${sqlText(f(x))}`).join(' ')} END`;
+  const sps = SERVICE_PRINCIPALS.map(sqlText).join(',');
+  return [
+    uniformMacro(seed),
+    `INSERT INTO dbx_system.ai_gateway.usage
+     SELECT account_id, workspace_id, databricks_request_id, request_time, CAST(request_time AS DATE),
+       ${endpointOf((x) => x.e.id)}, ${endpointOf((x) => x.e.name)}, requester,
+       CASE WHEN requester IN (${sps}) THEN 'SERVICE_PRINCIPAL' ELSE 'USER' END,
+       ${endpointOf((x) => x.s.entityName)},
+       input_token_count, output_token_count, input_token_count + output_token_count,
+       120 + output_token_count * 12 + CAST(seed_u(hash(databricks_request_id), 20) * 800 AS BIGINT),
+       status_code, usage_context
+     FROM dbx_system.serving.endpoint_usage
+     WHERE served_entity_id IN (${gatewayEntities.map((x) => sqlText(x.s.id)).join(',')})`,
+  ];
+}

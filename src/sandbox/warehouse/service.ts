@@ -1,0 +1,322 @@
+/**
+ * The TCLIService handler: the RPCs @databricks/sql sends to a SQL warehouse, answered the way a Databricks
+ * warehouse answers them (protocol V8, direct results, Arrow batches, both error shapes).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import Int64 from 'node-int64';
+import type { FaultController, WarehouseBehaviour } from '../contract.js';
+import { rewrite, sqlString, type SparkParameter } from './dialect.js';
+import { arrowBatch, arrowSchema, tableSchema, thriftColumn } from './encode.js';
+import { errorText, sqlError, SqlFailure, systemSchemaDenied } from './errors.js';
+import { handleId, newHandle, Operation, type Session } from './operations.js';
+import { duckResultSet, type Duck, type ResultSet } from './results.js';
+import { T } from './thrift.js';
+
+export interface Engine {
+  readonly duck: Duck;
+  connect(): Promise<DuckDBConnection>;
+  /** Notes a statement the warehouse stopped at the caller's request (tests read it back). */
+  recordCancel(op: Operation, how: 'cancel' | 'close'): Promise<void>;
+}
+
+const OK = { statusCode: T.TStatusCode.SUCCESS_STATUS };
+const failure = (message: string, sqlState?: string) => ({
+  statusCode: T.TStatusCode.ERROR_STATUS,
+  errorMessage: message,
+  displayMessage: message,
+  sqlState,
+});
+
+const STATES = {
+  running: T.TOperationState.RUNNING_STATE,
+  finished: T.TOperationState.FINISHED_STATE,
+  error: T.TOperationState.ERROR_STATE,
+  canceled: T.TOperationState.CANCELED_STATE,
+  closed: T.TOperationState.CLOSED_STATE,
+} as const;
+
+const int64 = (n: number) => new Int64(n);
+const num = (v: unknown, fallback: number) => (v instanceof Int64 ? v.toNumber() : typeof v === 'number' ? v : fallback);
+
+interface HandleReq {
+  sessionHandle?: { sessionId?: { guid?: Buffer } };
+  operationHandle?: { operationId?: { guid?: Buffer } };
+  getDirectResults?: { maxRows?: Int64 };
+}
+
+/**
+ * Error shapes (WarehouseBehaviour.errorShape): `operation-state` reports a failed statement as an ERROR_STATE
+ * operation status with hasResultSet true, which the driver throws as OperationStateError (an Error carrying
+ * sqlState); `execute-status` puts ERROR_STATUS in the ExecuteStatement response, which the driver throws as
+ * StatusError (not an Error, no sqlState). Result formats: `arrow` gives DATE/TIMESTAMP as Date, `column`
+ * gives them as text.
+ */
+export class WarehouseService {
+  private readonly sessions = new Map<string, Session>();
+  private readonly operations = new Map<string, Operation>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly faults: FaultController,
+    readonly behaviour: WarehouseBehaviour,
+  ) {}
+
+  /** The handler object for one request; the generated Processor calls it with one argument per RPC. */
+  handlerFor(principal: string | undefined, path: string): object {
+    const rpcs: Record<string, (req: never) => Promise<unknown>> = {
+      OpenSession: (req: { initialNamespace?: { catalogName?: string; schemaName?: string } }) => this.openSession(req, principal, path),
+      CloseSession: (req: HandleReq) => this.closeSession(req),
+      GetInfo: (req: { infoType?: number }) => this.getInfo(req),
+      ExecuteStatement: (req: HandleReq & { statement: string; parameters?: SparkParameter[] }) => this.executeStatement(req),
+      GetOperationStatus: (req: HandleReq) => this.getOperationStatus(req),
+      GetResultSetMetadata: (req: HandleReq) => this.getResultSetMetadata(req),
+      FetchResults: (req: HandleReq & { maxRows?: Int64; orientation?: number }) => this.fetchResults(req),
+      CancelOperation: (req: HandleReq) => this.stopOperation(req, 'cancel'),
+      CloseOperation: (req: HandleReq) => this.stopOperation(req, 'close'),
+      GetCatalogs: (req: HandleReq) => this.metadata(req, catalogsSql()),
+      GetSchemas: (req: HandleReq & { catalogName?: string; schemaName?: string }) => this.metadata(req, schemasSql(req)),
+      GetTables: (req: HandleReq & { catalogName?: string; schemaName?: string; tableName?: string }) => this.metadata(req, tablesSql(req)),
+      GetColumns: (req: HandleReq & { catalogName?: string; schemaName?: string; tableName?: string; columnName?: string }) =>
+        this.metadata(req, columnsSql(req)),
+    };
+    // A missing RPC must fail as a Thrift exception: the generated Processor would otherwise throw synchronously.
+    return new Proxy(rpcs, {
+      get: (target, name) =>
+        typeof name === 'string' && name in target
+          ? target[name]
+          : (_req: unknown) => Promise.reject(new Error(`The sandbox warehouse does not implement ${String(name)}.`)),
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const op of this.operations.values()) op.interrupt('closed');
+    await Promise.all([...this.operations.values()].map((op) => op.done));
+    this.operations.clear();
+    this.sessions.clear();
+  }
+
+  private async openSession(req: { initialNamespace?: { catalogName?: string; schemaName?: string } }, principal: string | undefined, path: string) {
+    if (this.faults.take('refuse-sessions', { method: 'POST', path })) {
+      return {
+        status: failure('[TEMPORARILY_UNAVAILABLE] The SQL warehouse is not accepting new sessions right now. Retry in a few seconds or check that the warehouse is running.', '08004'),
+        serverProtocolVersion: T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8,
+      };
+    }
+    const h = newHandle();
+    const ns = req.initialNamespace;
+    const searchPath = ns?.catalogName
+      ? [`${rewrite(`${ns.catalogName}.${ns.schemaName ?? 'default'}.t`).sql.replace(/\.t$/, '')}`, 'memory.main'].join(',')
+      : undefined;
+    const session: Session = { key: handleId(h.guid), guid: h.guid, secret: h.secret, principal, searchPath, operations: new Set() };
+    this.sessions.set(session.key, session);
+    return {
+      status: OK,
+      serverProtocolVersion: T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8,
+      sessionHandle: { sessionId: { guid: h.guid, secret: h.secret } },
+      initialNamespace: ns,
+      canUseMultipleCatalogs: true,
+      configuration: {},
+    };
+  }
+
+  private async closeSession(req: HandleReq) {
+    const session = this.session(req);
+    if (!session) return { status: failure('Invalid SessionHandle: the session does not exist or was closed.') };
+    for (const key of session.operations) this.operations.get(key)?.interrupt('closed');
+    for (const key of session.operations) this.operations.delete(key);
+    this.sessions.delete(session.key);
+    return { status: OK };
+  }
+
+  private async getInfo(req: { infoType?: number }) {
+    const values: Record<number, string> = {
+      [T.TGetInfoType.CLI_SERVER_NAME]: 'Spark SQL',
+      [T.TGetInfoType.CLI_DBMS_NAME]: 'Spark SQL',
+      [T.TGetInfoType.CLI_DBMS_VER]: '3.5.0',
+    };
+    return { status: OK, infoValue: { stringValue: values[req.infoType ?? -1] ?? '' } };
+  }
+
+  private session(req: HandleReq): Session | undefined {
+    return this.sessions.get(handleId(req.sessionHandle?.sessionId?.guid));
+  }
+
+  private operation(req: HandleReq): Operation | undefined {
+    return this.operations.get(handleId(req.operationHandle?.operationId?.guid));
+  }
+
+  private async executeStatement(req: HandleReq & { statement: string; parameters?: SparkParameter[] }) {
+    const session = this.session(req);
+    if (!session) return { status: failure('Invalid SessionHandle: the session does not exist or was closed. Open a new session.') };
+    return this.start(req, session, req.statement, () => {
+      const statement = rewrite(req.statement, { parameters: req.parameters ?? [] });
+      const allowed = session.principal !== undefined && this.behaviour.systemTableReaders.includes(session.principal);
+      const denied = allowed ? undefined : statement.systemSchemas[0];
+      if (denied) throw new SqlFailure(systemSchemaDenied(denied));
+      return statement.sql;
+    });
+  }
+
+  private metadata(req: HandleReq, sql: string) {
+    const session = this.session(req);
+    if (!session) return Promise.resolve({ status: failure('Invalid SessionHandle: the session does not exist or was closed.') });
+    return this.start(req, session, sql, () => sql);
+  }
+
+  /** Starts a statement, waits briefly for it, and answers with direct results as a warehouse does. */
+  private async start(req: HandleReq, session: Session, statement: string, prepare: () => string) {
+    const op = new Operation(session, statement, async (attach) => {
+      const sql = prepare();
+      const connection = await this.engine.connect();
+      try {
+        if (!attach(connection)) throw new Error('INTERRUPT Error: the statement was cancelled before it started.');
+        if (session.searchPath) await connection.run(`SET search_path = ${sqlString(session.searchPath)}`);
+        const result = await connection.run(sql);
+        return duckResultSet(this.engine.duck, result, await result.fetchAllChunks());
+      } finally {
+        connection.closeSync();
+      }
+    });
+    this.operations.set(op.key, op);
+    session.operations.add(op.key);
+
+    await Promise.race([op.done, new Promise((r) => setTimeout(r, this.behaviour.directResultsWaitMs))]);
+    const handle = this.thriftHandle(op);
+    if (op.state === 'error' && this.behaviour.errorShape === 'execute-status') {
+      this.forget(op);
+      return { status: failure(errorText(op.error!), op.error!.sqlState) };
+    }
+    if (op.state !== 'finished') {
+      return { status: OK, operationHandle: handle, directResults: { operationStatus: this.status(op) } };
+    }
+    const maxRows = num(req.getDirectResults?.maxRows, 100_000);
+    const resultSet = this.page(op, maxRows);
+    const everything = op.cursor >= op.result!.rowCount;
+    if (everything) this.forget(op);
+    return {
+      status: OK,
+      operationHandle: handle,
+      directResults: {
+        operationStatus: this.status(op),
+        resultSetMetadata: this.metadataResp(op.result!),
+        resultSet,
+        closeOperation: everything ? { status: OK } : undefined,
+      },
+    };
+  }
+
+  private forget(op: Operation) {
+    this.operations.delete(op.key);
+    op.session.operations.delete(op.key);
+  }
+
+  private thriftHandle(op: Operation) {
+    return {
+      operationId: { guid: op.guid, secret: op.secret },
+      operationType: T.TOperationType.EXECUTE_STATEMENT,
+      // Never false for an errored statement: the driver would then return [] instead of throwing.
+      hasResultSet: true,
+    };
+  }
+
+  private status(op: Operation) {
+    const error = op.error ?? (op.state === 'canceled' ? sqlError('OPERATION_CANCELED', 'HY008', 'The statement was cancelled.') : undefined);
+    return {
+      status: OK,
+      operationState: STATES[op.state],
+      hasResultSet: true,
+      sqlState: error?.sqlState,
+      errorMessage: error ? errorText(error) : undefined,
+      displayMessage: error ? errorText(error) : undefined,
+      operationStarted: int64(op.started),
+      operationCompleted: op.completed ? int64(op.completed) : undefined,
+    };
+  }
+
+  private async getOperationStatus(req: HandleReq) {
+    const op = this.operation(req);
+    if (!op) return { status: failure('Invalid OperationHandle: the statement does not exist or was closed.') };
+    return this.status(op);
+  }
+
+  private metadataResp(result: ResultSet) {
+    const arrow = this.behaviour.resultFormat === 'arrow';
+    return {
+      status: OK,
+      schema: tableSchema(result.columns),
+      resultFormat: arrow ? T.TSparkRowSetType.ARROW_BASED_SET : T.TSparkRowSetType.COLUMN_BASED_SET,
+      arrowSchema: arrow ? arrowSchema(result.columns) : undefined,
+      lz4Compressed: false,
+    };
+  }
+
+  private async getResultSetMetadata(req: HandleReq) {
+    const op = this.operation(req);
+    if (!op?.result) return { status: failure('The statement has no result set: it does not exist, failed, or is still running.') };
+    return this.metadataResp(op.result);
+  }
+
+  /** The next page of an operation's rows, in the behaviour's result format; advances the cursor. */
+  private page(op: Operation, maxRows: number) {
+    const result = op.result!;
+    const start = op.cursor;
+    const count = Math.max(0, Math.min(maxRows, result.rowCount - start));
+    const values = result.page(start, count);
+    op.cursor = start + count;
+    const rows =
+      this.behaviour.resultFormat === 'arrow'
+        ? { startRowOffset: int64(start), rows: [], arrowBatches: count > 0 ? [arrowBatch(result.columns, values, count)] : [] }
+        : { startRowOffset: int64(start), rows: [], columns: result.columns.map((c, i) => thriftColumn(c.kind, values[i]!)) };
+    return { status: OK, hasMoreRows: op.cursor < result.rowCount, results: rows };
+  }
+
+  private async fetchResults(req: HandleReq & { maxRows?: Int64; orientation?: number }) {
+    const op = this.operation(req);
+    if (!op?.result) return { status: failure('The statement has no result set: it does not exist, failed, or is still running.') };
+    if (req.orientation === T.TFetchOrientation.FETCH_FIRST) op.cursor = 0;
+    return this.page(op, num(req.maxRows, 10_000));
+  }
+
+  private async stopOperation(req: HandleReq, how: 'cancel' | 'close') {
+    const op = this.operation(req);
+    if (!op) {
+      return how === 'close' ? { status: OK } : { status: failure('Invalid OperationHandle: the statement does not exist or was closed.') };
+    }
+    if (op.interrupt(how === 'cancel' ? 'canceled' : 'closed')) await this.engine.recordCancel(op, how);
+    if (how === 'close') this.forget(op);
+    return { status: OK };
+  }
+}
+
+/** A JDBC-style search pattern (`%`, `_`; Spark also takes `*`) as a SQL LIKE literal. */
+const pattern = (p: string | undefined) => sqlString(!p ? '%' : p.replaceAll('*', '%'));
+const catalogFilter = (c: string | undefined, column: string) => (c ? `AND ${column} = ${sqlString(c)}` : '');
+const INFO = 'dbx_system.uc_information_schema';
+
+function catalogsSql(): string {
+  return `SELECT catalog_name AS TABLE_CAT FROM ${INFO}.catalogs ORDER BY 1`;
+}
+
+function schemasSql(req: { catalogName?: string; schemaName?: string }): string {
+  return `SELECT schema_name AS TABLE_SCHEM, catalog_name AS TABLE_CATALOG FROM ${INFO}.schemata
+    WHERE schema_name LIKE ${pattern(req.schemaName)} ${catalogFilter(req.catalogName, 'catalog_name')} ORDER BY 2, 1`;
+}
+
+function tablesSql(req: { catalogName?: string; schemaName?: string; tableName?: string }): string {
+  return `SELECT table_catalog AS TABLE_CAT, table_schema AS TABLE_SCHEM, table_name AS TABLE_NAME,
+      CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'TABLE' END AS TABLE_TYPE, comment AS REMARKS
+    FROM ${INFO}.tables WHERE table_schema LIKE ${pattern(req.schemaName)} AND table_name LIKE ${pattern(req.tableName)}
+      ${catalogFilter(req.catalogName, 'table_catalog')} ORDER BY 1, 2, 3`;
+}
+
+function columnsSql(req: { catalogName?: string; schemaName?: string; tableName?: string; columnName?: string }): string {
+  return `SELECT table_catalog AS TABLE_CAT, table_schema AS TABLE_SCHEM, table_name AS TABLE_NAME, column_name AS COLUMN_NAME,
+      CASE data_type WHEN 'STRING' THEN 12 WHEN 'INT' THEN 4 WHEN 'BIGINT' THEN -5 WHEN 'DOUBLE' THEN 8 WHEN 'FLOAT' THEN 6
+        WHEN 'BOOLEAN' THEN 16 WHEN 'DATE' THEN 91 WHEN 'TIMESTAMP' THEN 93 WHEN 'DECIMAL' THEN 3 WHEN 'ARRAY' THEN 2003
+        WHEN 'MAP' THEN 2000 WHEN 'STRUCT' THEN 2002 WHEN 'SMALLINT' THEN 5 WHEN 'TINYINT' THEN -6 WHEN 'BINARY' THEN -2
+        ELSE 1111 END AS DATA_TYPE,
+      upper(full_data_type) AS TYPE_NAME, ordinal_position AS ORDINAL_POSITION, is_nullable AS IS_NULLABLE, comment AS REMARKS
+    FROM ${INFO}.columns WHERE table_schema LIKE ${pattern(req.schemaName)} AND table_name LIKE ${pattern(req.tableName)}
+      AND column_name LIKE ${pattern(req.columnName)} ${catalogFilter(req.catalogName, 'table_catalog')}
+    ORDER BY 1, 2, 3, ORDINAL_POSITION`;
+}
