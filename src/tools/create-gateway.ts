@@ -1,19 +1,319 @@
-/** Placeholder until its issue lands: listed so agents see the whole tool set. */
+/** create_gateway: plan, confirm, apply, grant and record an AI Gateway endpoint (the F4 step). */
+import { inputRequired, inputResponse, isInputRequiredResult, type InputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import type { ServingEndpoint } from '../databricks/serving-endpoints.js';
+import { workspaceConfigOf } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
-import { defineTool } from './define.js';
+import {
+  applyPlan,
+  issuePlanId,
+  planSigningKey,
+  prepareGateway,
+  reportGrants,
+  withEndpointLock,
+  type ApplyResult,
+  type Prepared,
+  type RequestArgs,
+} from '../gateway/create-gateway.js';
+import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS } from '../governance/desired.js';
+import { checkPlanMatches, verifyPlanId } from '../governance/plan-id.js';
+import type { Runtime } from '../runtime.js';
+import { defineTool, type ToolCall } from './define.js';
+import { table } from './format.js';
+import { askOperator } from './operator-prompt.js';
+import { rolesInput, stateFileInput } from './read-audit.js';
+import { operatorPromptSchema, operatorResponseSchema } from './schemas.js';
+import { findingSchema } from './validate-config.js';
+
+const ucName = z.string().min(1).max(255).regex(/^[A-Za-z0-9_-]+$/, 'a Unity Catalog name here is letters, digits, "_" or "-"');
+
+const rateLimitInput = z.object({
+  key: z.enum(['endpoint', 'user', 'user_group', 'service_principal']).describe('endpoint: one bucket for the gateway; user: per caller; user_group / service_principal need principal'),
+  renewal_period: z.literal('minute').default('minute'),
+  calls: z.number().int().min(0).optional().describe('Calls per minute'),
+  tokens: z.number().int().min(0).optional().describe('Tokens per minute'),
+  principal: z.string().min(1).max(255).optional().describe('Group name or service principal application id (user_group / service_principal keys)'),
+});
+
+const guardrailSide = z.object({
+  pii: z.object({ behavior: z.enum(['NONE', 'BLOCK', 'MASK']) }).optional(),
+  safety: z.boolean().optional(),
+});
+
+const input = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"').describe('Name of the gateway serving endpoint to create or update'),
+  roles: rolesInput.describe('Roles whose bound, passing endpoints the gateway serves. Default ["agent_chat"]'),
+  fallback: z.boolean().default(false).describe("Also serve each role's next passing candidate at 0 % traffic, with fallback_config enabled"),
+  catalog: ucName.optional().describe('Catalog of the inference (payload) table. Default: uc_catalog_schema in the state file'),
+  schema: ucName.optional().describe('Team-owned schema of the inference table (not "default"). Default: uc_catalog_schema in the state file'),
+  table_name_prefix: z.string().min(1).max(64).default('gw').describe('Inference-table prefix without a trailing "_" (the payload table is <catalog>.<schema>.<prefix>_payload)'),
+  rate_limits: z.array(rateLimitInput).min(0).max(20).default(DEFAULT_RATE_LIMITS).describe('Default: endpoint 120 calls/min and user 20 calls/min'),
+  guardrails: z.object({ input: guardrailSide.optional(), output: guardrailSide.optional() }).default(DEFAULT_GUARDRAILS).describe('Default: PII BLOCK and safety on, input and output'),
+  grants: z
+    .object({
+      agent_service_principal: z.string().min(1).max(255).optional().describe('Application id of the agent service principal: USE_CATALOG, USE_SCHEMA, SELECT, MODIFY'),
+      ops_group: z.string().min(1).max(255).optional().describe('Ops group that reads the tables: USE_CATALOG, USE_SCHEMA, SELECT'),
+      agent_privileges: z.array(z.string().min(1).max(64)).max(16).optional().describe('Override of the agent principal\'s schema privileges (ALL_PRIVILEGES is refused)'),
+      ops_privileges: z.array(z.string().min(1).max(64)).max(16).optional().describe('Override of the ops group\'s schema privileges (ALL_PRIVILEGES is refused)'),
+    })
+    .default({}),
+  state_file: stateFileInput,
+  mode: z.enum(['plan', 'apply']).default('plan').describe('plan: show the differences and return a plan_id; apply: carry out a plan'),
+  plan_id: z.string().min(1).max(2048).optional().describe('The plan_id a plan call returned; apply carries out exactly that plan'),
+  timeout_seconds: z.number().int().min(1).max(3600).default(600).describe('Longest to wait for a config update to finish before returning'),
+});
+
+const changeSchema = z.object({ path: z.string().describe('JSON pointer: /config/…, /ai_gateway/…, /grants/<securable>/<name>/<principal>, /state/Foundation/f4_gateway'), from: z.unknown(), to: z.unknown() });
+
+const endpointSchema = z.object({
+  name: z.string(),
+  state: z.object({ ready: z.string().optional(), config_update: z.string().optional() }),
+  served_entities: z.array(z.object({ name: z.string().optional(), entity_name: z.string().optional(), traffic_percentage: z.number().optional() })),
+  invocation_url: z.string(),
+});
+
+const output = z.object({
+  status: z.enum(['planned', 'applied', 'unchanged', 'halted', 'blocked']),
+  plan: z.object({ action: z.enum(['create', 'update', 'none']), changes: z.array(changeSchema), warnings: z.array(z.string()) }),
+  plan_id: z.string().optional().describe('Pass to mode "apply" to carry out this plan'),
+  plan_expires_at: z.string().optional(),
+  endpoint: endpointSchema.optional(),
+  grants: z.array(z.object({ securable: z.enum(['catalog', 'schema']), full_name: z.string(), principal: z.string(), privileges: z.array(z.string()) })).optional(),
+  state_updates: z.object({ state_file: z.string(), key: z.string(), changed: z.boolean(), value: z.record(z.string(), z.unknown()) }).optional(),
+  findings: z.array(findingSchema).optional(),
+  operator_prompt: operatorPromptSchema.optional(),
+  operator_response: operatorResponseSchema.optional(),
+  in_progress: z.object({ what: z.string(), check: z.string(), remaining_steps: z.array(z.string()) }).optional(),
+  next_step: z.string().optional(),
+  state_file: z.string(),
+  workspace: z.string().optional(),
+});
+
+type Output = z.output<typeof output>;
+type Args = z.output<typeof input>;
+
+const CONFIRM_KEY = 'confirm';
+const confirmForm = z.object({ confirm: z.boolean().describe('Apply this plan to the workspace now') });
 
 export const createGatewayTool = defineTool({
   name: 'create_gateway',
-  title: 'create_gateway',
-  description: 'Not available yet.',
+  title: 'Create or update an AI Gateway endpoint',
+  description: `Creates or updates a Databricks AI Gateway serving endpoint the F4 way, in two calls:
+1. mode "plan" (default): checks the halt rule (every role's bound endpoint must have passed its role probe — otherwise status "halted" with operator_prompt: show it to the operator, never pick an endpoint yourself), builds the gateway from the bound passing endpoints only (usage tracking, inference tables at <catalog>.<schema>.<prefix>_payload, rate limits, PII+safety guardrails), validates it (errors → status "blocked" with findings to fix), and diffs it against the live endpoint: plan.action create|update|none, plan.changes [{path, from, to}], plan.warnings (show them to the user: location moves, loosened guardrails or limits, served-entity rollouts, whole ai_gateway replacement). Returns plan_id.
+2. mode "apply" with that plan_id: creates the endpoint (or PUTs the whole ai_gateway block, and the config only when served entities change), waits for the rollout with progress, grants explicit privileges (never ALL_PRIVILEGES) to grants.agent_service_principal and grants.ops_group, and records Foundation.f4_gateway in the state file. Without plan_id, clients that support forms are asked to confirm instead. A stale, expired or altered plan_id is refused: plan again. Repeating an apply returns "unchanged". If in_progress is set, the endpoint was still updating when the call returned: follow its check.`,
   kind: 'write',
   idempotent: true,
+  destructive: true,
   openWorld: true,
-  input: z.object({}),
-  output: z.object({}),
-  async run() {
-    throw new ToolError('create_gateway is not available yet', 'it is still being built', 'Use read_audit and validate_config meanwhile', 'NOT_AVAILABLE');
+  input,
+  output,
+  async run(args, call) {
+    const runtime = call.runtime;
+    const request = toRequest(args);
+    const prepare = () => prepareGateway(runtime, request, args.state_file, call.signal);
+
+    if (args.mode === 'plan') return planned(runtime, await prepare(), call);
+
+    if (args.plan_id) {
+      const claims = verifyPlanId(planSigningKey(runtime), args.plan_id);
+      return withEndpointLock(runtime, args.name, async () => {
+        const prepared = await prepare();
+        if (prepared.kind !== 'planned') return stopped(runtime, prepared, call);
+        if (prepared.plan.changes.length === 0) return unchanged(prepared, call);
+        checkPlanMatches(claims, { endpoint: args.name, planDigest: prepared.planDigest, liveDigest: prepared.liveDigest });
+        return applied(prepared, args, call);
+      });
+    }
+
+    const answer = inputResponse(call.inputResponses as Record<string, unknown> | undefined, CONFIRM_KEY);
+    if (answer.kind === 'elicit') {
+      const confirmed = answer.action === 'accept' && confirmForm.safeParse(answer.content ?? {}).data?.confirm === true;
+      if (!confirmed) {
+        const result = await planned(runtime, await prepare(), call);
+        return isInputRequiredResult(result) ? result : { ...result, next_step: 'The operator did not confirm: nothing was applied. Plan again when they are ready.' };
+      }
+      return withEndpointLock(runtime, args.name, async () => {
+        const prepared = await prepare();
+        if (prepared.kind !== 'planned') return stopped(runtime, prepared, call);
+        if (prepared.plan.changes.length === 0) return unchanged(prepared, call);
+        return applied(prepared, args, call);
+      });
+    }
+
+    const prepared = await prepare();
+    if (prepared.kind !== 'planned') return stopped(runtime, prepared, call);
+    if (prepared.plan.changes.length === 0) return unchanged(prepared, call);
+    const result = basePlanned(runtime, prepared);
+    if (!call.canElicit()) {
+      return { ...result, next_step: 'Apply needs confirmation: show this plan (and its warnings) to the user, then call again with mode "apply" and this plan_id.' };
+    }
+    return inputRequired({
+      inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ message: confirmationMessage(result), requestedSchema: confirmForm }) },
+    });
   },
-  text: () => '',
+  text: renderResult,
 });
+
+function toRequest(args: Args): RequestArgs {
+  return {
+    name: args.name,
+    roles: args.roles,
+    fallback: args.fallback,
+    catalog: args.catalog,
+    schema: args.schema,
+    tableNamePrefix: args.table_name_prefix,
+    rateLimits: args.rate_limits,
+    guardrails: args.guardrails,
+    grants: {
+      agentServicePrincipal: args.grants.agent_service_principal,
+      opsGroup: args.grants.ops_group,
+      agentPrivileges: args.grants.agent_privileges,
+      opsPrivileges: args.grants.ops_privileges,
+    },
+  };
+}
+
+type PlannedPrepared = Extract<Prepared, { kind: 'planned' }>;
+
+async function planned(runtime: Runtime, prepared: Prepared, call: ToolCall): Promise<Output | InputRequiredResult> {
+  if (prepared.kind !== 'planned') return stopped(runtime, prepared, call);
+  if (prepared.plan.changes.length === 0) return unchanged(prepared, call);
+  return { ...basePlanned(runtime, prepared), next_step: 'Show the changes and warnings to the user; to carry them out call again with mode "apply" and this plan_id.' };
+}
+
+function basePlanned(runtime: Runtime, prepared: PlannedPrepared): Output {
+  const { planId, expiresAt } = issuePlanId(runtime, prepared);
+  return {
+    status: 'planned',
+    plan: planOf(prepared),
+    plan_id: planId,
+    plan_expires_at: expiresAt,
+    ...(prepared.live.endpoint ? { endpoint: summarise(prepared.live.endpoint as ServingEndpoint, prepared.workspace.config.host) } : {}),
+    ...(prepared.findings.length ? { findings: prepared.findings } : {}),
+    state_file: prepared.state.path,
+    workspace: prepared.workspace.label,
+  };
+}
+
+async function unchanged(prepared: PlannedPrepared, call: ToolCall): Promise<Output> {
+  return {
+    status: 'unchanged',
+    plan: planOf(prepared),
+    ...(prepared.live.endpoint ? { endpoint: summarise(prepared.live.endpoint as ServingEndpoint, prepared.workspace.config.host) } : {}),
+    grants: await reportGrants(prepared.workspace, prepared.desired, call.signal),
+    ...(prepared.findings.length ? { findings: prepared.findings } : {}),
+    state_file: prepared.state.path,
+    workspace: prepared.workspace.label,
+  };
+}
+
+async function applied(prepared: PlannedPrepared, args: Args, call: ToolCall): Promise<Output> {
+  const result: ApplyResult = await applyPlan(prepared, {
+    signal: call.signal,
+    waitBudgetMs: args.timeout_seconds * 1000,
+    progress: (message, fraction) => call.progress(Math.round((fraction ?? 0) * 100), 100, message),
+  });
+  return {
+    status: 'applied',
+    plan: planOf(prepared),
+    ...(result.endpoint ? { endpoint: summarise(result.endpoint, prepared.workspace.config.host) } : {}),
+    grants: result.grants,
+    ...(result.stateUpdate ? { state_updates: result.stateUpdate } : {}),
+    ...(prepared.findings.length ? { findings: prepared.findings } : {}),
+    ...(result.inProgress ? { in_progress: result.inProgress } : {}),
+    state_file: prepared.state.path,
+    workspace: prepared.workspace.label,
+  };
+}
+
+/** Halted or blocked: nothing was planned against the workspace, nothing changed. */
+function stopped(runtime: Runtime, prepared: Exclude<Prepared, { kind: 'planned' }>, call: ToolCall): Output | InputRequiredResult {
+  const workspace = workspaceLabel(runtime);
+  if (prepared.kind === 'blocked') {
+    return {
+      status: 'blocked',
+      plan: { action: 'none', changes: [], warnings: [] },
+      findings: prepared.findings,
+      next_step: 'Fix the error findings (usually an argument: table_name_prefix, schema, rate_limits, guardrails, grants), then plan again.',
+      state_file: prepared.state.path,
+      ...(workspace ? { workspace } : {}),
+    };
+  }
+  const prompt = prepared.report.operator_prompt;
+  if (!prompt) throw new ToolError('create_gateway halted without an operator prompt', 'the halt rule returned no prompt', 'Run read_audit to see the role reports', 'INTERNAL');
+  const result: Output = {
+    status: 'halted',
+    plan: { action: 'none', changes: [], warnings: [] },
+    operator_prompt: prompt,
+    next_step: 'Show operator_prompt.message to the operator and wait. Do not choose another endpoint yourself; nothing was created.',
+    state_file: prepared.state.path,
+    ...(workspace ? { workspace } : {}),
+  };
+  const answer = askOperator(call, prompt);
+  if (answer && isInputRequiredResult(answer)) return answer;
+  if (answer) result.operator_response = answer;
+  return result;
+}
+
+function workspaceLabel(runtime: Runtime): string | undefined {
+  if (runtime.workspaceLabel) return runtime.workspaceLabel;
+  try {
+    return workspaceConfigOf(runtime).host;
+  } catch {
+    return undefined;
+  }
+}
+
+function planOf(prepared: PlannedPrepared): Output['plan'] {
+  return { action: prepared.plan.action, changes: prepared.plan.changes, warnings: prepared.plan.warnings };
+}
+
+function summarise(endpoint: ServingEndpoint, host: string): z.output<typeof endpointSchema> {
+  const config = endpoint.config ?? endpoint.pending_config;
+  const routes = config?.traffic_config?.routes ?? [];
+  return {
+    name: endpoint.name,
+    state: { ...(endpoint.state?.ready ? { ready: endpoint.state.ready } : {}), ...(endpoint.state?.config_update ? { config_update: endpoint.state.config_update } : {}) },
+    served_entities: (config?.served_entities ?? []).map((e) => ({
+      ...(e.name ? { name: e.name } : {}),
+      ...(e.entity_name ? { entity_name: e.entity_name } : {}),
+      ...(() => {
+        const share = routes.find((r) => (r.served_entity_name ?? r.served_model_name) === e.name)?.traffic_percentage;
+        return share === undefined ? {} : { traffic_percentage: share };
+      })(),
+    })),
+    invocation_url: `${host}/serving-endpoints/${endpoint.name}/invocations`,
+  };
+}
+
+function confirmationMessage(result: Output): string {
+  const lines = [`Apply this ${result.plan.action} plan to ${result.workspace ?? 'the workspace'}?`, '', ...result.plan.changes.slice(0, 30).map((c) => `${c.path}: ${short(c.from)} → ${short(c.to)}`)];
+  if (result.plan.changes.length > 30) lines.push(`… and ${result.plan.changes.length - 30} more changes`);
+  if (result.plan.warnings.length) lines.push('', 'Warnings:', ...result.plan.warnings.map((w) => `- ${w}`));
+  return lines.join('\n');
+}
+
+function short(value: unknown): string {
+  const text = value === null || value === undefined ? '-' : typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function renderResult(result: Output): string {
+  const lines = [`create_gateway: ${result.status.toUpperCase()} — action ${result.plan.action}${result.workspace ? ` on ${result.workspace}` : ''} (state file ${result.state_file})`];
+  if (result.plan.changes.length) lines.push('', table(['path', 'from', 'to'], result.plan.changes.map((c) => [c.path, short(c.from), short(c.to)])));
+  if (result.plan.warnings.length) lines.push('', 'warnings (show these to the user):', ...result.plan.warnings.map((w) => `- ${w}`));
+  if (result.findings?.length) lines.push('', table(['severity', 'rule', 'path', 'message and fix'], result.findings.map((f) => [f.severity, f.rule, f.path || '/', `${f.message}. Fix: ${f.fix}`])));
+  if (result.operator_prompt) lines.push('', `OPERATOR PROMPT (show to the operator, do not choose an endpoint yourself): ${result.operator_prompt.message}`);
+  if (result.operator_response) lines.push('', `operator answered: ${result.operator_response.action}. ${result.operator_response.next_step}`);
+  if (result.endpoint) {
+    const e = result.endpoint;
+    lines.push('', `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
+    lines.push(...e.served_entities.map((s) => `  ${s.name ?? '?'} → ${s.entity_name ?? '?'} (${s.traffic_percentage ?? '?'} %)`));
+  }
+  if (result.grants?.length) lines.push('', table(['securable', 'name', 'principal', 'privileges'], result.grants.map((g) => [g.securable, g.full_name, g.principal, g.privileges.join(', ')])));
+  if (result.state_updates) lines.push('', `state: ${result.state_updates.key} ${result.state_updates.changed ? 'written to' : 'already current in'} ${result.state_updates.state_file}`);
+  if (result.in_progress) lines.push('', `STILL IN PROGRESS: ${result.in_progress.what}. Check: ${result.in_progress.check}`);
+  if (result.plan_id) lines.push('', `plan_id: ${result.plan_id} (expires ${result.plan_expires_at ?? '?'})`);
+  if (result.next_step) lines.push('', `next: ${result.next_step}`);
+  return lines.join('\n');
+}
