@@ -1,0 +1,19 @@
+/**
+ * The Spark SQL grammar check: every statement the product sends to a warehouse must parse with dt-sql-parser's
+ * SparkSQL parser, so the sandbox's DuckDB shim cannot hide a construct Databricks would reject.
+ */
+import { SparkSQL } from 'dt-sql-parser';
+
+const parser = new SparkSQL();
+
+/** Grammar errors of `sql` as `line:column message`; empty when it parses. */
+export function sparkSqlErrors(sql: string): string[] {
+  return parser.validate(sql).map((e) => `${e.startLine}:${e.startColumn} ${e.message}`);
+}
+
+export function assertSparkSql(sql: string): void {
+  const errors = sparkSqlErrors(sql);
+  if (errors.length > 0) {
+    throw new Error(`This statement is not Spark SQL, so a Databricks warehouse would reject it:\n${errors.join('\n')}\n--\n${sql}`);
+  }
+}
