@@ -39,7 +39,8 @@ const RULES: Rule[] = [
   { kind: 'card', pattern: /\b\d(?:[ -]?\d){12,18}\b/g, accept: (m) => luhn(m.replace(/\D/g, '')) },
   {
     kind: 'phone',
-    pattern: /(?<![\w+])(\+\d{1,3}[\s.-]?)?(\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}\b/g,
+    // Not part of a longer digit group (a card number failing its checksum is not a phone number).
+    pattern: /(?<![\w+]|\d[\s.-])(\+\d{1,3}[\s.-]?)?(\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}\b(?![\s.-]\d)/g,
     accept: (m) => m.replace(/\D/g, '').length >= 9,
   },
 ];
