@@ -1,0 +1,308 @@
+/**
+ * create_gateway end to end: the built server over MCP (stdio), configured through the real environment
+ * variables (DATABRICKS_HOST/TOKEN or client id/secret, NODE_EXTRA_CA_CERTS), against the sandbox's REST side.
+ * Everything the tool did is checked by reading the sandbox back through undici.
+ */
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signPlan } from '../../src/governance/plan-id.js';
+import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/catalog.js';
+import { startHarness, type Harness } from '../sandbox/support.js';
+import { callError, callOk, connect, textOf, type Connected } from '../support/mcp.js';
+import { OPUS, SCENARIOS, SONNET, tempDir, writeMarkdownState, writeYamlState } from '../support/states.js';
+
+interface Result {
+  status: string;
+  plan: { action: string; changes: Array<{ path: string; from: unknown; to: unknown }>; warnings: string[] };
+  plan_id?: string;
+  endpoint?: { name: string; state: { config_update?: string }; served_entities: Array<{ entity_name?: string; traffic_percentage?: number }> };
+  grants?: Array<{ securable: string; full_name: string; principal: string; privileges: string[] }>;
+  state_updates?: { state_file: string; changed: boolean };
+  findings?: Array<{ rule: string; severity: string; path: string }>;
+  operator_prompt?: { message: string };
+  in_progress?: { what: string; check: string };
+  workspace?: string;
+}
+
+const PLAN_SECRET = 'e2e-plan-secret-0123456789abcdef-0123456789';
+const dir = tempDir('aigw-create-');
+let h: Harness;
+let server: Connected;
+let canary: string;
+/** Every result text and structured result seen, to check for leaked tokens. */
+const seen: string[] = [];
+
+const grantsArg = { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP };
+const base = (name: string, stateFile: string, extra: Record<string, unknown> = {}) => ({ name, catalog: 'workshop', schema: 'gw_e2e', grants: grantsArg, state_file: stateFile, ...extra });
+
+async function call(args: Record<string, unknown>, client = server): Promise<Result> {
+  const result = await client.client.callTool({ name: 'create_gateway', arguments: args });
+  seen.push(textOf(result), JSON.stringify(result.structuredContent ?? {}));
+  if (result.isError) throw new Error(`create_gateway returned isError: ${textOf(result)}`);
+  return result.structuredContent as unknown as Result;
+}
+
+async function callFails(args: Record<string, unknown>, client = server): Promise<string> {
+  const text = await callError(client.client, 'create_gateway', args);
+  seen.push(text);
+  return text;
+}
+
+async function endpointsNamed(name: string): Promise<number> {
+  const list = await h.call('GET', '/api/2.0/serving-endpoints');
+  return (list.body.endpoints as Array<{ name: string }>).filter((e) => e.name === name).length;
+}
+
+async function grantsOn(type: string, fullName: string): Promise<Record<string, string[]>> {
+  const response = await h.call('GET', `/api/2.1/unity-catalog/permissions/${type}/${fullName}`);
+  const assignments = (response.body?.privilege_assignments ?? []) as Array<{ principal: string; privileges: string[] }>;
+  return Object.fromEntries(assignments.map((a) => [a.principal, [...a.privileges].sort()]));
+}
+
+/** The file without the lines of the Foundation.f4_gateway record the tool added or replaced. */
+function withoutF4(text: string, indent: string): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l === `${indent}f4_gateway:`);
+  if (at < 0) return text;
+  let end = at + 1;
+  while (end < lines.length && (lines[end] ?? '').startsWith(`${indent}  `)) end += 1;
+  return [...lines.slice(0, at), ...lines.slice(end)].join('\n');
+}
+
+beforeAll(async () => {
+  h = await startHarness({ configUpdateMs: 300 });
+  canary = h.sandbox.addToken('admin@example.com');
+  server = await connect({
+    cwd: dir,
+    env: { DATABRICKS_HOST: h.sandbox.url, DATABRICKS_TOKEN: canary, NODE_EXTRA_CA_CERTS: h.sandbox.caCertPath, AIGW_PLAN_SECRET: PLAN_SECRET },
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await h?.close();
+});
+
+describe('create_gateway against the sandbox', () => {
+  it('plans, applies, and is unchanged on a repeat; endpoint, grants and YAML state read back', async () => {
+    const stateFile = writeYamlState(dir, 'create', SCENARIOS.passing);
+    const before = readFileSync(stateFile, 'utf8');
+    const planned = await call(base('gw-create', stateFile));
+    expect(planned).toMatchObject({ status: 'planned', plan: { action: 'create' }, workspace: h.sandbox.url });
+    expect(planned.plan.changes.map((c) => c.path)).toEqual(expect.arrayContaining(['/name', '/config/served_entities', '/ai_gateway/inference_table_config/table_name_prefix', '/state/Foundation/f4_gateway']));
+    expect(await endpointsNamed('gw-create')).toBe(0);
+
+    const applied = await call({ ...base('gw-create', stateFile), mode: 'apply', plan_id: planned.plan_id });
+    expect(applied.status).toBe('applied');
+    expect(applied.endpoint?.state.config_update).toBe('NOT_UPDATING');
+
+    const live = (await h.call('GET', '/api/2.0/serving-endpoints/gw-create')).body;
+    expect(live.config.served_entities.map((e: { entity_name: string }) => e.entity_name)).toEqual([SONNET]);
+    expect(live.ai_gateway).toMatchObject({
+      usage_tracking_config: { enabled: true },
+      inference_table_config: { enabled: true, catalog_name: 'workshop', schema_name: 'gw_e2e', table_name_prefix: 'gw' },
+      rate_limits: [{ key: 'endpoint', renewal_period: 'minute', calls: 120 }, { key: 'user', renewal_period: 'minute', calls: 20 }],
+      guardrails: { input: { pii: { behavior: 'BLOCK' }, safety: true }, output: { pii: { behavior: 'BLOCK' }, safety: true } },
+    });
+    expect(await grantsOn('catalog', 'workshop')).toMatchObject({ [AGENT_SP]: ['USE_CATALOG'], [OPS_GROUP]: ['USE_CATALOG'] });
+    expect(await grantsOn('schema', 'workshop.gw_e2e')).toMatchObject({ [AGENT_SP]: ['MODIFY', 'SELECT', 'USE_SCHEMA'], [OPS_GROUP]: ['SELECT', 'USE_SCHEMA'] });
+    expect(applied.grants).toEqual(expect.arrayContaining([{ securable: 'schema', full_name: 'workshop.gw_e2e', principal: OPS_GROUP, privileges: ['SELECT', 'USE_SCHEMA'] }]));
+
+    const after = readFileSync(stateFile, 'utf8');
+    expect(withoutF4(after, '  ')).toBe(before);
+    const state = load(after) as { Foundation: { f4_gateway: Record<string, unknown>; f2_otel: unknown } };
+    expect(state.Foundation.f4_gateway).toMatchObject({ endpoint_name: 'gw-create', inference_table_prefix: 'gw', payload_table: 'workshop.gw_e2e.gw_payload', served_entities: [SONNET] });
+    expect(state.Foundation.f2_otel).toEqual(SCENARIOS.passing.Foundation.f2_otel);
+
+    expect(await call({ ...base('gw-create', stateFile), mode: 'apply', plan_id: planned.plan_id })).toMatchObject({ status: 'unchanged', plan: { action: 'none', changes: [] } });
+    expect(await call(base('gw-create', stateFile))).toMatchObject({ status: 'unchanged' });
+    expect(readFileSync(stateFile, 'utf8')).toBe(after);
+    expect(await endpointsNamed('gw-create')).toBe(1);
+  });
+
+  it('records into a Markdown state file, leaving every other byte as it was, with a fallback at 0 %', async () => {
+    const stateFile = writeMarkdownState(dir, 'markdown', SCENARIOS.passing);
+    const before = readFileSync(stateFile, 'utf8');
+    const planned = await call(base('gw-markdown', stateFile, { schema: 'gw_md', fallback: true }));
+    const applied = await call({ ...base('gw-markdown', stateFile, { schema: 'gw_md', fallback: true }), mode: 'apply', plan_id: planned.plan_id });
+    expect(applied.status).toBe('applied');
+    expect(applied.endpoint?.served_entities).toEqual([
+      { name: SONNET, entity_name: SONNET, traffic_percentage: 100 },
+      { name: OPUS, entity_name: OPUS, traffic_percentage: 0 },
+    ]);
+    const live = (await h.call('GET', '/api/2.0/serving-endpoints/gw-markdown')).body;
+    expect(live.ai_gateway.fallback_config).toEqual({ enabled: true });
+    const after = readFileSync(stateFile, 'utf8');
+    // Foundation sits in the first block (it carries its top-level keys): only the f4 lines are new.
+    expect(withoutF4(after, '  ')).toBe(before);
+    expect(after).toContain('  f4_gateway:\n    endpoint_name: gw-markdown\n');
+  });
+
+  it('plans an update of an existing gateway with the warnings a reviewer must see, then applies it', async () => {
+    const stateFile = writeYamlState(dir, 'update', SCENARIOS.passing);
+    const args = base('skyloyalty-ai-gateway', stateFile, { schema: 'skyloyalty_ops_v2', rate_limits: [{ key: 'endpoint', calls: 200 }], guardrails: { input: { pii: { behavior: 'MASK' }, safety: true }, output: { pii: { behavior: 'BLOCK' }, safety: true } } });
+    const planned = await call(args);
+    expect(planned.plan.action).toBe('update');
+    const warnings = planned.plan.warnings.join('\n');
+    expect(warnings).toMatch(/inference-table location cannot change in place \(workshop\.skyloyalty_ops\.gw_payload → workshop\.skyloyalty_ops_v2\.gw_payload\)/);
+    expect(warnings).toMatch(/input PII guardrail goes from BLOCK to MASK/);
+    expect(warnings).toMatch(/endpoint limit goes from 120 to 200 calls/);
+    expect(warnings).toMatch(/user limit \(20 calls per minute\) is removed/);
+    expect(warnings).toMatch(/served entities change .*long-running config update/);
+    expect(warnings).toMatch(/replaces the whole ai_gateway block of skyloyalty-ai-gateway: fallback_config/);
+
+    const applied = await call({ ...args, mode: 'apply', plan_id: planned.plan_id });
+    expect(applied.status).toBe('applied');
+    const live = (await h.call('GET', '/api/2.0/serving-endpoints/skyloyalty-ai-gateway')).body;
+    expect(live.ai_gateway.inference_table_config).toMatchObject({ enabled: true, schema_name: 'skyloyalty_ops_v2' });
+    expect(live.ai_gateway.fallback_config).toBeUndefined();
+    expect(live.config.served_entities.map((e: { entity_name: string }) => e.entity_name)).toEqual([SONNET]);
+    expect(live.state.config_update).toBe('NOT_UPDATING');
+  });
+
+  it('halts without touching the workspace when no candidate passed', async () => {
+    const stateFile = writeYamlState(dir, 'halt', SCENARIOS.noPassing);
+    for (const mode of ['plan', 'apply']) {
+      const result = await call({ ...base('gw-halted', stateFile), mode });
+      expect(result).toMatchObject({ status: 'halted', plan: { action: 'none', changes: [] } });
+      expect(result.operator_prompt?.message).toMatch(/No FMAPI endpoint passed the role probe for agent_chat/);
+    }
+    expect(await endpointsNamed('gw-halted')).toBe(0);
+  });
+
+  it('is blocked with findings for a trailing-underscore prefix or ALL_PRIVILEGES', async () => {
+    const stateFile = writeYamlState(dir, 'blocked', SCENARIOS.passing);
+    const prefix = await call({ ...base('gw-blocked', stateFile, { table_name_prefix: 'gw_' }), mode: 'apply' });
+    expect(prefix.status).toBe('blocked');
+    expect(prefix.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'f4.table-prefix', severity: 'error', path: '/ai_gateway/inference_table_config/table_name_prefix' })]));
+    const broad = await call(base('gw-blocked', stateFile, { grants: { ...grantsArg, agent_privileges: ['ALL_PRIVILEGES'] } }));
+    expect(broad.status).toBe('blocked');
+    expect(broad.findings?.map((f) => f.rule)).toContain('f4.explicit-grants');
+    expect(await endpointsNamed('gw-blocked')).toBe(0);
+  });
+
+  it('refuses a forged, an expired and a stale plan_id', async () => {
+    const stateFile = writeYamlState(dir, 'planid', SCENARIOS.passing);
+    const args = base('gw-planid', stateFile, { schema: 'gw_planid' });
+    const planned = await call(args);
+    const id = planned.plan_id as string;
+    const [payload] = id.split('.');
+    const forged = `${payload}.${'A'.repeat(43)}`;
+    expect(await callFails({ ...args, mode: 'apply', plan_id: forged })).toMatch(/plan_id was refused \(forged\)/);
+    const claims = JSON.parse(Buffer.from(payload as string, 'base64url').toString()) as [string, string, string, string, number];
+    const expired = signPlan(Buffer.from(PLAN_SECRET), { endpoint: claims[1], planDigest: claims[2], liveDigest: claims[3], expiresAt: Math.floor(Date.now() / 1000) - 5 });
+    expect(await callFails({ ...args, mode: 'apply', plan_id: expired })).toMatch(/plan_id was refused \(expired\)/);
+    expect(await callFails({ ...args, table_name_prefix: 'gw2', mode: 'apply', plan_id: id })).toMatch(/plan_id is stale.*different arguments/);
+    // Someone else changes the workspace between plan and apply.
+    await h.call('POST', '/api/2.0/serving-endpoints', { body: { name: 'gw-planid', config: { served_entities: [{ name: 'x', entity_name: OPUS, entity_version: '1' }] } } });
+    expect(await callFails({ ...args, mode: 'apply', plan_id: id })).toMatch(/plan_id is stale.*changed since the plan/);
+    expect(await endpointsNamed('gw-planid')).toBe(1);
+  });
+
+  it('rides out 429 and 503 bursts with exactly one endpoint', async () => {
+    const stateFile = writeYamlState(dir, 'bursts', SCENARIOS.passing);
+    const args = base('gw-bursts', stateFile, { schema: 'gw_bursts' });
+    const planned = await call(args);
+    const endpoints = { pathPrefix: '/api/2.0/serving-endpoints' };
+    h.sandbox.faults.add({ kind: 'status', status: 429, retryAfterSeconds: 1, times: 2, match: { ...endpoints, method: 'POST' } });
+    h.sandbox.faults.add({ kind: 'status', status: 503, times: 3, match: { ...endpoints, method: 'GET' } });
+    const applied = await call({ ...args, mode: 'apply', plan_id: planned.plan_id });
+    expect(applied.status).toBe('applied');
+    expect(h.sandbox.faults.take('status', { method: 'POST', path: endpoints.pathPrefix })).toBeUndefined();
+    expect(h.sandbox.faults.take('status', { method: 'GET', path: endpoints.pathPrefix })).toBeUndefined();
+    expect(await endpointsNamed('gw-bursts')).toBe(1);
+  });
+
+  it('detects a create whose answer was lost to a connection reset, and does not create twice', async () => {
+    const stateFile = writeYamlState(dir, 'reset', SCENARIOS.passing);
+    const args = base('gw-reset', stateFile, { schema: 'gw_reset' });
+    const planned = await call(args);
+    h.sandbox.faults.add({ kind: 'reset', when: 'after', match: { method: 'POST', pathPrefix: '/api/2.0/serving-endpoints' } });
+    const applied = await call({ ...args, mode: 'apply', plan_id: planned.plan_id });
+    expect(applied.status).toBe('applied');
+    expect(h.sandbox.faults.take('reset', { method: 'POST', path: '/api/2.0/serving-endpoints' })).toBeUndefined();
+    expect(await endpointsNamed('gw-reset')).toBe(1);
+    expect(await call(args)).toMatchObject({ status: 'unchanged' });
+  });
+
+  it('returns a clear result when the update stays in progress', async () => {
+    const stateFile = writeYamlState(dir, 'stuck', SCENARIOS.passing);
+    const args = base('gw-stuck', stateFile, { schema: 'gw_stuck', timeout_seconds: 2 });
+    const planned = await call(args);
+    h.sandbox.faults.add({ kind: 'config-update', outcome: 'stuck', endpoint: 'gw-stuck' });
+    const applied = await call({ ...args, mode: 'apply', plan_id: planned.plan_id });
+    expect(applied.status).toBe('applied');
+    expect(applied.endpoint?.state.config_update).toBe('IN_PROGRESS');
+    expect(applied.in_progress?.what).toMatch(/still updating \(config_update IN_PROGRESS\) after 2 s/);
+    expect(applied.in_progress?.check).toMatch(/state\.config_update/);
+    expect(applied.state_updates?.changed).toBe(true);
+    expect(await endpointsNamed('gw-stuck')).toBe(1);
+  });
+
+  it('serializes two concurrent applies: one endpoint, one consistent state record', async () => {
+    const stateFile = writeYamlState(dir, 'concurrent', SCENARIOS.passing);
+    const args = base('gw-concurrent', stateFile, { schema: 'gw_concurrent' });
+    const planned = await call(args);
+    const results = await Promise.all([1, 2].map(() => call({ ...args, mode: 'apply', plan_id: planned.plan_id })));
+    expect(results.map((r) => r.status).sort()).toEqual(['applied', 'unchanged']);
+    expect(await endpointsNamed('gw-concurrent')).toBe(1);
+    const text = readFileSync(stateFile, 'utf8');
+    expect(text.match(/f4_gateway:/g)).toHaveLength(1);
+    expect((load(text) as { Foundation: { f4_gateway: { endpoint_name: string } } }).Foundation.f4_gateway.endpoint_name).toBe('gw-concurrent');
+  });
+
+  it('never shows the token: not in results, errors or the server log', async () => {
+    const bogus = `dapi${'0123456789abcdef'.repeat(2)}`;
+    const refused = await connect({ cwd: dir, env: { DATABRICKS_HOST: h.sandbox.url, DATABRICKS_TOKEN: bogus, NODE_EXTRA_CA_CERTS: h.sandbox.caCertPath } });
+    try {
+      const stateFile = writeYamlState(dir, 'canary', SCENARIOS.passing);
+      const text = await callFails(base('gw-canary', stateFile), refused);
+      expect(text).toMatch(/HTTP 401.*Check the credentials: DATABRICKS_TOKEN/s);
+      expect(text + refused.stderr()).not.toContain(bogus);
+    } finally {
+      await refused.close();
+    }
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.join('\n') + server.stderr()).not.toContain(canary);
+  });
+
+  it('without a workspace, names the settings and --sandbox', async () => {
+    const none = await connect({ cwd: dir });
+    try {
+      const text = await callFails(base('gw-none', writeYamlState(dir, 'none', SCENARIOS.passing)), none);
+      for (const name of ['DATABRICKS_HOST', 'DATABRICKS_TOKEN', 'DATABRICKS_CLIENT_ID', '--sandbox']) expect(text).toContain(name);
+    } finally {
+      await none.close();
+    }
+  });
+});
+
+describe('create_gateway with OAuth M2M', () => {
+  let m2m: Harness;
+  let client: Connected;
+  beforeAll(async () => {
+    m2m = await startHarness({ configUpdateMs: 200, tokenTtlSeconds: 2 });
+    client = await connect({
+      cwd: dir,
+      env: { DATABRICKS_HOST: m2m.sandbox.url, DATABRICKS_CLIENT_ID: m2m.sandbox.oauth.clientId, DATABRICKS_CLIENT_SECRET: m2m.sandbox.oauth.clientSecret, NODE_EXTRA_CA_CERTS: m2m.sandbox.caCertPath },
+    });
+  });
+  afterAll(async () => {
+    await client?.close();
+    await m2m?.close();
+  });
+
+  it('refreshes an expiring access token between calls', async () => {
+    const stateFile = writeYamlState(dir, 'm2m', SCENARIOS.passing);
+    const args = base('gw-m2m', stateFile, { schema: 'gw_m2m' });
+    const planned = await call(args, client);
+    // Outlive the 2 s token; the apply must fetch a fresh one rather than fail with 401.
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    const applied = await call({ ...args, mode: 'apply', plan_id: planned.plan_id }, client);
+    expect(applied.status).toBe('applied');
+    const live = await m2m.call('GET', '/api/2.0/serving-endpoints/gw-m2m');
+    expect(live.body.creator).toBe(m2m.sandbox.oauth.clientId);
+    expect(client.stderr()).not.toContain(m2m.sandbox.oauth.clientSecret);
+  });
+});
