@@ -1,0 +1,90 @@
+/**
+ * The Databricks client layer against the sandbox, through real undici: retries honouring Retry-After, the
+ * retry budget, a refused create mapped to an actionable error, and an M2M token refreshed after a 401.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenProvider } from '../../src/databricks/auth.js';
+import { DatabricksError } from '../../src/databricks/errors.js';
+import { RestClient } from '../../src/databricks/rest.js';
+import { ServingEndpointsApi } from '../../src/databricks/serving-endpoints.js';
+import { Transport, type TransportRequest, type TransportResponse } from '../../src/databricks/transport.js';
+import { startHarness, type Harness } from '../sandbox/support.js';
+
+/** The real transport, counting what went over it. */
+class CountingTransport extends Transport {
+  readonly sent: string[] = [];
+  override async send(request: TransportRequest): Promise<TransportResponse> {
+    this.sent.push(`${request.method} ${new URL(request.url).pathname}`);
+    return super.send(request);
+  }
+}
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ configUpdateMs: 100, tokenTtlSeconds: 1 });
+});
+afterAll(async () => h?.close());
+
+function patClient(token: string, options: { retryBudgetMs?: number } = {}) {
+  const transport = new Transport({ caCert: h.sandbox.caCert, ...options });
+  const tokens = createTokenProvider({ host: h.sandbox.url, authType: 'pat', token }, { transport });
+  return { transport, rest: new RestClient(h.sandbox.url, transport, tokens, 'test') };
+}
+
+describe('REST client', () => {
+  it('retries 429 and 503 on a read, honouring Retry-After', async () => {
+    const { transport, rest } = patClient(h.sandbox.token);
+    h.sandbox.faults.add({ kind: 'status', status: 429, retryAfterSeconds: 1, times: 1, match: { method: 'GET' } });
+    h.sandbox.faults.add({ kind: 'status', status: 503, times: 1, match: { method: 'GET' } });
+    const response = await rest.call({ method: 'GET', path: '/api/2.0/serving-endpoints', operation: 'Listing' });
+    expect(response.attempts).toBe(3);
+    await transport.close();
+  });
+
+  it('gives up when Retry-After exceeds the budget, with an error saying when to retry', async () => {
+    const { transport, rest } = patClient(h.sandbox.token, { retryBudgetMs: 500 });
+    h.sandbox.faults.add({ kind: 'status', status: 429, retryAfterSeconds: 30, times: 1, match: { method: 'GET' } });
+    const error = await rest.call({ method: 'GET', path: '/api/2.0/serving-endpoints', operation: 'Listing' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksError);
+    expect((error as DatabricksError).message).toMatch(/HTTP 429 \(REQUEST_LIMIT_EXCEEDED.*wait 30 seconds/);
+    await transport.close();
+  });
+
+  it('maps a refused create to who can grant the permission', async () => {
+    const { transport, rest } = patClient(h.sandbox.addToken('alice@example.com'));
+    const api = new ServingEndpointsApi(rest);
+    const error = await api.create({ name: 'not-allowed', config: { served_entities: [{ name: 'x', entity_name: 'databricks-claude-opus-4-5', entity_version: '1' }] } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksError);
+    expect((error as DatabricksError).status).toBe(403);
+    expect((error as DatabricksError).message).toMatch(/Creating serving endpoint not-allowed failed.*PERMISSION_DENIED.*CAN_MANAGE on the serving endpoint/s);
+    await transport.close();
+  });
+});
+
+describe('OAuth M2M', () => {
+  it('fetches a fresh token after the workspace refuses an expired one (401), once for concurrent callers', async () => {
+    const transport = new CountingTransport({ caCert: h.sandbox.caCert });
+    // A clock that never moves: the provider believes its token is fresh, so only the 401 can trigger a refresh.
+    const tokens = createTokenProvider({ host: h.sandbox.url, authType: 'oauth-m2m', ...h.sandbox.oauth }, { transport, now: () => 0 });
+    const rest = new RestClient(h.sandbox.url, transport, tokens, 'test');
+    const list = () => rest.call({ method: 'GET', path: '/api/2.0/serving-endpoints', operation: 'Listing' });
+    await Promise.all([list(), list(), list()]);
+    const tokenRequests = () => transport.sent.filter((s) => s.endsWith('/oidc/v1/token')).length;
+    expect(tokenRequests()).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await list();
+    expect(tokenRequests()).toBe(2);
+    expect(transport.sent.filter((s) => s === 'GET /api/2.0/serving-endpoints')).toHaveLength(5);
+    await transport.close();
+  });
+
+  it('refreshes before expiry by its own clock', async () => {
+    const transport = new CountingTransport({ caCert: h.sandbox.caCert });
+    const tokens = createTokenProvider({ host: h.sandbox.url, authType: 'oauth-m2m', ...h.sandbox.oauth }, { transport });
+    const first = await tokens.token();
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(await tokens.token()).not.toBe(first);
+    expect(transport.sent.filter((s) => s.endsWith('/oidc/v1/token'))).toHaveLength(2);
+    await transport.close();
+  });
+});
