@@ -46,9 +46,12 @@ export const GUARDRAILED_ENTITIES = GATEWAY_ENDPOINTS.filter((e) => e.aiGateway?
   e.servedEntities.map((s) => s.id),
 );
 
-/** A window in which one endpoint's calls mostly fail with `status`. */
+/**
+ * A window in which one served entity draws half the traffic (clients retrying) and most of its calls fail
+ * with `status`: visible as a spike in an hourly error report even with few seed rows.
+ */
 export interface Burst {
-  entities: string[];
+  entity: string;
   /** Days before today (UTC), hour of day, length in hours. */
   daysAgo: number;
   hour: number;
@@ -58,10 +61,10 @@ export interface Burst {
 }
 
 export const BURSTS: readonly Burst[] = [
-  { entities: ['se-0101', 'se-0102'], daysAgo: 6, hour: 13, hours: 2, status: 429, probability: 0.6 },
-  { entities: ['se-0103'], daysAgo: 12, hour: 10, hours: 1, status: 429, probability: 0.5 },
-  { entities: ['se-0002'], daysAgo: 9, hour: 15, hours: 1, status: 503, probability: 0.7 },
-  { entities: ['se-0101'], daysAgo: 2, hour: 9, hours: 1, status: 500, probability: 0.4 },
+  { entity: 'se-0101', daysAgo: 6, hour: 13, hours: 2, status: 429, probability: 0.8 },
+  { entity: 'se-0103', daysAgo: 12, hour: 10, hours: 1, status: 429, probability: 0.7 },
+  { entity: 'se-0002', daysAgo: 9, hour: 15, hours: 1, status: 503, probability: 0.8 },
+  { entity: 'se-0101', daysAgo: 2, hour: 11, hours: 1, status: 500, probability: 0.6 },
 ];
 
 /** The runaway agent loops on one recent night: its tokens that day dwarf its usual daily use. */
@@ -104,11 +107,14 @@ export function endpointUsageSql({ seed, rows, now }: SeedClock): string[] {
   const first = today - 29 * DAY_MS;
   const spikeRows = Math.round(rows * RUNAWAY_SPIKE.shareOfRows);
   const spikeStart = today - RUNAWAY_SPIKE.daysAgo * DAY_MS + RUNAWAY_SPIKE.fromHour * 3_600_000;
-  const burstArms = BURSTS.map((b) => {
+  const inBurst = (b: Burst) => {
     const start = today - b.daysAgo * DAY_MS + b.hour * 3_600_000;
-    return `WHEN served_entity_id IN (${b.entities.map(sqlText).join(',')}) AND request_time >= ${ts(start)}
-      AND request_time < ${ts(start + b.hours * 3_600_000)} AND u_burst < ${b.probability} THEN ${b.status}`;
-  }).join('\n      ');
+    return `request_time >= ${ts(start)} AND request_time < ${ts(start + b.hours * 3_600_000)}`;
+  };
+  const burstEntities = BURSTS.map((b) => `WHEN ${inBurst(b)} AND u_burst < 0.5 THEN ${sqlText(b.entity)}`).join('\n         ');
+  const burstStatuses = BURSTS.map(
+    (b) => `WHEN served_entity_id = ${sqlText(b.entity)} AND ${inBurst(b)} AND u_status < ${b.probability} THEN ${b.status}`,
+  ).join('\n         ');
   const requester = weightedCase('u_who', REQUESTERS.map((r) => ({ weight: r.weight, value: sqlText(r.principal) })));
   const entity = weightedCase('u_entity', Object.entries(ENTITY_WEIGHTS).map(([id, weight]) => ({ weight, value: sqlText(id) })));
   const teamOf = `CASE requester ${REQUESTERS.map((r) => `WHEN ${sqlText(r.principal)} THEN ${sqlText(r.team)}`).join(' ')} END`;
@@ -138,11 +144,13 @@ export function endpointUsageSql({ seed, rows, now }: SeedClock): string[] {
      who AS (
        SELECT *, CASE WHEN spike THEN ${sqlText(RUNAWAY_AGENT)} ELSE ${requester} END AS requester FROM placed),
      what AS (
-       SELECT *, CASE WHEN requester = ${sqlText(RUNAWAY_AGENT)} THEN ${sqlText(RUNAWAY_SPIKE.entity)} ELSE ${entity} END AS served_entity_id
+       SELECT *, CASE WHEN requester = ${sqlText(RUNAWAY_AGENT)} THEN ${sqlText(RUNAWAY_SPIKE.entity)}
+         ${burstEntities}
+         ELSE ${entity} END AS served_entity_id
        FROM who),
      outcome AS (
        SELECT *, CASE
-         ${burstArms}
+         ${burstStatuses}
          WHEN spike THEN 200
          WHEN u_status < 0.004 THEN 429
          WHEN u_status < 0.006 THEN 500

@@ -13,7 +13,7 @@
  * - `:name` and `?` → a typed literal `CAST('v' AS T)` from the TSparkParameter (DuckDB has neither marker).
  * - `IDENTIFIER(:t)` / `IDENTIFIER('a.b')` → the quoted name: DuckDB has no IDENTIFIER clause.
  * - Function calls that DuckDB lacks or reads differently go to a `dbx_*` macro (see macros.ts) or DuckDB's
- *   equivalent: FUNCTION_RENAMES below.
+ *   equivalent: FUNCTION_RENAMES below. `FROM range(n)` → `dbx_range(n)`, whose column is `id` as in Spark.
  */
 
 /** A parameter as it arrives in TExecuteStatementReq.parameters. */
@@ -189,6 +189,7 @@ function callShape(tokens: Token[], open: number): { close: number; args: number
 }
 
 const isPunct = (t: Token | undefined, p: string) => t?.kind === 'punct' && t.text === p;
+const isKeyword = (t: Token | undefined, word: string) => t?.kind === 'word' && t.text.toLowerCase() === word;
 
 /** Catalog names DuckDB reserves; the sandbox keeps Unity Catalog's names for them under a `dbx_` prefix. */
 const RESERVED_CATALOGS = new Set(['system', 'main', 'temp', 'memory']);
@@ -311,6 +312,11 @@ export function rewrite(sql: string, options: RewriteOptions = {}): RewrittenSta
           i = close;
           break;
         }
+        // Spark's range() table function names its column `id`; DuckDB's names it `range`.
+        if (lower === 'range' && isPunct(next, '(') && (isKeyword(prev, 'from') || isKeyword(prev, 'join')) && callShape(tokens, nextIdx).args === 1) {
+          out.push('dbx_range');
+          break;
+        }
         const rename = FUNCTION_RENAMES[lower];
         if (rename && isPunct(next, '(') && !isPunct(prev, '.')) {
           const { args } = callShape(tokens, nextIdx);
@@ -367,4 +373,5 @@ CREATE OR REPLACE MACRO dbx_date_sub(d, n) AS CAST(d AS DATE) - CAST(n AS INTEGE
 CREATE OR REPLACE MACRO dbx_datediff(e, s) AS CAST(CAST(e AS DATE) - CAST(s AS DATE) AS INTEGER);
 CREATE OR REPLACE MACRO dbx_element_at(c, k) AS c[k];
 CREATE OR REPLACE MACRO dbx_to_date(x) AS CAST(x AS DATE);
+CREATE OR REPLACE MACRO dbx_range(n) AS TABLE SELECT range AS id FROM range(n);
 `;

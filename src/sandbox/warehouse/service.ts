@@ -282,7 +282,11 @@ export class WarehouseService {
     if (!op) {
       return how === 'close' ? { status: OK } : { status: failure('Invalid OperationHandle: the statement does not exist or was closed.') };
     }
-    if (op.interrupt(how === 'cancel' ? 'canceled' : 'closed')) await this.engine.recordCancel(op, how);
+    if (op.interrupt(how === 'cancel' ? 'canceled' : 'closed')) {
+      // Answer only once DuckDB has really stopped, so a caller that saw the cancel succeed can rely on it.
+      await op.done;
+      await this.engine.recordCancel(op, how);
+    }
     if (how === 'close') this.forget(op);
     return { status: OK };
   }

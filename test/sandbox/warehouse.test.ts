@@ -1,0 +1,275 @@
+/**
+ * The sandbox SQL warehouse through the unmodified @databricks/sql driver: what the product's SQL client will
+ * meet on a real warehouse. Every statement sent is also checked against the Spark SQL grammar.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import OperationStateError from '@databricks/sql/dist/errors/OperationStateError.js';
+import { TOperationState } from '@databricks/sql/thrift/TCLIService_types.js';
+import type { Sandbox } from '../../src/sandbox/contract.js';
+import { assertSparkSql } from '../support/spark-sql.js';
+import { connectWarehouse, startWarehouseSandbox, type WarehouseClient } from '../support/warehouse.js';
+
+let sandbox: Sandbox;
+let admin: WarehouseClient;
+
+/** Runs a statement after checking that Databricks would parse it. */
+const sql = (client: WarehouseClient, statement: string, params?: Parameters<WarehouseClient['query']>[1]) => {
+  assertSparkSql(statement);
+  return client.query(statement, params);
+};
+
+beforeAll(async () => {
+  sandbox = await startWarehouseSandbox();
+  admin = await connectWarehouse(sandbox);
+});
+
+afterAll(async () => {
+  await admin?.close();
+  await sandbox?.close();
+});
+
+describe('parameters', () => {
+  test('named parameters bind typed values, also inside expressions', async () => {
+    const since = new Date(Date.now() - 7 * 86_400_000);
+    const statement = `SELECT count(*) AS n FROM system.serving.endpoint_usage
+      WHERE request_time >= :since AND status_code = :status AND requester = :who`;
+    const [row] = await sql(admin, statement, { named: { since, status: 200, who: 'alice@example.com' } });
+    const [expected] = await sandbox.warehouse.exec(`SELECT count(*) AS n FROM system.serving.endpoint_usage
+      WHERE request_time >= TIMESTAMP '${since.toISOString().replace('T', ' ').replace('Z', '')}'
+        AND status_code = 200 AND requester = 'alice@example.com'`);
+    expect(Number(expected!['n'])).toBeGreaterThan(0);
+    expect(row!['n']).toBe(Number(expected!['n']));
+  });
+
+  test('ordinal parameters bind in order; markers inside literals, comments and :: casts are left alone', async () => {
+    const statement = `SELECT ? AS a, ? AS b, ? AS c, 'it''s :not ? a marker' AS lit, -- a ? comment with :x
+      CAST('5' AS INT) AS five`;
+    const [row] = await sql(admin, statement, { ordinal: ["O'Brien", 41, true] });
+    expect(row).toEqual({ a: "O'Brien", b: 41, c: true, lit: "it's :not ? a marker", five: 5 });
+  });
+
+  test('a missing parameter is a Databricks error, not a silent NULL', async () => {
+    const error = await sql(admin, 'SELECT :absent AS x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationStateError);
+    expect((error as OperationStateError).response?.sqlState).toBe('42P02');
+  });
+
+  test('IDENTIFIER(:t) names a payload table from a parameter', async () => {
+    const [row] = await sql(admin, 'SELECT count(*) AS n FROM IDENTIFIER(:t) WHERE request_date >= current_date() - INTERVAL 30 DAYS', {
+      named: { t: 'workshop.skyloyalty_ops.gw_payload' },
+    });
+    expect(row!['n']).toBeGreaterThan(0);
+  });
+});
+
+describe('result types', () => {
+  test('DATE and TIMESTAMP arrive as Date (Arrow), numbers as numbers, arrays and maps parsed', async () => {
+    const [row] = await sql(
+      admin,
+      `SELECT request_date, request_time, status_code, execution_duration_ms, logging_error_codes, sampling_fraction
+       FROM workshop.skyloyalty_ops.gw_payload ORDER BY request_time DESC LIMIT 1`,
+    );
+    expect(row!['request_date']).toBeInstanceOf(Date);
+    expect(row!['request_time']).toBeInstanceOf(Date);
+    expect((row!['request_date'] as Date).toISOString().slice(0, 10)).toBe((row!['request_time'] as Date).toISOString().slice(0, 10));
+    expect(typeof row!['status_code']).toBe('number');
+    expect(typeof row!['execution_duration_ms']).toBe('number');
+    expect(Array.isArray(row!['logging_error_codes'])).toBe(true);
+    const [usage] = await sql(admin, `SELECT usage_context, usage_context['team'] AS team FROM system.serving.endpoint_usage
+      WHERE usage_context IS NOT NULL LIMIT 1`);
+    expect(usage!['usage_context']).toEqual(expect.objectContaining({ team: usage!['team'] }));
+  });
+
+  test('column-based results (the non-Arrow fallback) carry the same rows with dates as text', async () => {
+    sandbox.warehouse.configure?.({ resultFormat: 'column' });
+    try {
+      const [row] = await sql(admin, "SELECT DATE '2026-03-04' AS d, CAST(7 AS BIGINT) AS n, 'x' AS s, CAST(NULL AS STRING) AS z");
+      expect(row).toEqual({ d: '2026-03-04', n: 7, s: 'x', z: null });
+    } finally {
+      sandbox.warehouse.configure?.({ resultFormat: 'arrow' });
+    }
+  });
+});
+
+test('a million rows page through the driver in chunks', async () => {
+  const statement = 'SELECT id, id * 2 AS twice FROM range(1000000)';
+  assertSparkSql(statement);
+  const op = await admin.session.executeStatement(statement, { maxRows: 100_000 });
+  let rows = 0;
+  let chunks = 0;
+  let sum = 0;
+  try {
+    while ((await op.hasMoreRows()) && chunks < 50) {
+      const chunk = (await op.fetchChunk({ maxRows: 100_000 })) as { id: number; twice: number }[];
+      expect(chunk.length).toBeLessThanOrEqual(100_000);
+      for (const r of chunk) sum += r.twice - r.id;
+      rows += chunk.length;
+      chunks++;
+    }
+  } finally {
+    await op.close();
+  }
+  expect(rows).toBe(1_000_000);
+  expect(chunks).toBeGreaterThanOrEqual(10);
+  expect(sum).toBe((999_999 * 1_000_000) / 2);
+});
+
+test('a long statement runs asynchronously and a cancel really stops it in DuckDB', async () => {
+  const statement = 'SELECT count(*) AS n FROM range(1000000) a CROSS JOIN range(1000000) b';
+  assertSparkSql(statement);
+  const op = await admin.session.executeStatement(statement);
+  const fetching = op.fetchAll().catch((e: unknown) => e);
+  const status = await op.status();
+  expect(status.operationState).toBe(TOperationState.RUNNING_STATE);
+  await op.cancel();
+  const error = await fetching;
+  expect(error).toBeInstanceOf(OperationStateError);
+  const cancelled = await sandbox.warehouse.exec('SELECT statement, stopped_by FROM cancelled_statements');
+  expect(cancelled).toContainEqual({ statement, stopped_by: 'cancel' });
+});
+
+describe('errors', () => {
+  test('by default a failed statement is an OperationStateError with sqlState and hasResultSet true', async () => {
+    const error = await sql(admin, 'SELECT * FROM workshop.skyloyalty_ops.missing_payload').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationStateError);
+    const e = error as OperationStateError;
+    expect(e.response?.sqlState).toBe('42P01');
+    expect(e.message).toContain('[TABLE_OR_VIEW_NOT_FOUND]');
+  });
+
+  test('switched to execute-status, the driver throws a StatusError that is not an Error and has no sqlState', async () => {
+    sandbox.warehouse.configure?.({ errorShape: 'execute-status' });
+    try {
+      const error = await sql(admin, 'SELECT * FROM workshop.skyloyalty_ops.missing_payload').catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(Error);
+      expect(error).toEqual(expect.objectContaining({ message: expect.stringContaining('SQLSTATE: 42P01') }));
+      expect((error as { sqlState?: string }).sqlState).toBeUndefined();
+    } finally {
+      sandbox.warehouse.configure?.({ errorShape: 'operation-state' });
+    }
+  });
+
+  test('an RPC the warehouse lacks fails that call only; the session keeps working', async () => {
+    const error = await admin.session.getTypeInfo().catch((e: unknown) => e);
+    expect(String((error as Error).message)).toContain('does not implement GetTypeInfo');
+    expect(await sql(admin, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  });
+});
+
+test('metadata calls list Unity Catalog names, the payload table and its documented columns', async () => {
+  const fetch = async (p: Promise<{ fetchAll(): Promise<object[]>; close(): Promise<unknown> }>) => {
+    const op = await p;
+    try {
+      return (await op.fetchAll()) as Record<string, unknown>[];
+    } finally {
+      await op.close();
+    }
+  };
+  const catalogs = await fetch(admin.session.getCatalogs());
+  expect(catalogs.map((c) => c['TABLE_CAT'])).toEqual(expect.arrayContaining(['system', 'workshop']));
+  const schemas = await fetch(admin.session.getSchemas({ catalogName: 'system' }));
+  expect(schemas.map((s) => s['TABLE_SCHEM'])).toEqual(expect.arrayContaining(['serving', 'ai_gateway']));
+  const tables = await fetch(admin.session.getTables({ catalogName: 'system', schemaName: 'serving' }));
+  expect(tables.map((t) => t['TABLE_NAME']).sort()).toEqual(['endpoint_usage', 'served_entities']);
+  const columns = await fetch(
+    admin.session.getColumns({ catalogName: 'workshop', schemaName: 'skyloyalty_ops', tableName: 'gw_payload' }),
+  );
+  expect(columns.map((c) => `${c['COLUMN_NAME']} ${c['TYPE_NAME']}`)).toEqual([
+    'databricks_request_id STRING',
+    'request_date DATE',
+    'client_request_id STRING',
+    'request_time TIMESTAMP',
+    'status_code INT',
+    'sampling_fraction DOUBLE',
+    'execution_duration_ms BIGINT',
+    'request STRING',
+    'response STRING',
+    'logging_error_codes ARRAY<STRING>',
+    'served_entity_id STRING',
+    'requester STRING',
+  ]);
+});
+
+test('system.information_schema confirms a payload table, including one created for a new endpoint', async () => {
+  await sandbox.warehouse.ensurePayloadTable({ catalog: 'workshop', schema: 'new_ops', prefix: 'fresh', endpointName: 'fresh-gateway' });
+  const statement = `SELECT table_name FROM system.information_schema.tables
+    WHERE table_catalog = :catalog AND table_schema = :schema AND table_name = :table_name`;
+  expect(await sql(admin, statement, { named: { catalog: 'workshop', schema: 'new_ops', table_name: 'fresh_payload' } })).toEqual([
+    { table_name: 'fresh_payload' },
+  ]);
+  expect(await sql(admin, 'SELECT count(*) AS n FROM workshop.new_ops.fresh_payload')).toEqual([{ n: 0 }]);
+});
+
+test('a principal without system-table grants is refused like Databricks refuses it', async () => {
+  const nobody = await connectWarehouse(sandbox, sandbox.addToken('nobody@example.com'));
+  try {
+    const error = await sql(nobody, 'SELECT count(*) AS n FROM system.serving.endpoint_usage').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationStateError);
+    expect((error as OperationStateError).response?.sqlState).toBe('42501');
+    expect((error as Error).message).toContain("User does not have USE SCHEMA on Schema 'system.serving'");
+    const [row] = await sql(nobody, 'SELECT count(*) AS n FROM workshop.skyloyalty_ops.gw_payload');
+    expect(row!['n']).toBeGreaterThan(0);
+  } finally {
+    await nobody.close();
+  }
+});
+
+test('a warehouse that refuses sessions fails openSession, then recovers', async () => {
+  sandbox.faults.add({ kind: 'refuse-sessions', times: 1 });
+  const refused = await connectWarehouse(sandbox).catch((e: unknown) => e);
+  expect(String((refused as { message?: string }).message)).toContain('not accepting new sessions');
+  const next = await connectWarehouse(sandbox);
+  await next.close();
+});
+
+describe('seed data', () => {
+  test('served_entities keeps history: a join without de-duplication double counts', async () => {
+    const [usage] = await sql(admin, 'SELECT count(*) AS n FROM system.serving.endpoint_usage');
+    const [naive] = await sql(
+      admin,
+      `SELECT count(*) AS n FROM system.serving.endpoint_usage u
+       JOIN system.serving.served_entities se ON u.served_entity_id = se.served_entity_id`,
+    );
+    const [deduplicated] = await sql(
+      admin,
+      `SELECT count(*) AS n FROM system.serving.endpoint_usage u
+       JOIN (SELECT served_entity_id, endpoint_name FROM (
+         SELECT served_entity_id, endpoint_name,
+           ROW_NUMBER() OVER (PARTITION BY served_entity_id ORDER BY change_time DESC) AS rn
+         FROM system.serving.served_entities) latest WHERE rn = 1) se
+       ON u.served_entity_id = se.served_entity_id`,
+    );
+    expect(naive!['n']).toBeGreaterThanOrEqual(2 * (usage!['n'] as number));
+    expect(deduplicated!['n']).toBe(usage!['n']);
+  });
+
+  test("the runaway agent's spike day exceeds ten times its median day", async () => {
+    const rows = await sql(
+      admin,
+      `SELECT DATE(request_time) AS day, SUM(input_token_count + output_token_count) AS tokens
+       FROM system.serving.endpoint_usage WHERE requester = :agent GROUP BY ALL ORDER BY day`,
+      { named: { agent: 'b3d9f1a2-7c44-4e8e-8f0a-1d2c3b4a5e6f' } },
+    );
+    const tokens = rows.map((r) => r['tokens'] as number).sort((a, b) => a - b);
+    const median = tokens[Math.floor(tokens.length / 2)]!;
+    expect(tokens[tokens.length - 1]!).toBeGreaterThan(10 * median);
+  });
+
+  test('guardrail blocks, 429 and 5xx bursts are present', async () => {
+    const [blocks] = await sql(
+      admin,
+      `SELECT count(*) AS n FROM workshop.skyloyalty_ops.gw_payload
+       WHERE status_code = 400 AND get_json_object(response, '$.message') LIKE '%flagged by AI guardrails%'`,
+    );
+    expect(blocks!['n']).toBeGreaterThan(0);
+    const bursts = await sql(
+      admin,
+      `SELECT status_code, MAX(n) AS worst_hour FROM (
+         SELECT status_code, date_trunc('HOUR', request_time) AS hour, count(*) AS n
+         FROM system.serving.endpoint_usage WHERE status_code IN (429, 500, 503) GROUP BY ALL) per_hour
+       GROUP BY status_code ORDER BY status_code`,
+    );
+    expect(bursts.map((b) => b['status_code'])).toEqual([429, 500, 503]);
+    for (const b of bursts) expect(b['worst_hour']).toBeGreaterThan(5);
+  });
+});
