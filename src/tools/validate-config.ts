@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../config/load.js';
 import { ToolError } from '../errors.js';
+import { liveCompliance } from '../gateway/live-compliance.js';
 import { validateCreateBody } from '../governance/validate.js';
 import { loadState } from '../state/read.js';
 import { defineTool } from './define.js';
@@ -64,7 +65,9 @@ Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a
     }
     const state = args.state_file || !args.endpoint ? await optionalState(call.runtime, args.state_file) : undefined;
     if (args.endpoint) {
-      throw new ToolError('Live validation is not available yet', 'the workspace client is still being built', 'Validate the create body with config or config_file instead', 'NOT_AVAILABLE');
+      const { workspace, ...validation } = await liveCompliance(call.runtime, args.endpoint, state?.data, { signal: call.signal });
+      const live: ValidateConfigOutput = { ...validation, source: 'live', endpoint: args.endpoint, workspace, ...(state ? { state_file: state.path } : {}) };
+      return live;
     }
     let body: unknown = args.config;
     const extra: Partial<ValidateConfigOutput> = {};

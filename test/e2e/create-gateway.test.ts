@@ -252,6 +252,32 @@ describe('create_gateway against the sandbox', () => {
     expect((load(text) as { Foundation: { f4_gateway: { endpoint_name: string } } }).Foundation.f4_gateway.endpoint_name).toBe('gw-concurrent');
   });
 
+  it('sends progress while waiting for the rollout', async () => {
+    const stateFile = writeYamlState(dir, 'progress', SCENARIOS.passing);
+    const args = base('gw-progress', stateFile, { schema: 'gw_progress' });
+    const planned = await call(args);
+    const messages: string[] = [];
+    const result = await server.client.callTool(
+      { name: 'create_gateway', arguments: { ...args, mode: 'apply', plan_id: planned.plan_id } },
+      { onprogress: (p: { message?: string }) => void messages.push(p.message ?? '') },
+    );
+    seen.push(textOf(result));
+    expect((result.structuredContent as unknown as Result).status).toBe('applied');
+    // The last notification before a result may be lost on the client (typescript-sdk#2580); earlier ones arrive.
+    expect(messages).toContain('creating serving endpoint gw-progress');
+  });
+
+  it('validate_config checks a live endpoint: the gateway it created passes, a bare one fails', async () => {
+    const stateFile = writeYamlState(dir, 'live', SCENARIOS.passing);
+    const created = await callOk<{ valid: boolean; findings: Array<{ rule: string }>; source: string; workspace: string }>(server.client, 'validate_config', { endpoint: 'gw-create', state_file: stateFile });
+    expect(created).toMatchObject({ valid: true, source: 'live', workspace: h.sandbox.url });
+    expect(created.findings.filter((f) => f.rule.startsWith('live.'))).toEqual([]);
+    const bare = await callOk<{ valid: boolean; findings: Array<{ rule: string }> }>(server.client, 'validate_config', { endpoint: 'support-bot-gateway', state_file: stateFile });
+    expect(bare.valid).toBe(false);
+    expect(bare.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['f4.inference-tables', 'f4.guardrails']));
+    expect(await callError(server.client, 'validate_config', { endpoint: 'no-such-endpoint' })).toMatch(/does not exist/);
+  });
+
   it('never shows the token: not in results, errors or the server log', async () => {
     const bogus = `dapi${'0123456789abcdef'.repeat(2)}`;
     const refused = await connect({ cwd: dir, env: { DATABRICKS_HOST: h.sandbox.url, DATABRICKS_TOKEN: bogus, NODE_EXTRA_CA_CERTS: h.sandbox.caCertPath } });
