@@ -278,6 +278,49 @@ describe('create_gateway against the sandbox', () => {
     expect(await callError(server.client, 'validate_config', { endpoint: 'no-such-endpoint' })).toMatch(/does not exist/);
   });
 
+  it('stops cleanly when the caller cancels during the rollout, and a later apply finishes the job', async () => {
+    const stateFile = writeYamlState(dir, 'cancel', SCENARIOS.passing);
+    const args = base('gw-cancel', stateFile, { schema: 'gw_cancel', timeout_seconds: 120 });
+    const planned = await call(args);
+    h.sandbox.faults.add({ kind: 'config-update', outcome: 'stuck', endpoint: 'gw-cancel' });
+    const controller = new AbortController();
+    const pending = server.client.callTool({ name: 'create_gateway', arguments: { ...args, mode: 'apply', plan_id: planned.plan_id } }, { signal: controller.signal });
+    while ((await h.call('GET', '/api/2.0/serving-endpoints/gw-cancel')).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    // The cancelled call released the endpoint lock: this apply runs now and does the remaining steps.
+    const again = await call(args);
+    expect(again.plan.changes.map((c) => c.path)).toEqual(expect.arrayContaining(['/grants/schema/workshop.gw_cancel/gateway-ops', '/state/Foundation/f4_gateway']));
+    const finished = await call({ ...args, mode: 'apply', plan_id: again.plan_id, timeout_seconds: 1 });
+    expect(finished).toMatchObject({ status: 'applied', endpoint: { state: { config_update: 'IN_PROGRESS' } }, state_updates: { changed: true } });
+    expect(await endpointsNamed('gw-cancel')).toBe(1);
+  });
+
+  it('asks for confirmation by form when there is no plan_id, and applies only on accept', async () => {
+    const stateFile = writeYamlState(dir, 'elicit', SCENARIOS.passing);
+    const args = { ...base('gw-elicit', stateFile, { schema: 'gw_elicit' }), mode: 'apply' };
+    const env = { DATABRICKS_HOST: h.sandbox.url, DATABRICKS_TOKEN: canary, NODE_EXTRA_CA_CERTS: h.sandbox.caCertPath };
+    const declining = await connect({ cwd: dir, env, elicit: () => ({ action: 'decline' }) });
+    try {
+      const declined = await call(args, declining);
+      expect(declined).toMatchObject({ status: 'planned', plan: { action: 'create' } });
+      expect(declining.elicitations[0]?.message).toMatch(/Apply this create plan/);
+      expect(await endpointsNamed('gw-elicit')).toBe(0);
+    } finally {
+      await declining.close();
+    }
+    expect(await call(args)).toMatchObject({ status: 'planned' });
+    expect(await endpointsNamed('gw-elicit')).toBe(0);
+    const accepting = await connect({ cwd: dir, env, elicit: () => ({ action: 'accept', content: { confirm: true } }) });
+    try {
+      expect(await call(args, accepting)).toMatchObject({ status: 'applied' });
+      expect(await endpointsNamed('gw-elicit')).toBe(1);
+      expect(accepting.stderr()).not.toContain(canary);
+    } finally {
+      await accepting.close();
+    }
+  });
+
   it('never shows the token: not in results, errors or the server log', async () => {
     const bogus = `dapi${'0123456789abcdef'.repeat(2)}`;
     const refused = await connect({ cwd: dir, env: { DATABRICKS_HOST: h.sandbox.url, DATABRICKS_TOKEN: bogus, NODE_EXTRA_CA_CERTS: h.sandbox.caCertPath } });
