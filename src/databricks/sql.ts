@@ -7,7 +7,7 @@
  * what to do next.
  */
 import type { DBSQLParameter as DriverParameter, DBSQLClient as DriverClient } from '@databricks/sql';
-import { ToolError } from '../errors.js';
+import { scrubSecrets, ToolError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import type { SqlStatement, SqlValue } from './sql-statement.js';
 
@@ -168,7 +168,14 @@ export class WarehouseClient {
   private async connect(): Promise<DriverClient> {
     const driver = await loadDriver();
     const url = new URL(this.target.host);
-    const client = new driver.DBSQLClient();
+    // The driver's default logger writes to stdout, which is the MCP stdio channel: keep only warnings, on stderr.
+    const client = new driver.DBSQLClient({
+      logger: {
+        log: (level: string, message: string) => {
+          if (level === 'warn' || level === 'error') process.stderr.write(`@databricks/sql ${level}: ${scrubSecrets(message)}\n`);
+        },
+      } as never,
+    });
     // Telemetry is skipped for loopback hosts anyway; say so explicitly for the local sandbox.
     const loopback = isLoopback(url.hostname);
     const target = this.target;

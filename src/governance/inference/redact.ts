@@ -17,7 +17,7 @@ interface Rule {
 
 // Order matters: credentials first, so a token is not half-eaten by the phone or card rules.
 const RULES: Rule[] = [
-  { kind: 'bearer', pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, keep: (m) => `${m.split(/\s+/)[0]} ` },
+  { kind: 'bearer', pattern: /\b([Bb]earer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, keep: (m) => `${m.split(/\s+/)[0]} ` },
   { kind: 'databricks_token', pattern: /\bdapi[0-9a-f]{32}(-\d+)?\b/gi },
   { kind: 'databricks_token', pattern: /\bdose[0-9a-f]{32}\b/gi },
   { kind: 'openai_key', pattern: /\bsk-(proj-|ant-|live-|test-)?[A-Za-z0-9_-]{16,}/g },
