@@ -10,7 +10,10 @@ import type { DesiredGateway, DesiredGrant } from './desired.js';
 export interface LiveEndpoint {
   name?: string;
   state?: { ready?: string; config_update?: string };
-  config?: { served_entities?: Array<Record<string, unknown>>; traffic_config?: { routes?: Array<Record<string, unknown>> } };
+  config?: {
+    served_entities?: Array<Record<string, unknown>>;
+    traffic_config?: { routes?: Array<{ served_entity_name?: string; served_model_name?: string; traffic_percentage?: number }> };
+  };
   pending_config?: LiveEndpoint['config'];
   ai_gateway?: Record<string, unknown>;
 }
