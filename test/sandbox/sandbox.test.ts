@@ -1,0 +1,47 @@
+/**
+ * The two halves together, through the real clients: a REST change (inference tables enabled) produces a
+ * payload table the unmodified SQL driver can query, over the same HTTPS origin and CA.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/contract.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { connectWarehouse } from '../support/warehouse.js';
+
+let sandbox: Sandbox;
+let agent: Agent;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ rows: 2_000 });
+  agent = new Agent({ connect: { ca: readFileSync(sandbox.caCertPath, 'utf8') } });
+});
+afterAll(async () => {
+  await agent.close();
+  await sandbox.close();
+});
+
+it('enabling inference tables over REST creates a payload table the SQL driver can read', async () => {
+  const response = await request(`${sandbox.url}/api/2.0/serving-endpoints/support-bot-gateway/ai-gateway`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      usage_tracking_config: { enabled: true },
+      inference_table_config: { enabled: true, catalog_name: 'ml', schema_name: 'gateway', table_name_prefix: 'support_bot' },
+    }),
+    dispatcher: agent,
+  });
+  expect(response.statusCode).toBe(200);
+  await response.body.dump();
+
+  const sql = await connectWarehouse(sandbox);
+  try {
+    await expect(sql.query('SELECT count(*) AS n FROM ml.gateway.never_enabled_payload')).rejects.toThrow();
+    const rows = await sql.query('SELECT count(*) AS n FROM ml.gateway.support_bot_payload');
+    expect(rows).toHaveLength(1);
+    const seeded = await sql.query('SELECT count(*) AS n FROM workshop.skyloyalty_ops.gw_payload');
+    expect(Number(seeded[0]?.n)).toBeGreaterThan(0);
+  } finally {
+    await sql.close();
+  }
+});
