@@ -1,0 +1,203 @@
+/**
+ * The Streamable HTTP transport of the built server: who it refuses (foreign Host or Origin, a missing or wrong
+ * token off loopback, an oversized body, files outside its folder) and that both protocol eras — a v1-era
+ * client on 2025-11-25 and a v2 client pinned to 2026-07-28 — complete a read_audit call over HTTP and stdio.
+ */
+import { Client } from '@modelcontextprotocol/client';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport as V1StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, connect, textOf } from '../support/mcp.js';
+import { SCENARIOS, tempDir, writeYamlState } from '../support/states.js';
+
+const TOKEN = 'e2e-token-0123456789abcdef';
+
+interface Served {
+  url: string;
+  child: ChildProcess;
+  stderr: () => string;
+}
+
+/** Starts `dist/cli.js --http` on a free port and resolves with the URL it prints. */
+function serve(args: string[], env: Record<string, string>, cwd: string): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, '--http', '--port', '0', ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env } });
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not listen within 20 s: ${stderr}`)), 20_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve({ url, child, stderr: () => stderr });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A raw POST (node:http, so Host and Origin can be forged as a browser or a rebinding page would). */
+function post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const PING = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
+
+let dir: string;
+let stateFile: string;
+let loopback: Served;
+let guarded: Served;
+
+beforeAll(async () => {
+  dir = tempDir('aigw-http-');
+  stateFile = writeYamlState(dir, 'state', SCENARIOS.passing);
+  [loopback, guarded] = await Promise.all([serve([], {}, dir), serve(['--host', '127.0.0.2'], { AIGW_HTTP_TOKEN: TOKEN }, dir)]);
+});
+
+afterAll(async () => {
+  for (const served of [loopback, guarded]) if (served && served.child.exitCode === null) served.child.kill('SIGTERM');
+});
+
+describe('HTTP access checks', () => {
+  it('serves a plain loopback request and refuses a foreign Host or Origin with 403', async () => {
+    expect((await post(loopback.url, {}, INITIALIZE)).status).toBe(200);
+    const host = await post(loopback.url, { host: 'attacker.example:8787' }, INITIALIZE);
+    expect(host.status).toBe(403);
+    expect(host.body).toMatch(/Host not allowed/);
+    const origin = await post(loopback.url, { origin: 'https://attacker.example' }, INITIALIZE);
+    expect(origin.status).toBe(403);
+    expect(origin.body).toMatch(/Origin not allowed/);
+    expect((await post(loopback.url, { origin: 'http://localhost:3000' }, INITIALIZE)).status).toBe(200);
+  });
+
+  it('refuses a body over 1 MiB with 413, whether or not it declares its length', async () => {
+    const big = Buffer.alloc(1024 * 1024 + 1, 0x20);
+    expect((await post(loopback.url, {}, big)).status).toBe(413);
+    expect((await post(loopback.url, { 'transfer-encoding': 'chunked' }, big)).status).toBe(413);
+  });
+
+  it('answers 404 off the /mcp path', async () => {
+    expect((await post(loopback.url.replace(/\/mcp$/, '/other'), {}, PING)).status).toBe(404);
+  });
+
+  it('off loopback, requires the bearer token: 401 with WWW-Authenticate when missing or wrong', async () => {
+    const missing = await post(guarded.url, {}, INITIALIZE);
+    expect(missing.status).toBe(401);
+    expect(String(missing.headers['www-authenticate'])).toMatch(/^Bearer /);
+    const wrong = await post(guarded.url, { authorization: `Bearer ${TOKEN}x` }, INITIALIZE);
+    expect(wrong.status).toBe(401);
+    expect(String(wrong.headers['www-authenticate'])).toMatch(/invalid_token/);
+    expect(wrong.body).not.toContain(TOKEN);
+    expect((await post(guarded.url, { authorization: `Bearer ${TOKEN}` }, INITIALIZE)).status).toBe(200);
+    // The bound address is an allowed Host, a foreign one still is not, token or not.
+    expect((await post(guarded.url, { authorization: `Bearer ${TOKEN}`, host: 'attacker.example' }, INITIALIZE)).status).toBe(403);
+  });
+
+  it('refuses to start beyond loopback without a token, or with a short one', async () => {
+    for (const env of [{}, { AIGW_HTTP_TOKEN: 'short' }]) {
+      const child = spawn(process.execPath, [CLI, '--http', '--host', '127.0.0.2', '--port', '0'], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      expect(await exitOf(child)).toBe(2);
+      expect(stderr).toMatch(/AIGW_HTTP_TOKEN/);
+      expect(stderr).not.toMatch(/listening/);
+    }
+  });
+
+  it('confines the files a caller names to the working folder', async () => {
+    const client = new Client({ name: 'e2e', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(loopback.url)));
+    const outside = writeYamlState(tempDir('aigw-outside-'), 'state', SCENARIOS.passing);
+    const result = await client.callTool({ name: 'read_audit', arguments: { state_file: outside } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Refused to open .*inside the server's root folder/);
+    await client.close();
+  });
+});
+
+describe('both protocol eras complete read_audit', () => {
+  const expectPassing = (structured: unknown) => expect(structured).toMatchObject({ status: 'ok', state_file: stateFile, roles: expect.arrayContaining([expect.objectContaining({ role: 'agent_chat', status: 'pass' })]) });
+
+  it('a v1-era client (2025-11-25) over HTTP, with and without the token', async () => {
+    for (const [served, headers] of [[loopback, {}], [guarded, { authorization: `Bearer ${TOKEN}` }]] as const) {
+      const client = new V1Client({ name: 'v1-e2e', version: '1' });
+      await client.connect(new V1StreamableHTTPClientTransport(new URL(served.url), { requestInit: { headers } }));
+      const result = await client.callTool({ name: 'read_audit', arguments: { state_file: path.basename(stateFile) } });
+      expect(result.isError).toBeFalsy();
+      expectPassing(result.structuredContent);
+      await client.close();
+    }
+  });
+
+  it('a 2026-07-28 client over HTTP, with and without the token', async () => {
+    for (const [served, headers] of [[loopback, {}], [guarded, { authorization: `Bearer ${TOKEN}` }]] as const) {
+      const client = new Client({ name: 'v2-e2e', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+      await client.connect(new StreamableHTTPClientTransport(new URL(served.url), { requestInit: { headers } }));
+      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      const result = await client.callTool({ name: 'read_audit', arguments: { state_file: stateFile } });
+      expect(result.isError).toBeFalsy();
+      expectPassing(result.structuredContent);
+      await client.close();
+    }
+  });
+
+  it('a v1-era client over stdio', async () => {
+    const client = new V1Client({ name: 'v1-e2e', version: '1' });
+    await client.connect(new V1StdioClientTransport({ command: process.execPath, args: [CLI], cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir } }));
+    expect(client.getServerVersion()?.name).toBe('ai-gateway-mcp');
+    const result = await client.callTool({ name: 'read_audit', arguments: { state_file: stateFile } });
+    expect(result.isError).toBeFalsy();
+    expectPassing(result.structuredContent);
+    await client.close();
+  });
+
+  it('a 2026-07-28 client over stdio', async () => {
+    const server = await connect({ era: 'modern', cwd: dir });
+    expect(server.client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    const result = await server.client.callTool({ name: 'read_audit', arguments: { state_file: stateFile } });
+    expect(result.isError).toBeFalsy();
+    expectPassing(result.structuredContent);
+    await server.close();
+  });
+});
+
+describe('shutdown', () => {
+  it('SIGTERM stops the server cleanly (exit 0) after it said it is finishing in-flight calls', async () => {
+    const served = await serve([], {}, dir);
+    served.child.kill('SIGTERM');
+    expect(await exitOf(served.child)).toBe(0);
+    expect(served.stderr()).toMatch(/SIGTERM: finishing in-flight calls/);
+  });
+});
