@@ -13,6 +13,10 @@ import { isoInstant, resolveWindow } from '../governance/usage/window.js';
 import { defineTool, type ToolCall } from './define.js';
 import { table } from './format.js';
 import { fitRows } from './size-fit.js';
+import { cached } from './ttl-cache.js';
+
+/** How long a usage source choice is reused: grants change rarely, probing costs two statements. */
+const SOURCE_TTL_MS = 5 * 60_000;
 
 export const endpointNameInput = z
   .string()
@@ -118,7 +122,8 @@ Returns rows (at most limit), totals over the whole window, the exact sql and pa
         signal: call.signal,
         onProgress: (ms) => void call.progress(Math.round(ms / 1000), undefined, `statement running on warehouse ${warehouse.target.warehouseId} for ${Math.round(ms / 1000)} s`),
       });
-    const chosen = await withGrantHint(() => chooseSource(args.source, usageTable, run));
+    const sourceKey = `${workspace.config.host}|${warehouse.target.warehouseId}|${args.source}|${args.usage_table ?? ''}`;
+    const chosen = await withGrantHint(() => cached(call.runtime, 'usage-source', sourceKey, SOURCE_TTL_MS, () => chooseSource(args.source, usageTable, run)));
     const contextKey = args.usage_context_key ?? (needsContext(args) ? 'team' : undefined);
     if (args.usage_context_value !== undefined && !args.usage_context_key) {
       warnings.push('usage_context_value filters on the usage_context key "team" (usage_context_key was not given)');

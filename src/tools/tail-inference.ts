@@ -14,11 +14,14 @@ import { defineTool } from './define.js';
 import { table as textTable } from './format.js';
 import { endpointNameInput, instantInput, warehouseIdInput } from './query-usage.js';
 import { fitRows } from './size-fit.js';
+import { cached } from './ttl-cache.js';
 
 const DEFAULT_PAYLOAD_CHARS = 2_000;
 /** Read a little past the cut, so a secret straddling it is still recognised and redacted whole. */
 const REDACTION_MARGIN = 256;
 const MIN_PAYLOAD_CHARS = 120;
+/** How long a located payload table is reused: a tail -f loop should not look it up on every poll. */
+const TABLE_TTL_MS = 60_000;
 
 const idInput = z.string().min(1).max(256);
 
@@ -115,9 +118,12 @@ Rows land up to an hour after the request; when nothing matches, the answer says
         signal: call.signal,
         onProgress: (ms) => void call.progress(Math.round(ms / 1000), undefined, `reading the payload table for ${Math.round(ms / 1000)} s`),
       });
-    const resolved = explicit
-      ? await confirmTable(explicit, run)
-      : await locatePayloadTable(args.endpoint!, await inferenceTableConfig(workspace, args.endpoint!, call.signal), run);
+    const tableKey = `${workspace.config.host}|${warehouse.target.warehouseId}|${args.table ?? ''}|${args.endpoint ?? ''}`;
+    const resolved = await cached(call.runtime, 'payload-table', tableKey, TABLE_TTL_MS, async () =>
+      explicit
+        ? confirmTable(explicit, run)
+        : locatePayloadTable(args.endpoint!, await inferenceTableConfig(workspace, args.endpoint!, call.signal), run),
+    );
     const key = call.runtime.service('tail_inference.cursor_key', () => randomBytes(32));
     const fingerprint = fingerprintOf({ table: formatTable(resolved.table), filters });
     const cursor = args.cursor ? decodeCursor(args.cursor, key, fingerprint) : undefined;

@@ -1,0 +1,123 @@
+// query_usage and tail_inference through the built MCP server against the sandbox warehouse, each tool's median
+// latency against the raw @databricks/sql driver running the very statement the tool ran, and the server's
+// peak RSS, at growing table sizes (usage rows; payload rows are a tenth of them).
+// Build first: npx tsc -p tsconfig.json.   Usage: node bench/sql.mjs [--rows 1000000,10000000] [--rounds 7]
+import { readFileSync } from 'node:fs';
+import { DBSQLClient, DBSQLParameter } from '@databricks/sql';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { startSandbox } from '../dist/sandbox/index.js';
+import { SEED_ENDPOINTS } from '../dist/sandbox/seed/catalog.js';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const sizes = option('rows', '1000000,10000000').split(',').map(Number);
+const rounds = Number(option('rounds', '7'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const DAY = 86_400_000;
+
+const prices = Object.fromEntries(
+  SEED_ENDPOINTS.flatMap((e) => e.servedEntities).map((s) => [s.entityName, { input_per_million: s.dollarsPerMillionInput, output_per_million: s.dollarsPerMillionOutput }]),
+);
+const window = { since: new Date(Date.now() - 30 * DAY).toISOString(), until: new Date(Date.now() + DAY).toISOString() };
+const CASES = [
+  ['query_usage summary', 'query_usage', { report: 'summary', ...window }],
+  ['query_usage by_day', 'query_usage', { report: 'by_day', ...window }],
+  ['query_usage top_users', 'query_usage', { report: 'top_users', ...window }],
+  ['query_usage errors', 'query_usage', { report: 'errors', ...window }],
+  ['query_usage spikes', 'query_usage', { report: 'spikes', ...window }],
+  ['query_usage chargeback', 'query_usage', { report: 'chargeback', prices, ...window }],
+  ['tail_inference newest 20', 'tail_inference', { endpoint: 'skyloyalty-ai-gateway', since: new Date(Date.now() - 2 * DAY).toISOString() }],
+  ['tail_inference errors 100', 'tail_inference', { endpoint: 'skyloyalty-ai-gateway', status: 'errors', limit: 100, payloads: 'none', ...window }],
+];
+
+// The tools report their parameters untyped; the markers' names say which Spark type the tool bound.
+function typed(name, value) {
+  if (/^(since|until|cursor_time)(_\d+)?$/.test(name)) return new DBSQLParameter({ type: 'TIMESTAMP', value });
+  if (/_date(_\d+)?$|^report_since/.test(name)) return new DBSQLParameter({ type: 'DATE', value });
+  if (/^(row_limit|min_tokens|payload_chars|status)(_\d+)?$/.test(name)) return new DBSQLParameter({ type: 'INTEGER', value });
+  if (/^(spike_multiple|price_input|price_output)(_\d+)?$/.test(name)) return new DBSQLParameter({ type: 'DOUBLE', value });
+  return new DBSQLParameter({ type: 'STRING', value });
+}
+
+function rssOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function benchSize(rows) {
+  let started = Date.now();
+  const sandbox = await startSandbox({ rows });
+  const seedSeconds = (Date.now() - started) / 1000;
+
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['dist/cli.js'],
+    env: { PATH: process.env.PATH, DATABRICKS_HOST: sandbox.url, DATABRICKS_TOKEN: sandbox.token, DATABRICKS_WAREHOUSE_ID: sandbox.warehouseId, NODE_EXTRA_CA_CERTS: sandbox.caCertPath },
+    stderr: 'ignore',
+  });
+  const mcp = new Client({ name: 'bench', version: '1' });
+  await mcp.connect(transport);
+  const pid = transport.pid;
+  let sampledPeak = 0;
+  const sampler = setInterval(() => {
+    sampledPeak = Math.max(sampledPeak, rssOf(pid).rss);
+  }, 25);
+
+  const driver = new DBSQLClient();
+  await driver.connect({ host: sandbox.host, port: sandbox.port, path: sandbox.warehousePath, token: sandbox.token, customCaCert: sandbox.caCert, telemetryEnabled: false });
+  const session = await driver.openSession();
+  const rawRun = async (sql, parameters) => {
+    const namedParameters = Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, typed(k, v)]));
+    const op = await session.executeStatement(sql, { namedParameters });
+    const out = await op.fetchAll();
+    await op.close();
+    return out;
+  };
+
+  const results = [];
+  for (const [label, tool, toolArgs] of CASES) {
+    const call = async () => {
+      const result = await mcp.callTool({ name: tool, arguments: toolArgs }, { timeout: 600_000 });
+      if (result.isError) throw new Error(`${label}: ${result.content[0].text}`);
+      return result.structuredContent;
+    };
+    const warm = await call();
+    await rawRun(warm.sql, warm.parameters);
+    const toolMs = [];
+    const rawMs = [];
+    // Interleaved so both see the same cache and load conditions.
+    for (let i = 0; i < rounds; i += 1) {
+      started = performance.now();
+      const result = await call();
+      toolMs.push(performance.now() - started);
+      started = performance.now();
+      await rawRun(result.sql, result.parameters);
+      rawMs.push(performance.now() - started);
+    }
+    results.push({ case: label, rows: warm.rows.length, tool_ms: median(toolMs), raw_ms: median(rawMs), ratio: median(toolMs) / median(rawMs) });
+  }
+  clearInterval(sampler);
+  const peak = Math.max(sampledPeak, rssOf(pid).peak);
+  await session.close();
+  await driver.close();
+  await mcp.close();
+  await sandbox.close();
+  return { rows, seedSeconds, peakRssMb: peak, results };
+}
+
+const all = [];
+for (const rows of sizes) {
+  const size = await benchSize(rows);
+  all.push(size);
+  console.log(`\n${rows.toLocaleString('en-US')} usage rows (${(rows / 10).toLocaleString('en-US')} payload rows) · seeded in ${size.seedSeconds.toFixed(1)} s · server peak RSS ${size.peakRssMb.toFixed(1)} MB`);
+  console.log('case                         rows   tool ms   raw ms   tool/raw');
+  for (const r of size.results) {
+    console.log(`${r.case.padEnd(27)} ${String(r.rows).padStart(5)} ${r.tool_ms.toFixed(1).padStart(9)} ${r.raw_ms.toFixed(1).padStart(8)} ${r.ratio.toFixed(3).padStart(10)}`);
+  }
+}
+console.log(`\n${JSON.stringify(all.map((s) => ({ rows: s.rows, peak_rss_mb: Math.round(s.peakRssMb), worst_ratio: Math.max(...s.results.map((r) => r.ratio)), results: s.results })))}`);
