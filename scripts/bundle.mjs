@@ -48,8 +48,16 @@ await build({
   minify: true,
   legalComments: 'none',
   plugins: [leaveOut],
-  // The SQL driver and its dependencies are CommonJS and call require() at run time.
-  banner: { js: "import { createRequire as __aigwCreateRequire } from 'node:module'; const require = __aigwCreateRequire(import.meta.url);" },
+  // The SQL driver and its dependencies are CommonJS: they call require() and read __dirname at run time.
+  banner: {
+    js: [
+      "import { createRequire as __aigwCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __aigwFileURLToPath } from 'node:url';",
+      'const require = __aigwCreateRequire(import.meta.url);',
+      'const __filename = __aigwFileURLToPath(import.meta.url);',
+      "const __dirname = __aigwFileURLToPath(new URL('.', import.meta.url));",
+    ].join(' '),
+  },
   logLevel: 'warning',
 });
 writeFileSync(path.join(STAGE, 'server', 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
