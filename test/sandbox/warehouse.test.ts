@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import OperationStateError from '@databricks/sql/dist/errors/OperationStateError.js';
 import { TOperationState } from '@databricks/sql/thrift/TCLIService_types.js';
 import type { Sandbox } from '../../src/sandbox/contract.js';
+import { SEEDED_SECRETS } from '../../src/sandbox/seed/index.js';
 import { assertSparkSql } from '../support/spark-sql.js';
 import { connectWarehouse, startWarehouseSandbox, type WarehouseClient } from '../support/warehouse.js';
 
@@ -200,6 +201,20 @@ test('system.information_schema confirms a payload table, including one created 
   expect(await sql(admin, 'SELECT count(*) AS n FROM workshop.new_ops.fresh_payload')).toEqual([{ n: 0 }]);
 });
 
+test('a session opened in a catalog and schema resolves unqualified table names there', async () => {
+  const session = await admin.client.openSession({ initialCatalog: 'workshop', initialSchema: 'skyloyalty_ops' });
+  try {
+    const statement = "SELECT count(*) AS n FROM gw_payload WHERE get_json_object(request, '$.max_tokens') = '512'";
+    assertSparkSql(statement);
+    const op = await session.executeStatement(statement);
+    const [row] = (await op.fetchAll()) as { n: number }[];
+    await op.close();
+    expect(row!.n).toBeGreaterThan(0);
+  } finally {
+    await session.close();
+  }
+});
+
 test('a principal without system-table grants is refused like Databricks refuses it', async () => {
   const nobody = await connectWarehouse(sandbox, sandbox.addToken('nobody@example.com'));
   try {
@@ -253,6 +268,19 @@ describe('seed data', () => {
     const tokens = rows.map((r) => r['tokens'] as number).sort((a, b) => a - b);
     const median = tokens[Math.floor(tokens.length / 2)]!;
     expect(tokens[tokens.length - 1]!).toBeGreaterThan(10 * median);
+  });
+
+  test('the newest payload rows carry every kind of seeded secret, for redaction tests', async () => {
+    const rows = await sql(
+      admin,
+      `SELECT request, response FROM workshop.skyloyalty_ops.gw_payload
+       WHERE request_date >= current_date() - INTERVAL 30 DAYS ORDER BY request_time DESC LIMIT 20`,
+    );
+    const text = rows.map((r) => `${r['request']} ${r['response']}`).join('\n');
+    for (const [kind, examples] of Object.entries(SEEDED_SECRETS)) {
+      expect(examples.some((e) => text.includes(JSON.stringify(e).slice(1, -1))), kind).toBe(true);
+    }
+    expect(text).toMatch(/dapi[0-9a-f]{32}/);
   });
 
   test('guardrail blocks, 429 and 5xx bursts are present', async () => {

@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import Int64 from 'node-int64';
 import type { FaultController, WarehouseBehaviour } from '../contract.js';
-import { rewrite, sqlString, type SparkParameter } from './dialect.js';
+import { duckCatalog, rewrite, sqlString, type SparkParameter } from './dialect.js';
 import { arrowBatch, arrowSchema, tableSchema, thriftColumn } from './encode.js';
 import { errorText, sqlError, SqlFailure, systemSchemaDenied } from './errors.js';
 import { handleId, newHandle, Operation, type Session } from './operations.js';
@@ -104,9 +104,8 @@ export class WarehouseService {
     }
     const h = newHandle();
     const ns = req.initialNamespace;
-    const searchPath = ns?.catalogName
-      ? [`${rewrite(`${ns.catalogName}.${ns.schemaName ?? 'default'}.t`).sql.replace(/\.t$/, '')}`, 'memory.main'].join(',')
-      : undefined;
+    // Unqualified names resolve in the initial namespace; memory.main stays on the path for the dialect macros.
+    const searchPath = ns?.catalogName ? `${duckCatalog(ns.catalogName)}.${ns.schemaName ?? 'default'},memory.main` : undefined;
     const session: Session = { key: handleId(h.guid), guid: h.guid, secret: h.secret, principal, searchPath, operations: new Set() };
     this.sessions.set(session.key, session);
     return {
