@@ -5,8 +5,7 @@
  * idempotent (a create) is never retried here: its caller must first look whether it already happened.
  */
 import tls from 'node:tls';
-import { Agent, interceptors, type Dispatcher } from 'undici';
-import type { RetryHandler } from 'undici';
+import type { Agent, Dispatcher, RetryHandler } from 'undici';
 
 export interface TransportOptions {
   /** PEM of an extra CA to trust besides the system roots (the sandbox's self-signed CA). */
@@ -58,27 +57,35 @@ const MAX_RETRIES = 20;
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export class Transport {
-  private readonly agent: Agent;
-  private readonly dispatcher: Dispatcher;
+  private pool: Promise<{ agent: Agent; dispatcher: Dispatcher }> | undefined;
   private readonly retryBudgetMs: number;
 
-  constructor(options: TransportOptions = {}) {
+  constructor(private readonly options: TransportOptions = {}) {
     this.retryBudgetMs = options.retryBudgetMs ?? 120_000;
-    this.agent = new Agent({
-      connections: options.connections ?? 8,
-      headersTimeout: options.headersTimeoutMs ?? 60_000,
-      bodyTimeout: options.bodyTimeoutMs ?? 60_000,
-      connect: {
-        timeout: options.connectTimeoutMs ?? 10_000,
-        // Setting `ca` replaces the system roots, so keep them alongside the extra CA.
-        ...(options.caCert ? { ca: [...tls.rootCertificates, options.caCert] } : {}),
-      },
+  }
+
+  /** undici loads on the first workspace call, not at start-up: offline tools never need it. */
+  private connection(): Promise<{ agent: Agent; dispatcher: Dispatcher }> {
+    this.pool ??= import('undici').then(({ Agent, interceptors }) => {
+      const { options } = this;
+      const agent = new Agent({
+        connections: options.connections ?? 8,
+        headersTimeout: options.headersTimeoutMs ?? 60_000,
+        bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+        connect: {
+          timeout: options.connectTimeoutMs ?? 10_000,
+          // Setting `ca` replaces the system roots, so keep them alongside the extra CA.
+          ...(options.caCert ? { ca: [...tls.rootCertificates, options.caCert] } : {}),
+        },
+      });
+      // Per-request options (the budget) are merged over these by the interceptor.
+      return { agent, dispatcher: agent.compose(interceptors.retry({ throwOnError: false, maxRetries: MAX_RETRIES })) };
     });
-    // Per-request options (the budget) are merged over these by the interceptor.
-    this.dispatcher = this.agent.compose(interceptors.retry({ throwOnError: false, maxRetries: MAX_RETRIES }));
+    return this.pool;
   }
 
   async send(request: TransportRequest): Promise<TransportResponse> {
+    const { dispatcher } = await this.connection();
     let retries = 0;
     const deadline = Date.now() + this.retryBudgetMs;
     const retryOptions: RetryHandler.RetryOptions = {
@@ -101,7 +108,7 @@ export class Transport {
         request.signal?.addEventListener('abort', onAbort, { once: true });
       },
     };
-    const response = await this.dispatcher.request({
+    const response = await dispatcher.request({
       method: request.method,
       origin: new URL(request.url).origin,
       path: `${new URL(request.url).pathname}${new URL(request.url).search}`,
@@ -115,7 +122,7 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.pool) await (await this.pool).agent.close();
   }
 }
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, stat, unlink, writeFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { dump } from 'js-yaml';
-import lockfile from 'proper-lockfile';
+
 import { ToolError } from '../errors.js';
 import { findYamlBlocks, mergeBlocks } from './markdown.js';
 import { isRecord, readTextFile, type StateData } from './read.js';
@@ -32,6 +32,8 @@ export async function recordF4Gateway(file: string, record: Record<string, unkno
 export async function setStateKey(file: string, keyPath: string[], value: Record<string, unknown>): Promise<StateWriteResult> {
   let release: (() => Promise<void>) | undefined;
   try {
+    // Loaded here, not at start-up: only a write needs it (it also patches fs through graceful-fs).
+    const { default: lockfile } = await import('proper-lockfile');
     release = await lockfile.lock(file, { stale: 10_000, retries: { retries: 40, factor: 1.3, minTimeout: 25, maxTimeout: 500 } });
   } catch (error) {
     throw new ToolError(`Cannot lock the state file ${file}`, `another writer holds it (${(error as Error).message})`, 'Wait a few seconds and call again; if it persists, remove the stale lock folder next to the file', 'STATE_FILE_LOCKED');
