@@ -276,6 +276,10 @@ describe('seed data', () => {
       `SELECT request, response FROM workshop.skyloyalty_ops.gw_payload
        WHERE request_date >= current_date() - INTERVAL 30 DAYS ORDER BY request_time DESC LIMIT 20`,
     );
+    for (const r of rows) {
+      expect(JSON.parse(r['request'] as string)).toEqual(expect.objectContaining({ messages: expect.any(Array) }));
+      if (r['response'] !== null) expect(JSON.parse(r['response'] as string)).toBeTypeOf('object');
+    }
     const text = rows.map((r) => `${r['request']} ${r['response']}`).join('\n');
     for (const [kind, examples] of Object.entries(SEEDED_SECRETS)) {
       expect(examples.some((e) => text.includes(JSON.stringify(e).slice(1, -1))), kind).toBe(true);

@@ -22,6 +22,19 @@ function fillSecrets(text: string, u: string): string {
 }
 
 const SYSTEM_PROMPT = 'You are the SkyLoyalty assistant. Answer questions about the loyalty programme politely and briefly.';
+const SYSTEM_PROMPT_JSON = sqlText(JSON.stringify(SYSTEM_PROMPT));
+const GUARDRAIL_BLOCK = JSON.stringify({
+  error_code: 'BAD_REQUEST',
+  message: 'Input was flagged by AI guardrails: the request contains PII and the gateway blocks it.',
+});
+
+/**
+ * JSON text by concatenation: literal parts (odd arguments are SQL expressions already in JSON form). Several
+ * times faster than json_object() for a million rows; text values go through to_json() for escaping.
+ */
+function json(...parts: string[]): string {
+  return parts.map((p, i) => (i % 2 === 0 ? sqlText(p) : `(${p})`)).join(' || ');
+}
 
 /**
  * Inserts about `rows` payload rows into `table` for the served entities of `endpoint`. 429s and 5xx are not
@@ -29,7 +42,7 @@ const SYSTEM_PROMPT = 'You are the SkyLoyalty assistant. Answer questions about 
  */
 export function payloadSql(table: string, endpoint: SeedEndpoint, rows: number, seed: number): string[] {
   const entities = endpoint.servedEntities.map((s) => sqlText(s.id)).join(',');
-  const entityName = `CASE served_entity_id ${endpoint.servedEntities.map((s) => `WHEN ${sqlText(s.id)} THEN ${sqlText(s.entityName)}`).join(' ')} END`;
+  const entityName = `CASE served_entity_id ${endpoint.servedEntities.map((s) => `WHEN ${sqlText(s.id)} THEN ${sqlText(JSON.stringify(s.entityName))}`).join(' ')} END`;
   const userTurn = `CASE WHEN newest <= ${USER_MESSAGES.length} THEN ${sqlList(USER_MESSAGES)}[CAST(newest AS INTEGER)] ELSE ${pick(USER_MESSAGES, 'u_msg')} END`;
   return [
     uniformMacro(seed),
@@ -49,18 +62,14 @@ export function payloadSql(table: string, endpoint: SeedEndpoint, rows: number, 
        FROM ranked)
      SELECT databricks_request_id, CAST(request_time AS DATE), client_request_id, request_time, status_code, 1.0,
        CASE WHEN status_code = 200 THEN 150 + output_token_count * 15 + CAST(u_answer * 900 AS BIGINT) ELSE 40 END,
-       CAST(json_object('messages', json_array(json_object('role', 'system', 'content', ${sqlText(SYSTEM_PROMPT)}),
-         json_object('role', 'user', 'content', user_turn)), 'max_tokens', 512, 'temperature', 0.2) AS VARCHAR),
+       ${json('{"messages":[{"role":"system","content":', SYSTEM_PROMPT_JSON, '},{"role":"user","content":', 'to_json(user_turn)', '}],"max_tokens":512,"temperature":0.2}')},
        CASE
          WHEN too_large THEN NULL
-         WHEN status_code = 400 THEN CAST(json_object('error_code', 'BAD_REQUEST',
-           'message', 'Input was flagged by AI guardrails: the request contains PII and the gateway blocks it.') AS VARCHAR)
-         ELSE CAST(json_object('id', 'chatcmpl-' || substr(databricks_request_id, 1, 8), 'object', 'chat.completion',
-           'created', CAST(epoch(request_time) AS BIGINT), 'model', ${entityName},
-           'choices', json_array(json_object('index', 0, 'message', json_object('role', 'assistant', 'content', answer),
-             'finish_reason', 'stop')),
-           'usage', json_object('prompt_tokens', input_token_count, 'completion_tokens', output_token_count,
-             'total_tokens', input_token_count + output_token_count)) AS VARCHAR) END,
+         WHEN status_code = 400 THEN ${sqlText(GUARDRAIL_BLOCK)}
+         ELSE ${json('{"id":"chatcmpl-', 'substr(databricks_request_id, 1, 8)', '","object":"chat.completion","created":',
+           'CAST(epoch(request_time) AS BIGINT)', ',"model":', entityName,
+           ',"choices":[{"index":0,"message":{"role":"assistant","content":', 'to_json(answer)', '},"finish_reason":"stop"}],"usage":{"prompt_tokens":',
+           'input_token_count', ',"completion_tokens":', 'output_token_count', ',"total_tokens":', 'input_token_count + output_token_count', '}}')} END,
        CASE WHEN too_large THEN ['MAX_RESPONSE_SIZE_EXCEEDED'] ELSE CAST([] AS VARCHAR[]) END,
        served_entity_id, requester
      FROM turns`,
