@@ -24,7 +24,7 @@ export class SqlError extends ToolError {
     what: string,
     why: string,
     next: string,
-    /** The warehouse's own message, scrubbed of nothing: it never holds a credential, only SQL and names. */
+    /** The first line of the warehouse's own message, for callers that classify or quote it. */
     readonly detail: string,
   ) {
     super(what, why, next, `SQL_${failure.toUpperCase()}`);
@@ -242,9 +242,8 @@ function toDriverParameters(driver: Driver, params: Record<string, SqlValue>): R
   const out: Record<string, DriverParameter> = {};
   for (const [name, value] of Object.entries(params)) {
     if (value === null) out[name] = new driver.DBSQLParameter({ value: null });
-    else if (typeof value === 'object') {
-      out[name] = new driver.DBSQLParameter({ type: value.type as never, value: typeof value.value === 'number' ? value.value : value.value });
-    } else out[name] = new driver.DBSQLParameter({ value });
+    else if (typeof value === 'object') out[name] = new driver.DBSQLParameter({ type: value.type as never, value: value.value });
+    else out[name] = new driver.DBSQLParameter({ value });
   }
   return out;
 }

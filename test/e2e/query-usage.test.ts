@@ -213,17 +213,19 @@ describe('query_usage against the sandbox warehouse', () => {
     expect(result.narrow_hint).toMatch(/Narrow with/);
   });
 
-  it('turns a refused system table into a message naming the grants and who gives them', async () => {
-    const outsider = await connect({ env: serverEnv(sandbox.addToken('outsider@example.com')) });
+  it.each(['operation-state', 'execute-status'] as const)('turns a refused system table (%s error shape) into a message naming the grants and who gives them', async (shape) => {
+    sandbox.warehouse.configure?.({ errorShape: shape });
+    const outsider = await connect({ env: serverEnv(sandbox.addToken(`outsider-${shape}@example.com`)) });
     try {
       const text = await callError(outsider.client, 'query_usage', { report: 'summary' });
-      expect(text).toMatch(/system\.serving/);
+      expect(text).toMatch(/No usage table is readable.*system\.serving: permission denied/);
       expect(text).toMatch(/GRANT USE SCHEMA ON SCHEMA system\.serving/);
       expect(text).toMatch(/account admin or metastore admin/);
       const requested = await callError(outsider.client, 'query_usage', { report: 'summary', source: 'serving' });
-      expect(requested).toMatch(/Permission denied reading usage/);
+      expect(requested).toMatch(/Permission denied reading usage: .*USE SCHEMA on Schema 'system\.serving'/);
     } finally {
       await outsider.close();
+      sandbox.warehouse.configure?.({ errorShape: 'operation-state' });
     }
   });
 
