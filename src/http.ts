@@ -109,8 +109,6 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions = {}): Pr
     await runtime.close();
     throw error;
   }
-  const auth = options.token ?? runtime.env.AIGW_HTTP_TOKEN ? 'bearer token required' : 'loopback only, no token';
-  process.stderr.write(`ai-gateway-mcp: listening on ${serving.url} (${auth}${runtime.readOnly ? ', read-only' : ''}${runtime.root ? `, files confined to ${runtime.root}` : ''})\n`);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -120,8 +118,12 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions = {}): Pr
     await runtime.close();
     process.exit(0);
   };
+  // Handlers go in before the "listening" line: stderr to a pipe is written synchronously, so a supervisor that
+  // reacts to that line with SIGTERM could otherwise hit the default action and kill the process mid-call.
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  const auth = options.token ?? runtime.env.AIGW_HTTP_TOKEN ? 'bearer token required' : 'loopback only, no token';
+  process.stderr.write(`ai-gateway-mcp: listening on ${serving.url} (${auth}${runtime.readOnly ? ', read-only' : ''}${runtime.root ? `, files confined to ${runtime.root}` : ''})\n`);
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -56,6 +56,17 @@ export async function runSandboxCommand(argv: string[]): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // Listen for the stop signal before announcing readiness: a script that reads the ready line and signals at
+  // once must not meet the default SIGTERM action (stdout to a pipe is written synchronously).
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (received: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(received);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   process.stdout.write(
     `${JSON.stringify({
       host: sandbox.url,
@@ -69,15 +80,7 @@ export async function runSandboxCommand(argv: string[]): Promise<void> {
     `sandbox: ready at ${sandbox.url} in ${Math.round(performance.now() - started)} ms; trust ${sandbox.caCertPath}. Stop with Ctrl-C.\n`,
   );
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (received: NodeJS.Signals): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve(received);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const signal = await stopped;
   process.stderr.write(`sandbox: ${signal} received, shutting down.\n`);
   await sandbox.close();
 }
