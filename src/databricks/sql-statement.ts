@@ -48,3 +48,10 @@ export class SqlParams {
     return this.bind(stem, { type: 'DOUBLE', value });
   }
 }
+
+/** The bound values by name, without their types: what a result shows so the statement can be rerun. */
+export function parameterValues(statement: SqlStatement): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(statement.params)) out[name] = value !== null && typeof value === 'object' ? value.value : value;
+  return out;
+}

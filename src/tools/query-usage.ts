@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { parseTableName } from '../databricks/sql-names.js';
-import { SqlParams, type SqlStatement } from '../databricks/sql-statement.js';
+import { parameterValues, SqlParams } from '../databricks/sql-statement.js';
 import { workspaceWarehouse } from '../databricks/sql-workspace.js';
 import { budgetStatus } from '../governance/usage/budget.js';
 import { chooseSource, GRANT_HINT, type RunStatement } from '../governance/usage/choose-source.js';
@@ -14,21 +14,10 @@ import { defineTool, type ToolCall } from './define.js';
 import { table } from './format.js';
 import { fitRows } from './size-fit.js';
 import { cached } from './ttl-cache.js';
+import { endpointNameInput, instantInput, warehouseIdInput } from './warehouse-inputs.js';
 
 /** How long a usage source choice is reused: grants change rarely, probing costs two statements. */
 const SOURCE_TTL_MS = 5 * 60_000;
-
-export const endpointNameInput = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"')
-  .describe('Serving endpoint name, e.g. skyloyalty-ai-gateway');
-export const instantInput = z.string().min(10).max(40);
-export const warehouseIdInput = z
-  .string()
-  .min(1)
-  .max(64)
-  .optional()
-  .describe('SQL warehouse id; default DATABRICKS_WAREHOUSE_ID or the profile\'s warehouse_id');
 
 const input = z.object({
   report: z
@@ -160,7 +149,7 @@ Returns rows (at most limit), totals over the whole window, the exact sql and pa
       totals,
       groups,
       sql: built.statement.sql,
-      parameters: displayParams(built.statement),
+      parameters: parameterValues(built.statement),
       ...(args.budget && built.priced ? { budget: budgetStatus(args.budget, totals.dollars ?? 0, window.since, window.until) } : {}),
       warnings,
     };
@@ -201,12 +190,6 @@ async function withGrantHint<T>(action: () => Promise<T>): Promise<T> {
 
 function monthStart(now = new Date()): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
-}
-
-function displayParams(statement: SqlStatement): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(statement.params)) out[name] = value !== null && typeof value === 'object' ? value.value : value;
-  return out;
 }
 
 function renderUsage(result: Output): string {

@@ -2,7 +2,7 @@ import { SparkSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { SqlParams } from '../../databricks/sql-statement.js';
 import { buildReport, REPORTS, splitTotals, type UsageQuery } from './reports.js';
-import { AI_GATEWAY_USAGE, mapColumns, servingSource, type UsageSource } from './sources.js';
+import { AI_GATEWAY_USAGE, columnsStatement, ENDPOINT_USAGE, mapColumns, probeStatement, servingSource, type UsageSource } from './sources.js';
 
 const spark = new SparkSQL();
 function expectSpark(sql: string): void {
@@ -111,6 +111,11 @@ describe('usage report statements', () => {
     expect(split.totals).toMatchObject({ requests: 40, total_tokens: 400 });
     expect(split.groups).toBe(9);
     expect(splitTotals(built, []).totals.requests).toBe(0);
+  });
+
+  it('source probes and the column lookup parse as Spark SQL', () => {
+    expectSpark(probeStatement(ENDPOINT_USAGE).sql);
+    expectSpark(columnsStatement(AI_GATEWAY_USAGE, new SqlParams()).sql);
   });
 
   it('refuses a usage table with no token columns', () => {

@@ -98,8 +98,8 @@ export function mapColumns(table: TableName, columns: ColumnInfo[]): ColumnMap {
 export function columnsStatement(table: TableName, params: SqlParams): SqlStatement {
   const sql =
     'SELECT column_name, data_type FROM `system`.`information_schema`.`columns` ' +
-    `WHERE table_catalog = ${params.string('catalog', table.catalog)} AND table_schema = ${params.string('schema', table.schema)} ` +
-    `AND table_name = ${params.string('table', table.table)} ORDER BY ordinal_position`;
+    `WHERE table_catalog = ${params.string('table_catalog', table.catalog)} AND table_schema = ${params.string('table_schema', table.schema)} ` +
+    `AND table_name = ${params.string('table_name', table.table)} ORDER BY ordinal_position`;
   return { sql, params: params.values };
 }
 
