@@ -262,6 +262,34 @@ describe('query_usage against the sandbox warehouse', () => {
     expect(after.totals.requests).toBeGreaterThan(0);
   });
 
+  it('reaches the warehouse with OAuth M2M through the shared token provider', async () => {
+    const m2m = await connect({
+      env: {
+        DATABRICKS_HOST: sandbox.url,
+        DATABRICKS_CLIENT_ID: sandbox.oauth.clientId,
+        DATABRICKS_CLIENT_SECRET: sandbox.oauth.clientSecret,
+        DATABRICKS_WAREHOUSE_ID: sandbox.warehouseId,
+        NODE_EXTRA_CA_CERTS: sandbox.caCertPath,
+      },
+    });
+    try {
+      const result = await callOk<Usage>(m2m.client, 'query_usage', { ...window, report: 'summary' });
+      const [expected] = await raw.query(`SELECT COUNT(*) AS requests FROM system.serving.endpoint_usage WHERE ${WINDOW_SQL}`, { named: rawWindow });
+      expect(result.totals.requests).toBe(n(expected?.requests));
+    } finally {
+      await m2m.close();
+    }
+  });
+
+  it('says which warehouse setting is missing', async () => {
+    const noWarehouse = await connect({ env: { DATABRICKS_HOST: sandbox.url, DATABRICKS_TOKEN: sandbox.token, NODE_EXTRA_CA_CERTS: sandbox.caCertPath } });
+    try {
+      expect(await callError(noWarehouse.client, 'query_usage', { report: 'summary' })).toMatch(/No SQL warehouse is configured.*DATABRICKS_WAREHOUSE_ID/);
+    } finally {
+      await noWarehouse.close();
+    }
+  });
+
   it('every statement it emitted parses as Spark SQL', () => {
     expect(emitted.length).toBeGreaterThan(10);
     for (const sql of emitted) assertSparkSql(sql);
