@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
-import { formatTable, parseTableName, type TableName } from '../databricks/sql-names.js';
+import { formatTable, parseTableName } from '../databricks/sql-names.js';
 import { parameterValues } from '../databricks/sql-statement.js';
 import { workspaceWarehouse } from '../databricks/sql-workspace.js';
 import { decodeCursor, encodeCursor, fingerprintOf, type CursorPosition } from '../governance/inference/cursor.js';
