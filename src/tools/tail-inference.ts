@@ -186,7 +186,7 @@ Rows land up to an hour after the request; when nothing matches, the answer says
       return result;
     };
 
-    // Shrink the payload cut before dropping rows: fewer characters per row keeps paging intact.
+    // Shrink the payload cut before dropping rows: an agent paging a tail would rather see every row, shorter.
     let payloadChars = args.payload_chars;
     let fitted = fitRows(page, (rows) => build(rows, payloadChars), renderTail);
     while (fitted.kept < page.length && payloadChars > MIN_PAYLOAD_CHARS && args.payloads !== 'none') {
