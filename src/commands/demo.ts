@@ -34,7 +34,8 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
   const maxLines = values['max-lines'] ? Math.max(1, Number(values['max-lines'])) : MAX_LINES;
   const dir = mkdtempSync(path.join(tmpdir(), 'aigw-demo-'));
   const files = writeDemoFiles(dir);
-  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+  // The executable that is running this command (dist/cli.js, or the npm bin that links to it).
+  const cli = process.argv[1] ?? fileURLToPath(new URL('../cli.js', import.meta.url));
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [cli, '--sandbox'],

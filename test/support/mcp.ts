@@ -1,5 +1,5 @@
 /**
- * Spawns the BUILT server (dist/cli.js) over stdio and connects the real MCP client to it, on either protocol
+ * Spawns the BUILT server (dist/cli.js: the launcher running the bundle, exactly what users run) over stdio and connects the real MCP client to it, on either protocol
  * era. End-to-end tests go through here so they exercise exactly what a user runs.
  */
 import { Client } from '@modelcontextprotocol/client';
@@ -22,6 +22,8 @@ export interface StartOptions {
   cwd?: string;
   /** `modern` pins 2026-07-28; `legacy` speaks 2025-11-25 (the v2 client's default). */
   era?: 'legacy' | 'modern';
+  /** The executable to spawn (default the built dist/cli.js). */
+  cli?: string;
   /** Declare elicitation and answer every form with this (recording the requests). */
   elicit?: (params: { message: string; requestedSchema: unknown }) => ElicitAnswer;
 }
@@ -54,7 +56,7 @@ export async function connect(options: StartOptions = {}): Promise<Connected> {
   // The stdio child gets only what we pass: keep PATH/HOME, never the developer's Databricks settings.
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: options.cwd ?? process.env.HOME ?? '' };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, ...(options.args ?? [])], env, cwd: options.cwd ?? REPO, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [options.cli ?? CLI, ...(options.args ?? [])], env, cwd: options.cwd ?? REPO, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -4,7 +4,8 @@
  */
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
+// Inside the CommonJS bundle (dist/bin/server.cjs) import.meta is empty and __filename is the bundle's path.
+const require = createRequire(import.meta.url ?? __filename);
 
 export const T = require('@databricks/sql/thrift/TCLIService_types.js') as typeof import('@databricks/sql/thrift/TCLIService_types.js');
 export const TCLIService = require('@databricks/sql/thrift/TCLIService.js') as typeof import('@databricks/sql/thrift/TCLIService.js');

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * Builds the executable the package ships, after tsc: `dist/cli.js` becomes the launcher (scripts/launcher.mjs)
+ * and `dist/bin/server.cjs` the whole server bundled by esbuild into one CommonJS script, which the launcher
+ * runs through V8's code cache. Bundling the SDK and zod removes module resolution from start-up; the code
+ * cache removes most compilation. Heavy or optional packages stay outside and load on first use: the SQL
+ * driver, undici, DuckDB and the sandbox's Thrift/Arrow libraries, the demo's MCP client.
+ * Finally one short MCP session warms the cache, so the first real start is already fast.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(REPO, 'dist');
+
+const EXTERNAL_PACKAGES = [
+  '@databricks/sql',
+  '@duckdb/node-api',
+  '@modelcontextprotocol/client',
+  'apache-arrow',
+  'node-int64',
+  'proper-lockfile',
+  'selfsigned',
+  'thrift',
+  'undici',
+];
+
+rmSync(path.join(DIST, 'bin'), { recursive: true, force: true });
+mkdirSync(path.join(DIST, 'bin'), { recursive: true });
+await build({
+  entryPoints: [path.join(REPO, 'src', 'cli.ts')],
+  outfile: path.join(DIST, 'bin', 'server.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'none',
+  external: EXTERNAL_PACKAGES,
+  // No import() in the bundle: code deserialized from V8's cache loses vm.Script's dynamic-import callback
+  // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Lazily loaded parts become lazy require()s instead; every
+  // external package ships CommonJS, and our own modules (the sandbox, the demo) are inside the bundle.
+  supported: { 'dynamic-import': false },
+  // thrift.ts falls back to __filename where import.meta is empty, which is exactly this bundle.
+  logOverride: { 'empty-import-meta': 'silent' },
+  logLevel: 'warning',
+});
+const launcher = path.join(DIST, 'cli.js');
+copyFileSync(path.join(REPO, 'scripts', 'launcher.mjs'), launcher);
+chmodSync(launcher, 0o755);
+await warmCodeCache(launcher);
+
+/** initialize → tools/list → end of input: the server exits and the launcher writes the code cache. */
+function warmCodeCache(entry) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry], { stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '' } });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      if (buffer.includes('"id":2')) child.stdin.end();
+      else if (buffer.includes('"id":1')) child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`the built server failed its warm-up run (exit ${code})`));
+    });
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'build', version: '1' } } })}\n`);
+  });
+}
