@@ -41,6 +41,7 @@ const RETRIABLE_STATUS = new Set([429, 503]);
 const RETRIABLE_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
+  'ENOTFOUND',
   'EPIPE',
   'ETIMEDOUT',
   'ENETUNREACH',
@@ -53,6 +54,12 @@ const RETRIABLE_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 const MAX_RETRIES = 20;
+/**
+ * Nothing answers at that address: a wrong host, a VPN down. Retried briefly for a blip, not for the whole
+ * budget, so an agent hears about a typo in DATABRICKS_HOST in about a second rather than minutes.
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const MAX_UNREACHABLE_RETRIES = 2;
 /** Responses larger than this are refused rather than buffered: no serving API answer comes close. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -132,6 +139,7 @@ function retryDelay(err: Error, attempt: number, deadline: number, signal: Abort
   const { statusCode, code, headers } = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
   const retriable = statusCode !== undefined ? RETRIABLE_STATUS.has(statusCode) : code !== undefined && RETRIABLE_CODES.has(code);
   if (!retriable || attempt > MAX_RETRIES) return undefined;
+  if (code !== undefined && UNREACHABLE_CODES.has(code) && attempt > MAX_UNREACHABLE_RETRIES) return undefined;
   const retryAfter = statusCode !== undefined ? parseRetryAfter(headers?.['retry-after']) : undefined;
   // Like the SDKs: the server's Retry-After when given, else a growing backoff with jitter.
   const wait = retryAfter ?? Math.min(200 * 2 ** Math.max(0, attempt - 1), 10_000) + Math.floor(Math.random() * 200);
