@@ -20,7 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[[ -f dist/cli.js ]] || npx tsc -p tsconfig.json
+# The shipped executable (launcher + bundle), as users run it.
+npm run build --silent
 
 node dist/cli.js --http --sandbox --port 0 2>"$WORK/server.log" &
 SERVER_PID=$!
