@@ -103,7 +103,7 @@ Returns rows (at most limit), totals over the whole window, the exact sql and pa
   async run(args, call) {
     const window = resolveWindow({ since: args.since ?? (args.budget && !args.until ? monthStart() : undefined), until: args.until }, 7);
     const usageTable = args.usage_table ? parseTableName(args.usage_table, 'usage_table') : undefined;
-    const prices = resolvePrices(args.prices, call);
+    const prices = await resolvePrices(args.prices, call);
     const warnings: string[] = [];
     const { workspace, warehouse } = workspaceWarehouse(call.runtime, args.warehouse_id);
     const run: RunStatement = (statement) =>
@@ -169,7 +169,7 @@ function needsContext(args: { report: string; charge_to: string; group_by?: stri
   return (args.report === 'chargeback' && args.charge_to === 'team' && !args.group_by) || Boolean(args.group_by?.includes('context')) || args.usage_context_value !== undefined;
 }
 
-function resolvePrices(given: PriceTable | undefined, call: ToolCall): PriceTable | undefined {
+async function resolvePrices(given: PriceTable | undefined, call: ToolCall): Promise<PriceTable | undefined> {
   if (given) return Object.keys(given).length ? checkPrices(given, 'the prices input') : undefined;
   const file = call.runtime.env.AIGW_PRICES_FILE;
   return file ? loadPriceFile(file, call.runtime.cwd) : undefined;

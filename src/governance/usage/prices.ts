@@ -4,11 +4,11 @@
  * Prices come from the tool input, else from the settings file named by `AIGW_PRICES_FILE` (JSON or YAML);
  * dollars are then computed in the warehouse from the same token sums the report shows.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { load as loadYaml } from 'js-yaml';
 import { z } from 'zod';
 import { ToolError } from '../../errors.js';
+import { readTextFile } from '../../state/read.js';
+import { parseYaml } from '../../state/yaml.js';
 import type { SqlParams } from '../../databricks/sql-statement.js';
 
 export const priceSchema = z.object({
@@ -23,17 +23,21 @@ export type PriceTable = z.infer<typeof priceTableSchema>;
 /** At most this many entries: each becomes a branch of a CASE expression in the statement. */
 export const MAX_PRICES = 100;
 
-export function loadPriceFile(file: string, cwd: string): PriceTable {
+/** A price list is a few KB. */
+const MAX_PRICE_FILE_BYTES = 1024 * 1024;
+
+/** Reads the settings file with the same guards as state files: size cap, no alias bombs, no echoed contents. */
+export async function loadPriceFile(file: string, cwd: string): Promise<PriceTable> {
   const full = path.resolve(cwd, file);
   let text: string;
   try {
-    text = readFileSync(full, 'utf8');
+    text = await readTextFile(full, 'price file', MAX_PRICE_FILE_BYTES);
   } catch (error) {
-    throw new ToolError(`Cannot read the price file ${full}`, (error as Error).message, 'Fix AIGW_PRICES_FILE or pass prices in the input', 'PRICES_INVALID');
+    throw new ToolError(`Cannot read the price file ${full}`, error instanceof ToolError ? error.why : String(error), 'Fix AIGW_PRICES_FILE or pass prices in the input', 'PRICES_INVALID');
   }
   let data: unknown;
   try {
-    data = /\.json$/i.test(full) ? JSON.parse(text) : loadYaml(text);
+    data = parseYaml(text);
   } catch (error) {
     throw new ToolError(`The price file ${full} does not parse`, firstLine((error as Error).message), 'Fix the file: a map of served entity → {input_per_million, output_per_million}', 'PRICES_INVALID');
   }
