@@ -114,8 +114,9 @@ export const createGatewayTool = defineTool({
 
     if (args.mode === 'plan') return planned(runtime, await prepare(), call);
 
-    if (args.plan_id) {
-      const claims = verifyPlanId(planSigningKey(runtime), args.plan_id);
+    // Applies only the plan that was shown: its signed id must match the plan recomputed under the lock.
+    const applyPlan = (planId: string) => {
+      const claims = verifyPlanId(planSigningKey(runtime), planId);
       return withEndpointLock(runtime, args.name, async () => {
         const prepared = await prepare();
         if (prepared.kind !== 'planned') return stopped(runtime, prepared, call);
@@ -123,7 +124,9 @@ export const createGatewayTool = defineTool({
         checkPlanMatches(claims, { endpoint: args.name, planDigest: prepared.planDigest, liveDigest: prepared.liveDigest });
         return applied(prepared, args, call);
       });
-    }
+    };
+
+    if (args.plan_id) return applyPlan(args.plan_id);
 
     const answer = inputResponse(call.inputResponses as Record<string, unknown> | undefined, CONFIRM_KEY);
     if (answer.kind === 'elicit') {
@@ -132,12 +135,12 @@ export const createGatewayTool = defineTool({
         const result = await planned(runtime, await prepare(), call);
         return isInputRequiredResult(result) ? result : { ...result, next_step: 'The operator did not confirm: nothing was applied. Plan again when they are ready.' };
       }
-      return withEndpointLock(runtime, args.name, async () => {
-        const prepared = await prepare();
-        if (prepared.kind !== 'planned') return stopped(runtime, prepared, call);
-        if (prepared.plan.changes.length === 0) return unchanged(prepared, call);
-        return applied(prepared, args, call);
-      });
+      // The form's round trip carries the plan id of the plan the operator saw (see below); verified like any plan_id.
+      const shownPlanId = call.ctx.mcpReq.requestState<unknown>();
+      if (typeof shownPlanId !== 'string') {
+        throw new ToolError('Nothing was applied', 'the confirmation came back without the plan it confirmed', 'Call create_gateway with mode "plan", then apply with its plan_id', 'PLAN_ID_MISSING');
+      }
+      return applyPlan(shownPlanId);
     }
 
     const prepared = await prepare();
@@ -149,6 +152,8 @@ export const createGatewayTool = defineTool({
     }
     return inputRequired({
       inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ message: confirmationMessage(result), requestedSchema: confirmForm }) },
+      // Round-trips through the client; the plan id is HMAC-signed, so it is verified, not trusted.
+      ...(result.plan_id ? { requestState: result.plan_id } : {}),
     });
   },
   text: renderResult,

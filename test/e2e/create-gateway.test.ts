@@ -321,6 +321,32 @@ describe('create_gateway against the sandbox', () => {
     }
   });
 
+  it('applies after a form only the plan the operator saw: a change meanwhile makes it stale', async () => {
+    const stateFile = writeYamlState(dir, 'elicit-stale', SCENARIOS.passing);
+    const args = { ...base('gw-raced', stateFile, { schema: 'gw_raced' }), mode: 'apply' };
+    const env = { DATABRICKS_HOST: h.sandbox.url, DATABRICKS_TOKEN: canary, NODE_EXTRA_CA_CERTS: h.sandbox.caCertPath };
+    // While the operator reads the form, someone else creates the endpoint with other settings.
+    const racing = await connect({
+      cwd: dir,
+      env,
+      elicit: async () => {
+        const created = await h.call('POST', '/api/2.0/serving-endpoints', {
+          body: { name: 'gw-raced', config: { served_entities: [{ entity_name: SONNET, entity_version: '1', workload_size: 'Small', scale_to_zero_enabled: true }] } },
+        });
+        expect(created.status).toBe(200);
+        return { action: 'accept', content: { confirm: true } };
+      },
+    });
+    try {
+      const text = await callError(racing.client, 'create_gateway', args);
+      expect(text).toMatch(/plan_id is stale.*changed since the plan was made/);
+      // The endpoint someone else made is left as it was: no ai_gateway was applied over it.
+      expect((await h.call('GET', '/api/2.0/serving-endpoints/gw-raced')).body.ai_gateway).toBeUndefined();
+    } finally {
+      await racing.close();
+    }
+  });
+
   it('never shows the token: not in results, errors or the server log', async () => {
     const bogus = `dapi${'0123456789abcdef'.repeat(2)}`;
     const refused = await connect({ cwd: dir, env: { DATABRICKS_HOST: h.sandbox.url, DATABRICKS_TOKEN: bogus, NODE_EXTRA_CA_CERTS: h.sandbox.caCertPath } });

@@ -25,7 +25,7 @@ export interface StartOptions {
   /** The executable to spawn (default the built dist/cli.js). */
   cli?: string;
   /** Declare elicitation and answer every form with this (recording the requests). */
-  elicit?: (params: { message: string; requestedSchema: unknown }) => ElicitAnswer;
+  elicit?: (params: { message: string; requestedSchema: unknown }) => ElicitAnswer | Promise<ElicitAnswer>;
 }
 
 export interface Connected {
