@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { isLoopback, toSqlError } from './sql.js';
+import { isLoopback, sessionConfiguration, toSqlError } from './sql.js';
 
 // The driver's own error classes (CommonJS, not exported from its index): the shapes it really throws.
 const require = createRequire(import.meta.url);
@@ -41,5 +41,12 @@ describe('driver errors become actionable SqlErrors', () => {
     expect(isLoopback('127.0.0.1')).toBe(true);
     expect(isLoopback('localhost')).toBe(true);
     expect(isLoopback('dbc-1.cloud.databricks.com')).toBe(false);
+  });
+});
+
+describe('session configuration', () => {
+  it('pins the session time zone to UTC, whatever the warehouse default, and sets the statement timeout', () => {
+    expect(sessionConfiguration({})).toEqual({ STATEMENT_TIMEOUT: '300', TIMEZONE: 'UTC' });
+    expect(sessionConfiguration({ statementTimeoutSeconds: 30 }).STATEMENT_TIMEOUT).toBe('30');
   });
 });

@@ -200,9 +200,7 @@ export class WarehouseClient {
       this.sessions += 1;
       try {
         const client = await this.client();
-        return await client.openSession({
-          configuration: { STATEMENT_TIMEOUT: String(this.target.statementTimeoutSeconds ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS) },
-        });
+        return await client.openSession({ configuration: sessionConfiguration(this.target) });
       } catch (error) {
         this.sessions -= 1;
         throw toSqlError(error, this.target, signal);
@@ -236,6 +234,15 @@ export class WarehouseClient {
     if (waiter) waiter(session);
     else this.idle.push(session);
   }
+}
+
+/**
+ * Settings of every session. TIMEZONE is pinned to UTC because an admin may set another zone for all
+ * warehouses, and the statements rely on UTC: unzoned timestamp parameters, CAST(request_time AS DATE) days,
+ * request_date (a UTC date) and the request_time strings that tail_inference's cursor carries.
+ */
+export function sessionConfiguration(target: Pick<WarehouseTarget, 'statementTimeoutSeconds'>): Record<string, string> {
+  return { STATEMENT_TIMEOUT: String(target.statementTimeoutSeconds ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS), TIMEZONE: 'UTC' };
 }
 
 function toDriverParameters(driver: Driver, params: Record<string, SqlValue>): Record<string, DriverParameter> {
