@@ -34,6 +34,14 @@ describe('role probe', () => {
     expect(roleOf(unconfirmed)).toMatchObject({ status: 'unbound', failed_checks: ['selected_after_probe'] });
   });
 
+  it('asks for a probe re-run, not a candidate list, when an unbound role\'s own endpoint passes', () => {
+    const unconfirmed = { llm_role_endpoints: { agent_chat: { endpoint: SONNET, candidates: [SONNET] } }, endpoint_guardrail_audit: { [SONNET]: entry } };
+    const prompt = evaluateAudit(unconfirmed, { roles: ['agent_chat'], now }).operator_prompt;
+    expect(prompt?.roles[0]).toMatchObject({ reason: 'unbound', ask: 'rerun_probe', passing_candidates: [SONNET] });
+    expect(prompt?.message).toMatch(/agent_chat has no endpoint bound by the role probe .* passed it\. Re-run/);
+    expect(prompt?.message).not.toMatch(/No FMAPI endpoint passed/);
+  });
+
   it('warns, without failing, on an audit older than the limit', () => {
     const state = { llm_role_endpoints: { agent_chat: bind(SONNET, [SONNET]) }, endpoint_guardrail_audit: { [SONNET]: { ...entry, audited_at: '2026-09-01T00:00:00Z' } } };
     const role = roleOf(state);

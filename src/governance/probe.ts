@@ -83,7 +83,8 @@ export function evaluateAudit(state: StateData, options: ProbeOptions): AuditRep
     const report = reportRole(role, binding, verdicts, audit, now, maxAgeDays);
     roles.push(report);
     if (options.roles.includes(role) && report.status !== 'pass') {
-      const passing = verdicts.filter((v) => v.passes && v.endpoint !== report.endpoint).map((v) => v.endpoint);
+      // An unbound role's own endpoint may pass (only selected_after_probe is missing): a probe re-run binds it.
+      const passing = verdicts.filter((v) => v.passes).map((v) => v.endpoint);
       halted.push({
         role,
         endpoint: report.endpoint,
@@ -186,10 +187,13 @@ function entryWarnings(entry: Record<string, unknown> | undefined, auditTime: un
 function operatorMessage(halted: HaltedRole[]): string {
   const parts = halted.map((role) => {
     if (role.ask === 'rerun_probe') {
+      const situation =
+        role.reason === 'failed_probe'
+          ? `The bound endpoint for ${role.role} (${role.endpoint ?? 'none'}) did not pass its role probe, but`
+          : `${role.role} has no endpoint bound by the role probe (${role.endpoint ?? '<pending>'}), but among its candidates`;
       return (
-        `The bound endpoint for ${role.role} (${role.endpoint ?? 'none'}) did not pass its role probe, but ` +
-        `${role.passing_candidates.join(', ')} did. Re-run vibecoding-state.llm_role_endpoint_probe so it re-binds ` +
-        `${role.role} to a passing candidate, then call again.`
+        `${situation} ${role.passing_candidates.join(', ')} passed it. Re-run vibecoding-state.llm_role_endpoint_probe so it ` +
+        `binds ${role.role} to a passing candidate, then call again.`
       );
     }
     return (
