@@ -48,13 +48,15 @@ export interface QueryOptions {
   signal?: AbortSignal;
   /** Called about once a second while the statement runs on the warehouse. */
   onProgress?: (elapsedMs: number) => void;
-  /** Rows the driver may return; statements carry their own LIMIT, this is a backstop. */
+  /** Most rows read from a result; more is refused. Statements carry their own LIMIT, this is a backstop. */
   maxRows?: number;
 }
 
 export type Row = Record<string, unknown>;
 
 const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 300;
+const DEFAULT_MAX_ROWS = 10_000;
+const FETCH_CHUNK_ROWS = 10_000;
 const DEFAULT_POOL_SIZE = 4;
 const PROGRESS_EVERY_MS = 1000;
 
@@ -95,6 +97,7 @@ export class WarehouseClient {
   async query(statement: SqlStatement, options: QueryOptions = {}): Promise<Row[]> {
     const driver = await loadDriver();
     const { signal } = options;
+    const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     throwIfCancelled(signal);
     const session = await this.acquire(signal);
     let healthy = true;
@@ -107,7 +110,7 @@ export class WarehouseClient {
     try {
       operation = await session.executeStatement(statement.sql, {
         namedParameters: toDriverParameters(driver, statement.params),
-        maxRows: options.maxRows ?? 10_000,
+        maxRows: Math.min(maxRows, FETCH_CHUNK_ROWS),
       });
       if (signal?.aborted) cancelOnWarehouse();
       const started = Date.now();
@@ -133,8 +136,7 @@ export class WarehouseClient {
           '',
         );
       }
-      const rows = (await operation.fetchAll()) as Row[];
-      throwIfCancelled(signal);
+      const rows = await fetchAtMost(operation, maxRows, signal);
       return rows.map(normaliseRow);
     } catch (error) {
       const mapped = toSqlError(error, this.target, signal);
@@ -234,6 +236,29 @@ export class WarehouseClient {
     if (waiter) waiter(session);
     else this.idle.push(session);
   }
+}
+
+/**
+ * Reads the result chunk by chunk and stops past `maxRows`: the driver's fetchAll would buffer any size, so a
+ * statement missing its LIMIT could exhaust the server's memory instead of failing.
+ */
+async function fetchAtMost(operation: IOperation, maxRows: number, signal: AbortSignal | undefined): Promise<Row[]> {
+  const rows: Row[] = [];
+  do {
+    const chunk = (await operation.fetchChunk({ maxRows: Math.min(maxRows + 1 - rows.length, FETCH_CHUNK_ROWS), disableBuffering: true })) as Row[];
+    throwIfCancelled(signal);
+    rows.push(...chunk);
+    if (rows.length > maxRows) {
+      throw new SqlError(
+        'failed',
+        'The statement returned more rows than this server reads',
+        `over ${maxRows} rows; every statement it emits should carry a LIMIT`,
+        'Report it with the sql shown: it is a defect of this server',
+        '',
+      );
+    }
+  } while (await operation.hasMoreRows());
+  return rows;
 }
 
 /**
