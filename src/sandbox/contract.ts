@@ -43,6 +43,16 @@ export interface PayloadTableRef {
   endpointName: string;
 }
 
+/** A Unity Catalog table named by its three parts, as a statement reads it. */
+export type TableName = readonly [catalog: string, schema: string, table: string];
+
+/** The first privilege a principal lacks to read a table, as Databricks names it in the refusal. */
+export interface MissingPrivilege {
+  privilege: 'USE CATALOG' | 'USE SCHEMA' | 'SELECT';
+  securable: 'Catalog' | 'Schema' | 'Table';
+  fullName: string;
+}
+
 /** The SQL warehouse half of the sandbox, mounted by the HTTPS server under `/sql/`. */
 export interface Warehouse {
   /** Warehouse id; the HTTP path is `/sql/1.0/warehouses/<id>`. */
@@ -77,6 +87,11 @@ export interface WarehouseOptions {
   faults: FaultController;
   /** Returns the principal a bearer token belongs to (user e-mail or SP application id), or undefined. */
   principalOf(token: string): string | undefined;
+  /**
+   * Unity Catalog's read check for the tables the REST side governs (payload tables): what `principal` lacks to
+   * SELECT `table`, or undefined when it may read it or the table is not governed. Omitted: no such checks.
+   */
+  missingReadPrivilege?(principal: string, table: TableName): MissingPrivilege | undefined;
   /** Initial test switches; defaults as documented on WarehouseBehaviour. */
   behaviour?: Partial<WarehouseBehaviour>;
 }

@@ -49,6 +49,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
       rows: opts.rows ?? DEFAULT_USAGE_ROWS,
       faults,
       principalOf: (token) => identities.principalOf(token),
+      missingReadPrivilege: (principal, table) => grants.missingReadPrivilege(principal, table),
     }),
   ]);
   const endpoints = new ServingEndpoints({

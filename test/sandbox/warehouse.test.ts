@@ -2,6 +2,7 @@
  * The sandbox SQL warehouse through the unmodified @databricks/sql driver: what the product's SQL client will
  * meet on a real warehouse. Every statement sent is also checked against the Spark SQL grammar.
  */
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import OperationStateError from '@databricks/sql/dist/errors/OperationStateError.js';
 import { TOperationState } from '@databricks/sql/thrift/TCLIService_types.js';
@@ -222,11 +223,89 @@ test('a principal without system-table grants is refused like Databricks refuses
     expect(error).toBeInstanceOf(OperationStateError);
     expect((error as OperationStateError).response?.sqlState).toBe('42501');
     expect((error as Error).message).toContain("User does not have USE SCHEMA on Schema 'system.serving'");
-    const [row] = await sql(nobody, 'SELECT count(*) AS n FROM workshop.skyloyalty_ops.gw_payload');
-    expect(row!['n']).toBeGreaterThan(0);
   } finally {
     await nobody.close();
   }
+});
+
+describe('Unity Catalog grants on payload tables', () => {
+  const PAYLOAD = 'workshop.skyloyalty_ops.gw_payload';
+  let http: Agent;
+  beforeAll(() => {
+    http = new Agent({ connect: { ca: sandbox.caCert } });
+  });
+  afterAll(() => http.close());
+
+  /** PATCHes grants over REST as the admin, as create_gateway does. */
+  async function grant(type: string, fullName: string, principal: string, privileges: string[]) {
+    const response = await request(`${sandbox.url}/api/2.1/unity-catalog/permissions/${type}/${fullName}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ changes: [{ principal, add: privileges }] }),
+      dispatcher: http,
+    });
+    expect(response.statusCode).toBe(200);
+    await response.body.dump();
+  }
+
+  const refusal = (client: WarehouseClient, statement: string, named?: Record<string, unknown>) =>
+    sql(client, statement, { named }).then(
+      () => 'read',
+      (e: unknown) => {
+        expect(e).toBeInstanceOf(OperationStateError);
+        expect((e as OperationStateError).response?.sqlState).toBe('42501');
+        return (e as Error).message;
+      },
+    );
+
+  test('a principal without grants is refused; USE_CATALOG, USE_SCHEMA and SELECT granted over REST let it read', async () => {
+    const principal = 'reader@example.com';
+    const reader = await connectWarehouse(sandbox, sandbox.addToken(principal));
+    try {
+      const statement = `SELECT count(*) AS n FROM ${PAYLOAD}`;
+      expect(await refusal(reader, statement)).toMatch(/^\[INSUFFICIENT_PERMISSIONS\] .*User does not have USE CATALOG on Catalog 'workshop'.* SQLSTATE: 42501$/);
+      expect(await refusal(reader, 'SELECT count(*) AS n FROM IDENTIFIER(:t)', { t: PAYLOAD })).toContain("USE CATALOG on Catalog 'workshop'");
+
+      await grant('catalog', 'workshop', principal, ['USE_CATALOG']);
+      expect(await refusal(reader, statement)).toContain("User does not have USE SCHEMA on Schema 'workshop.skyloyalty_ops'");
+      await grant('schema', 'workshop.skyloyalty_ops', principal, ['USE_SCHEMA']);
+      expect(await refusal(reader, statement)).toContain(`User does not have SELECT on Table '${PAYLOAD}'`);
+      await grant('table', PAYLOAD, principal, ['SELECT']);
+      const [row] = await sql(reader, statement);
+      expect(row!['n']).toBeGreaterThan(0);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  test('unqualified and two-part names resolved in the session namespace are checked too; SELECT inherits from the schema', async () => {
+    const principal = 'frank@example.com';
+    const inNamespace = await connectWarehouse(sandbox, sandbox.addToken(principal), { initialCatalog: 'workshop', initialSchema: 'skyloyalty_ops' });
+    try {
+      await grant('catalog', 'workshop', principal, ['USE_CATALOG']);
+      await grant('schema', 'workshop.skyloyalty_ops', principal, ['USE_SCHEMA']);
+      for (const statement of ['gw_payload', 'skyloyalty_ops.gw_payload', 'workshop.gw_payload'].map((t) => `SELECT count(*) AS n FROM ${t}`)) {
+        expect(await refusal(inNamespace, statement)).toContain(`SELECT on Table '${PAYLOAD}'`);
+      }
+      await grant('schema', 'workshop.skyloyalty_ops', principal, ['SELECT']);
+      const [row] = await sql(inNamespace, 'SELECT count(*) AS n FROM gw_payload');
+      expect(row!['n']).toBeGreaterThan(0);
+    } finally {
+      await inNamespace.close();
+    }
+  });
+
+  test('the admin and the OAuth service principal read payload tables without grants', async () => {
+    for (const token of [sandbox.token, sandbox.addToken(sandbox.oauth.clientId)]) {
+      const client = await connectWarehouse(sandbox, token);
+      try {
+        const [row] = await sql(client, `SELECT count(*) AS n FROM ${PAYLOAD}`);
+        expect(row!['n']).toBeGreaterThan(0);
+      } finally {
+        await client.close();
+      }
+    }
+  });
 });
 
 test('a warehouse that refuses sessions fails openSession, then recovers', async () => {

@@ -15,7 +15,12 @@ export interface WarehouseClient {
   close(): Promise<void>;
 }
 
-export async function connectWarehouse(sandbox: Sandbox, token = sandbox.token): Promise<WarehouseClient> {
+/** `namespace`: the session's initial catalog and schema, where unqualified names resolve. */
+export async function connectWarehouse(
+  sandbox: Sandbox,
+  token = sandbox.token,
+  namespace?: { initialCatalog: string; initialSchema: string },
+): Promise<WarehouseClient> {
   const client = new DBSQLClient();
   await client.connect({
     host: sandbox.host,
@@ -25,7 +30,7 @@ export async function connectWarehouse(sandbox: Sandbox, token = sandbox.token):
     customCaCert: sandbox.caCert,
     telemetryEnabled: false,
   } as Parameters<DBSQLClient['connect']>[0]);
-  const session = await client.openSession();
+  const session = await client.openSession(namespace);
   return {
     client,
     session,

@@ -2,6 +2,7 @@
  * Unity Catalog grants on catalogs, schemas and tables: direct privilege assignments only, as
  * `GET`/`PATCH /api/2.1/unity-catalog/permissions/{securable_type}/{full_name}` serve them.
  */
+import type { MissingPrivilege, TableName } from '../contract.js';
 import type { Identities } from '../identity.js';
 import { ApiError, invalid, notFound } from './errors.js';
 import { ok, type Reply, type RestRequest } from './http.js';
@@ -35,6 +36,11 @@ const PRIVILEGES: Record<string, SecurableType[]> = {
 
 export const PERMISSIONS_PREFIX = '/api/2.1/unity-catalog/permissions/';
 
+/** Groups every principal belongs to: a grant to them reaches everyone. */
+const EVERYONE = ['account users', 'users'];
+
+const securableKey = (type: SecurableType, fullName: string) => `${type}:${fullName.toLowerCase()}`;
+
 export class Grants {
   /** `type:full_name` → principal → privileges. */
   private readonly securables = new Map<string, Map<string, Set<string>>>();
@@ -58,6 +64,32 @@ export class Grants {
     const held = assignments.get(principal) ?? new Set<string>();
     privileges.forEach((p) => held.add(p));
     assignments.set(principal, held);
+  }
+
+  /**
+   * Reading a table takes USE_CATALOG on its catalog, USE_SCHEMA on its schema and SELECT on the table, each held
+   * directly or inherited from a securable above (ALL_PRIVILEGES counts as each). Tables this registry does not
+   * hold are not governed here. The admin and the managing service principal pass: they are the only principals
+   * that create endpoints, so they own every payload table.
+   */
+  missingReadPrivilege(principal: string, [catalog, schema, table]: TableName): MissingPrivilege | undefined {
+    const schemaName = `${catalog}.${schema}`.toLowerCase();
+    const tableName = `${schemaName}.${table}`.toLowerCase();
+    if (!this.securables.has(securableKey('table', tableName)) || this.identities.canManage(principal)) return undefined;
+    const holds = (privilege: string, on: [SecurableType, string][]) =>
+      on.some(([type, fullName]) => {
+        const assignments = this.securables.get(securableKey(type, fullName));
+        return [principal, ...EVERYONE].some((p) => assignments?.get(p)?.has(privilege) || assignments?.get(p)?.has('ALL_PRIVILEGES'));
+      });
+    const catalogName = catalog.toLowerCase();
+    if (!holds('USE_CATALOG', [['catalog', catalogName]])) return { privilege: 'USE CATALOG', securable: 'Catalog', fullName: catalogName };
+    if (!holds('USE_SCHEMA', [['schema', schemaName], ['catalog', catalogName]])) {
+      return { privilege: 'USE SCHEMA', securable: 'Schema', fullName: schemaName };
+    }
+    if (!holds('SELECT', [['table', tableName], ['schema', schemaName], ['catalog', catalogName]])) {
+      return { privilege: 'SELECT', securable: 'Table', fullName: tableName };
+    }
+    return undefined;
   }
 
   get(req: RestRequest, type: string, fullName: string): Reply {
@@ -101,12 +133,12 @@ export class Grants {
   }
 
   private register(type: SecurableType, fullName: string): void {
-    const key = `${type}:${fullName.toLowerCase()}`;
+    const key = securableKey(type, fullName);
     if (!this.securables.has(key)) this.securables.set(key, new Map());
   }
 
   private assignmentsOf(type: SecurableType, fullName: string): Map<string, Set<string>> {
-    const assignments = this.securables.get(`${type}:${fullName.toLowerCase()}`);
+    const assignments = this.securables.get(securableKey(type, fullName));
     if (!assignments) throw notFound(`${LABEL[type]} '${fullName}' does not exist.`);
     return assignments;
   }

@@ -230,6 +230,12 @@ export interface RewrittenStatement {
   sql: string;
   /** Unity Catalog schemas under `system` the statement reads, e.g. `serving` (for permission checks). */
   systemSchemas: string[];
+  /**
+   * Every name the statement could read a table by, as written: one to three parts (`t`, `s.t`, `c.s.t`; longer
+   * chains are column references, of which the first three parts are kept). The caller resolves them against
+   * the session's catalog and schema; words that name no table are harmless there.
+   */
+  tableNames: string[][];
 }
 
 export function rewrite(sql: string, options: RewriteOptions = {}): RewrittenStatement {
@@ -256,6 +262,8 @@ export function rewrite(sql: string, options: RewriteOptions = {}): RewrittenSta
   const tokens = tokenize(sql);
   const out: string[] = [];
   const systemSchemas = new Set<string>();
+  const tableNames = new Map<string, string[]>();
+  const nameRead = (parts: string[]) => tableNames.set(parts.join('.').toLowerCase(), parts);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     const prev = previousSignificant(tokens, i - 1);
@@ -264,6 +272,9 @@ export function rewrite(sql: string, options: RewriteOptions = {}): RewrittenSta
 
     if ((t.kind === 'word' || (t.kind === 'quoted' && dialect)) && !isPunct(prev, '.')) {
       const chain = nameChain(tokens, i);
+      if (!isPunct(tokens[nextSignificant(tokens, chain[chain.length - 1]! + 1)], '(')) {
+        nameRead(chain.slice(0, 3).map((k) => partName(tokens[k]!)));
+      }
       const catalog = partName(t);
       if (chain.length >= 3 && RESERVED_CATALOGS.has(catalog.toLowerCase())) {
         const schemaIdx = chain[1]!;
@@ -308,6 +319,7 @@ export function rewrite(sql: string, options: RewriteOptions = {}): RewrittenSta
           const parts = name.split('.').map((p) => p.trim().replace(/^`(.*)`$/, '$1'));
           if (parts.some((p) => p === '')) throw new DialectError('INVALID_IDENTIFIER', '42602', `The identifier ${name} is invalid.`);
           if (parts.length === 3 && parts[0]!.toLowerCase() === 'system') systemSchemas.add(parts[1]!.toLowerCase());
+          nameRead(parts.slice(0, 3));
           out.push(parts.map((p, k) => quoteIdent(parts.length === 3 && k === 0 ? duckCatalog(p) : p)).join('.'));
           i = close;
           break;
@@ -332,7 +344,7 @@ export function rewrite(sql: string, options: RewriteOptions = {}): RewrittenSta
         out.push(t.text);
     }
   }
-  return { sql: out.join(''), systemSchemas: [...systemSchemas] };
+  return { sql: out.join(''), systemSchemas: [...systemSchemas], tableNames: [...tableNames.values()] };
 }
 
 function parameterText(p: SparkParameter): string {

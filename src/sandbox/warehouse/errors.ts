@@ -3,6 +3,7 @@
  * to the caller. DuckDB's error kinds map onto the Databricks classes a caller is likely to branch on; the
  * DuckDB text stays in the message so a shim gap is easy to spot.
  */
+import type { MissingPrivilege } from '../contract.js';
 import { DialectError } from './dialect.js';
 
 export interface SqlError {
@@ -45,10 +46,24 @@ export function fromException(e: unknown): SqlError {
 /** The one-line text Databricks puts in errorMessage and displayMessage. */
 export const errorText = (e: SqlError) => `[${e.errorClass}] ${e.message} SQLSTATE: ${e.sqlState}`;
 
-/** What Databricks answers when a principal lacks USE SCHEMA on a system schema. */
-export const systemSchemaDenied = (schema: string) =>
+/** What Databricks answers when a principal lacks a Unity Catalog privilege; `nextStep` says who can grant it. */
+export const insufficientPrivileges = (missing: MissingPrivilege, nextStep: string) =>
   sqlError(
     'INSUFFICIENT_PERMISSIONS',
     '42501',
-    `Insufficient privileges: User does not have USE SCHEMA on Schema 'system.${schema}'. An account admin must grant USE SCHEMA and SELECT on system.${schema} to this principal.`,
+    `Insufficient privileges: User does not have ${missing.privilege} on ${missing.securable} '${missing.fullName}'. ${nextStep}`,
+  );
+
+/** What Databricks answers when a principal lacks USE SCHEMA on a system schema. */
+export const systemSchemaDenied = (schema: string) =>
+  insufficientPrivileges(
+    { privilege: 'USE SCHEMA', securable: 'Schema', fullName: `system.${schema}` },
+    `An account admin must grant USE SCHEMA and SELECT on system.${schema} to this principal.`,
+  );
+
+/** What Databricks answers when a principal may not read a table (a payload table here). */
+export const tableReadDenied = (missing: MissingPrivilege) =>
+  insufficientPrivileges(
+    missing,
+    'Reading a table takes USE CATALOG on its catalog, USE SCHEMA on its schema and SELECT on the table: ask its owner or a metastore admin to grant the missing one.',
   );

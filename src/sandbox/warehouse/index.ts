@@ -82,7 +82,7 @@ export async function createWarehouse(opts: WarehouseOptions): Promise<Warehouse
     },
   };
   const behaviour: WarehouseBehaviour = { ...DEFAULT_BEHAVIOUR, ...opts.behaviour };
-  const service = new WarehouseService(engine, opts.faults, behaviour);
+  const service = new WarehouseService(engine, opts.faults, behaviour, opts.missingReadPrivilege);
   let closed = false;
 
   return {

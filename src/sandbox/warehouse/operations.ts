@@ -20,8 +20,8 @@ export interface Session {
   readonly guid: Buffer;
   readonly secret: Buffer;
   readonly principal: string | undefined;
-  /** DuckDB search path from the session's initial catalog and schema, if any. */
-  readonly searchPath: string | undefined;
+  /** The session's initial catalog and schema (Unity Catalog names), where unqualified names resolve. */
+  readonly namespace: { catalog: string; schema: string } | undefined;
   readonly operations: Set<string>;
 }
 

@@ -4,10 +4,10 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import Int64 from 'node-int64';
-import type { FaultController, WarehouseBehaviour } from '../contract.js';
+import type { FaultController, TableName, WarehouseBehaviour, WarehouseOptions } from '../contract.js';
 import { duckCatalog, rewrite, sqlString, type SparkParameter } from './dialect.js';
 import { arrowBatch, arrowSchema, tableSchema, thriftColumn } from './encode.js';
-import { errorText, sqlError, SqlFailure, systemSchemaDenied } from './errors.js';
+import { errorText, sqlError, SqlFailure, systemSchemaDenied, tableReadDenied } from './errors.js';
 import { handleId, newHandle, Operation, type Session } from './operations.js';
 import { duckResultSet, type Duck, type ResultSet } from './results.js';
 import { T } from './thrift.js';
@@ -59,6 +59,7 @@ export class WarehouseService {
     private readonly engine: Engine,
     private readonly faults: FaultController,
     readonly behaviour: WarehouseBehaviour,
+    private readonly missingReadPrivilege: WarehouseOptions['missingReadPrivilege'] = undefined,
   ) {}
 
   /** The handler object for one request; the generated Processor calls it with one argument per RPC. */
@@ -104,9 +105,8 @@ export class WarehouseService {
     }
     const h = newHandle();
     const ns = req.initialNamespace;
-    // Unqualified names resolve in the initial namespace; memory.main stays on the path for the dialect macros.
-    const searchPath = ns?.catalogName ? `${duckCatalog(ns.catalogName)}.${ns.schemaName ?? 'default'},memory.main` : undefined;
-    const session: Session = { key: handleId(h.guid), guid: h.guid, secret: h.secret, principal, searchPath, operations: new Set() };
+    const namespace = ns?.catalogName ? { catalog: ns.catalogName, schema: ns.schemaName ?? 'default' } : undefined;
+    const session: Session = { key: handleId(h.guid), guid: h.guid, secret: h.secret, principal, namespace, operations: new Set() };
     this.sessions.set(session.key, session);
     return {
       status: OK,
@@ -152,8 +152,20 @@ export class WarehouseService {
       const allowed = session.principal !== undefined && this.behaviour.systemTableReaders.includes(session.principal);
       const denied = allowed ? undefined : statement.systemSchemas[0];
       if (denied) throw new SqlFailure(systemSchemaDenied(denied));
+      this.checkTableReads(session, statement.tableNames);
       return statement.sql;
     });
+  }
+
+  /** Refuses a statement naming a governed table the session's principal may not read, as Unity Catalog does. */
+  private checkTableReads(session: Session, names: string[][]): void {
+    if (!this.missingReadPrivilege) return;
+    for (const table of names.flatMap((name) => resolutions(name, session.namespace))) {
+      // System tables have their own check above.
+      if (table[0].toLowerCase() === 'system') continue;
+      const missing = this.missingReadPrivilege(session.principal ?? '', table);
+      if (missing) throw new SqlFailure(tableReadDenied(missing));
+    }
   }
 
   private metadata(req: HandleReq, sql: string) {
@@ -169,7 +181,9 @@ export class WarehouseService {
       const connection = await this.engine.connect();
       try {
         if (!attach(connection)) throw new Error('INTERRUPT Error: the statement was cancelled before it started.');
-        if (session.searchPath) await connection.run(`SET search_path = ${sqlString(session.searchPath)}`);
+        // Unqualified names resolve in the initial namespace; memory.main stays on the path for the dialect macros.
+        const ns = session.namespace;
+        if (ns) await connection.run(`SET search_path = ${sqlString(`${duckCatalog(ns.catalog)}.${ns.schema},memory.main`)}`);
         const result = await connection.run(sql);
         return duckResultSet(this.engine.duck, result, await result.fetchAllChunks());
       } finally {
@@ -289,6 +303,17 @@ export class WarehouseService {
     if (how === 'close') this.forget(op);
     return { status: OK };
   }
+}
+
+/**
+ * The tables a name as written may resolve to. DuckDB reads `a.b` as schema `a` of the session's catalog, or as
+ * table `b` in catalog `a` (its search-path schema, or `main`), so each reading is checked.
+ */
+function resolutions(name: string[], ns: Session['namespace']): TableName[] {
+  const [a, b, c] = name as [string, string?, string?];
+  if (c !== undefined) return [[a, b!, c]];
+  if (b !== undefined) return ns ? [[ns.catalog, a, b], [a, ns.schema, b], [a, 'main', b]] : [[a, 'main', b]];
+  return ns ? [[ns.catalog, ns.schema, a]] : [];
 }
 
 /** A JDBC-style search pattern (`%`, `_`; Spark also takes `*`) as a SQL LIKE literal. */
