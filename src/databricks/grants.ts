@@ -4,6 +4,7 @@
  * PATCH is safe to repeat. ALL_PRIVILEGES is refused here: grants are always explicit (the F2 pattern).
  */
 import { ToolError } from '../errors.js';
+import { DatabricksError } from './errors.js';
 import type { RestClient } from './rest.js';
 
 export type SecurableType = 'catalog' | 'schema' | 'table';
@@ -40,17 +41,23 @@ function whoCanGrant(type: SecurableType, fullName: string): string {
 export class GrantsApi {
   constructor(private readonly rest: RestClient) {}
 
+  /** Direct grants on the securable; none when it does not exist yet (a schema before inference tables create it). */
   async get(type: SecurableType, fullName: string, signal?: AbortSignal): Promise<PrivilegeAssignment[]> {
-    const { data } = await this.rest.call<{ privilege_assignments?: PrivilegeAssignment[] }>({
-      method: 'GET',
-      path: `/api/2.1/unity-catalog/permissions/${type}/${encodeURIComponent(fullName)}`,
-      // Unpaginated reads "will be deprecated soon"; max_results=0 asks for the server's page size.
-      query: { max_results: 0 },
-      signal,
-      operation: `Reading the grants on ${type} ${fullName}`,
-      whoCanGrant: whoCanGrant(type, fullName),
-    });
-    return data.privilege_assignments ?? [];
+    try {
+      const { data } = await this.rest.call<{ privilege_assignments?: PrivilegeAssignment[] }>({
+        method: 'GET',
+        path: `/api/2.1/unity-catalog/permissions/${type}/${encodeURIComponent(fullName)}`,
+        // Unpaginated reads "will be deprecated soon"; max_results=0 asks for the server's page size.
+        query: { max_results: 0 },
+        signal,
+        operation: `Reading the grants on ${type} ${fullName}`,
+        whoCanGrant: whoCanGrant(type, fullName),
+      });
+      return data.privilege_assignments ?? [];
+    } catch (error) {
+      if (error instanceof DatabricksError && error.status === 404) return [];
+      throw error;
+    }
   }
 
   async update(type: SecurableType, fullName: string, changes: PermissionsChange[], signal?: AbortSignal): Promise<PrivilegeAssignment[]> {

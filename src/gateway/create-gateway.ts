@@ -4,8 +4,6 @@
  * record the result in the state file. Each step reads the live side again rather than trusting a cached
  * view, so a repeated or concurrent apply converges on the same endpoint.
  */
-import { DatabricksError } from '../databricks/errors.js';
-import type { PrivilegeAssignment } from '../databricks/grants.js';
 import type { ServingEndpoint } from '../databricks/serving-endpoints.js';
 import { getWorkspace, type Workspace } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
@@ -213,7 +211,7 @@ export async function reportGrants(workspace: Workspace, desired: DesiredGateway
   const securables = [...new Map(desired.grants.map((g) => [grantKey(g.securable, g.fullName), g])).values()];
   const report: GrantReport[] = [];
   for (const { securable, fullName } of securables) {
-    const assignments = await readGrants(workspace, securable, fullName, signal);
+    const assignments = await workspace.grants.get(securable, fullName, signal);
     for (const a of assignments) {
       if (principals.has(a.principal)) report.push({ securable, full_name: fullName, principal: a.principal, privileges: [...a.privileges].sort() });
     }
@@ -227,22 +225,12 @@ async function readLive(workspace: Workspace, desired: DesiredGateway, state: Lo
   for (const grant of desired.grants) {
     const key = grantKey(grant.securable, grant.fullName);
     if (grants[key]) continue;
-    const assignments = await readGrants(workspace, grant.securable, grant.fullName, signal);
+    const assignments = await workspace.grants.get(grant.securable, grant.fullName, signal);
     grants[key] = Object.fromEntries(assignments.map((a) => [a.principal, [...a.privileges].sort()]));
   }
   const foundation = state.data.Foundation;
   const record = isRecord(foundation) && isRecord(foundation.f4_gateway) ? normaliseRecord(foundation.f4_gateway) : undefined;
   return { endpoint, grants, stateRecord: record };
-}
-
-/** Grants on a securable that does not exist yet (the schema before inference tables create it) are none. */
-async function readGrants(workspace: Workspace, securable: 'catalog' | 'schema', fullName: string, signal?: AbortSignal): Promise<PrivilegeAssignment[]> {
-  try {
-    return await workspace.grants.get(securable, fullName, signal);
-  } catch (error) {
-    if (error instanceof DatabricksError && error.status === 404) return [];
-    throw error;
-  }
 }
 
 /** YAML may have turned a timestamp into a Date; compare records as JSON would see them. */

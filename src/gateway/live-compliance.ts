@@ -1,5 +1,4 @@
 /** Reads a live gateway and its inference-table grants, then checks them (validate_config with an endpoint). */
-import { DatabricksError } from '../databricks/errors.js';
 import { getWorkspace } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
 import { checkLiveGateway, inferenceLocationOf, type LiveGrants } from '../governance/live-compliance.js';
@@ -27,13 +26,8 @@ export async function liveCompliance(
   let grants: LiveGrants | undefined;
   if (location) {
     const read = async (type: 'catalog' | 'schema', name: string) => {
-      try {
-        const assignments = await workspace.grants.get(type, name, options.signal);
-        return Object.fromEntries(assignments.map((a) => [a.principal, a.privileges]));
-      } catch (error) {
-        if (error instanceof DatabricksError && error.status === 404) return {};
-        throw error;
-      }
+      const assignments = await workspace.grants.get(type, name, options.signal);
+      return Object.fromEntries(assignments.map((a) => [a.principal, a.privileges]));
     };
     grants = { catalog: await read('catalog', location.catalog), schema: await read('schema', `${location.catalog}.${location.schema}`) };
   }

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenProvider } from '../../src/databricks/auth.js';
 import { DatabricksError } from '../../src/databricks/errors.js';
+import { GrantsApi } from '../../src/databricks/grants.js';
 import { RestClient } from '../../src/databricks/rest.js';
 import { ServingEndpointsApi } from '../../src/databricks/serving-endpoints.js';
 import { Transport, type TransportRequest, type TransportResponse } from '../../src/databricks/transport.js';
@@ -58,6 +59,13 @@ describe('REST client', () => {
     expect((error as DatabricksError).status).toBe(403);
     expect((error as DatabricksError).message).toMatch(/Creating serving endpoint not-allowed failed.*PERMISSION_DENIED.*CAN_MANAGE on the serving endpoint/s);
     await transport.close();
+  });
+});
+
+describe('grants', () => {
+  it('reads no grants on a schema that does not exist yet, instead of failing', async () => {
+    const { rest } = patClient(h.sandbox.token);
+    await expect(new GrantsApi(rest).get('schema', 'main.not_created_yet')).resolves.toEqual([]);
   });
 });
 
