@@ -72,6 +72,15 @@ function dropInsteadOfAnswering(res: ServerResponse): void {
   }) as ServerResponse['end'];
 }
 
+/** A path segment's text; a client that cannot percent-encode gets a 400, not an internal error. */
+function pathParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ApiError('INVALID_PARAMETER_VALUE', `The path segment '${raw}' is not valid percent-encoding. Encode names with encodeURIComponent.`);
+  }
+}
+
 const ENDPOINT_ROUTE = /^\/api\/2\.0\/serving-endpoints\/([^/]+)(\/config|\/ai-gateway)?$/;
 const PERMISSIONS_ROUTE = /^\/api\/2\.1\/unity-catalog\/permissions\/([^/]+)\/([^/]+)$/;
 
@@ -84,7 +93,8 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
   }
   const endpoint = ENDPOINT_ROUTE.exec(path);
   if (endpoint) {
-    const [, name = '', action] = endpoint;
+    const [, rawName = '', action] = endpoint;
+    const name = pathParameter(rawName);
     if (action === undefined && method === 'GET') return endpoints.get(name);
     if (action === undefined && method === 'DELETE') return endpoints.delete(req, name);
     if (action === '/config' && method === 'PUT') return endpoints.updateConfig(req, name);
@@ -92,7 +102,8 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
   }
   const permissions = path.startsWith(PERMISSIONS_PREFIX) ? PERMISSIONS_ROUTE.exec(path) : null;
   if (permissions) {
-    const [, type = '', fullName = ''] = permissions;
+    const [, type = '', rawFullName = ''] = permissions;
+    const fullName = pathParameter(rawFullName);
     if (method === 'GET') return grants.get(req, type, fullName);
     if (method === 'PATCH') return grants.patch(req, type, fullName);
   }

@@ -100,6 +100,21 @@ describe('bearer tokens and permissions', () => {
     expect(h.warehouse.handled.at(-1)?.path).toBe(h.sandbox.warehousePath);
   });
 
+  it('answers a malformed percent-encoding in a path or Basic credentials as a client error, not a 500', async () => {
+    for (const path of [`${EP}/bad%E0%A4`, `${PERMS}/table/a.b.%E0`]) {
+      const { status, body } = await h.call('GET', path);
+      expect(status).toBe(400);
+      expect(body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/percent-encoding/) });
+    }
+    const token = await h.call('POST', '/oidc/v1/token', {
+      token: null,
+      body: 'grant_type=client_credentials',
+      headers: { authorization: `Basic ${Buffer.from('%E0:secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(token.status).toBe(401);
+    expect(token.body.error).toBe('invalid_client');
+  });
+
   it('answers unknown API paths with ENDPOINT_NOT_FOUND', async () => {
     const { status, body } = await h.call('GET', '/api/2.0/no-such-api');
     expect(status).toBe(404);

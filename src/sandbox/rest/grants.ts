@@ -143,13 +143,12 @@ export class Grants {
     return assignments;
   }
 
-  private parse(rawType: string, rawName: string): { type: SecurableType; fullName: string } {
+  private parse(rawType: string, fullName: string): { type: SecurableType; fullName: string } {
     const type = rawType.toLowerCase();
     if (!(type in PARTS)) {
       throw invalid(`Unsupported securable type '${rawType}': this workspace serves grants on catalog, schema and table.`);
     }
     const securableType = type as SecurableType;
-    const fullName = decodeURIComponent(rawName);
     if (fullName.split('.').length !== PARTS[securableType] || fullName.split('.').some((p) => p === '')) {
       throw invalid(`Invalid full name '${fullName}' for a ${securableType}: expected ${['catalog', 'catalog.schema', 'catalog.schema.table'][PARTS[securableType] - 1]}.`);
     }

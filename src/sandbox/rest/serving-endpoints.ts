@@ -175,9 +175,9 @@ export class ServingEndpoints {
   }
 
   private find(name: string): StoredEndpoint {
-    const endpoint = this.endpoints.get(decodeURIComponent(name));
+    const endpoint = this.endpoints.get(name);
     if (!endpoint) {
-      throw notFound(`Endpoint with name '${decodeURIComponent(name)}' does not exist. List endpoints to see the names in this workspace.`);
+      throw notFound(`Endpoint with name '${name}' does not exist. List endpoints to see the names in this workspace.`);
     }
     this.settle(endpoint);
     return endpoint;
