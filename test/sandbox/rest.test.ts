@@ -364,6 +364,7 @@ describe('Unity Catalog grants', () => {
     ['a privilege that does not apply', 'schema/workshop.skyloyalty_ops', { changes: [{ principal: 'bob@example.com', add: ['USE_CATALOG'] }] }, /not applicable/],
     ['an unknown principal', 'catalog/workshop', { changes: [{ principal: 'Agent Service Principal', add: ['USE_CATALOG'] }] }, /Could not find principal/],
     ['no changes', 'catalog/workshop', {}, /changes/],
+    ['a null body', 'catalog/workshop', 'null', /changes/],
     ['an unknown securable type', 'volume/workshop.a.b', { changes: [{ principal: 'bob@example.com', add: ['SELECT'] }] }, /securable type/],
   ];
   it.each(invalidChanges)('refuses a PATCH with %s (400)', async (_label, securable, body, message) => {

@@ -5,7 +5,7 @@
 import type { MissingPrivilege, TableName } from '../contract.js';
 import type { Identities } from '../identity.js';
 import { ApiError, invalid, notFound } from './errors.js';
-import { ok, type Reply, type RestRequest } from './http.js';
+import { jsonBody, ok, type Reply, type RestRequest } from './http.js';
 
 export type SecurableType = 'catalog' | 'schema' | 'table';
 
@@ -108,7 +108,7 @@ export class Grants {
         `User '${req.principal}' does not have MANAGE on ${securable.type} '${securable.fullName}'. Ask a workspace admin or the owner to change its grants.`,
       );
     }
-    const changes = parseChanges(req.body);
+    const changes = parseChanges(jsonBody(req));
     for (const [i, change] of changes.entries()) {
       if (!this.identities.knows(change.principal)) {
         throw invalid(`Could not find principal with name ${change.principal} (changes[${i}]). Service principals are named by their application id.`);
@@ -172,14 +172,8 @@ interface Change {
   remove: string[];
 }
 
-function parseChanges(body: Buffer): Change[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8') || '{}');
-  } catch {
-    throw new ApiError('MALFORMED_REQUEST', 'The request body is not valid JSON.');
-  }
-  const changes = (parsed as { changes?: unknown }).changes;
+function parseChanges(body: unknown): Change[] {
+  const changes = (body as { changes?: unknown } | null)?.changes;
   if (!Array.isArray(changes) || changes.length === 0) {
     throw invalid("Missing required field 'changes': a non-empty list of {principal, add, remove}.");
   }

@@ -1,4 +1,5 @@
 /** What a REST handler receives and returns; the server turns a Reply into the HTTP response. */
+import { ApiError } from './errors.js';
 
 export interface RestRequest {
   method: string;
@@ -17,3 +18,12 @@ export interface Reply {
 }
 
 export const ok = (body: unknown): Reply => ({ status: 200, body });
+
+/** The request body as JSON (an empty body reads as `{}`). */
+export function jsonBody(req: RestRequest): unknown {
+  try {
+    return JSON.parse(req.body.toString('utf8') || '{}');
+  } catch {
+    throw new ApiError('MALFORMED_REQUEST', 'The request body is not valid JSON.');
+  }
+}

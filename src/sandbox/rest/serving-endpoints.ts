@@ -10,7 +10,7 @@ import type { Identities } from '../identity.js';
 import type { SeedEndpoint } from '../seed/catalog.js';
 import { ApiError, invalid, notFound } from './errors.js';
 import type { Grants } from './grants.js';
-import { ok, type Reply, type RestRequest } from './http.js';
+import { jsonBody, ok, type Reply, type RestRequest } from './http.js';
 import {
   validateAiGateway,
   validateCreate,
@@ -55,14 +55,6 @@ export interface ServingEndpointsOptions {
   faults: FaultController;
   /** Called when an endpoint gets inference tables enabled (the warehouse creates the payload table). */
   ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8') || '{}');
-  } catch {
-    throw new ApiError('MALFORMED_REQUEST', 'The request body is not valid JSON.');
-  }
 }
 
 const SEED_AGE_MS = 30 * 24 * 3600 * 1000;
@@ -121,7 +113,7 @@ export class ServingEndpoints {
 
   async create(req: RestRequest): Promise<Reply> {
     this.requireManager(req.principal, 'create serving endpoints');
-    const request = validateCreate(parseJson(req.body), (entity) => this.isKnownEntity(entity));
+    const request = validateCreate(jsonBody(req), (entity) => this.isKnownEntity(entity));
     if (this.endpoints.has(request.name)) {
       throw new ApiError('RESOURCE_ALREADY_EXISTS', `Endpoint with name '${request.name}' already exists. Pick another name or update the existing endpoint.`);
     }
@@ -149,7 +141,7 @@ export class ServingEndpoints {
     const endpoint = this.find(name);
     this.refuseManaged(endpoint);
     this.refuseWhileUpdating(endpoint);
-    const config = validateEndpointConfig(parseJson(req.body), (entity) => this.isKnownEntity(entity));
+    const config = validateEndpointConfig(jsonBody(req), (entity) => this.isKnownEntity(entity));
     this.startUpdate(endpoint, config);
     return ok(this.detailed(endpoint));
   }
@@ -158,7 +150,7 @@ export class ServingEndpoints {
     this.requireManager(req.principal, 'update serving endpoints');
     const endpoint = this.find(name);
     this.refuseWhileUpdating(endpoint);
-    const config = validateAiGateway(parseJson(req.body), endpoint.name, 'ai_gateway');
+    const config = validateAiGateway(jsonBody(req), endpoint.name, 'ai_gateway');
     const current = endpoint.aiGateway?.inference_table_config;
     await this.applyInferenceTable(endpoint.name, current, config.inference_table_config);
     endpoint.aiGateway = config;
