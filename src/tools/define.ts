@@ -100,7 +100,8 @@ async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, ar
     const result = await spec.run(args, call);
     if (isInputRequiredResult(result)) return result;
     const text = spec.text(result);
-    const size = text.length + JSON.stringify(result).length;
+    const json = JSON.stringify(result);
+    const size = text.length + json.length;
     if (size > RESULT_CHAR_BUDGET) {
       throw new ToolError(
         `The ${spec.name} result is too large to return (${size} characters)`,
@@ -111,11 +112,22 @@ async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, ar
     }
     return {
       content: [{ type: 'text' as const, text: scrubSecrets(text, [...runtime.secrets]) }],
-      structuredContent: result as Record<string, unknown>,
+      structuredContent: withoutKnownSecrets(json, result as Record<string, unknown>, runtime),
     };
   } catch (error) {
     return errorResult(spec.name, error, runtime);
   }
+}
+
+/**
+ * The server's own credentials never leave in structured content either. Only known secret values are replaced
+ * here, not token-shaped text in general: a payload the caller asked to see unredacted stays as it is.
+ */
+function withoutKnownSecrets(json: string, result: Record<string, unknown>, runtime: Runtime): Record<string, unknown> {
+  const present = [...runtime.secrets].filter((secret) => secret.length >= 6 && json.includes(secret));
+  if (present.length === 0) return result;
+  const scrubbed = present.reduce((text, secret) => text.split(secret).join('[REDACTED]'), json);
+  return JSON.parse(scrubbed) as Record<string, unknown>;
 }
 
 function errorResult(tool: string, error: unknown, runtime: Runtime) {
