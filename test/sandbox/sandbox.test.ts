@@ -45,3 +45,25 @@ it('enabling inference tables over REST creates a payload table the SQL driver c
     await sql.close();
   }
 });
+
+it("a payload table whose names hold '-' (valid in Unity Catalog) is created and read back-quoted", async () => {
+  const response = await request(`${sandbox.url}/api/2.0/serving-endpoints`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'hyphen-gateway',
+      config: { served_entities: [{ entity_name: 'databricks-claude-sonnet-4-6', entity_version: '1' }] },
+      ai_gateway: { inference_table_config: { enabled: true, catalog_name: 'ml-prod', schema_name: 'gate-way', table_name_prefix: 'hy-phen' } },
+    }),
+    dispatcher: agent,
+  });
+  expect(response.statusCode).toBe(200);
+  await response.body.dump();
+
+  const sql = await connectWarehouse(sandbox);
+  try {
+    expect(await sql.query('SELECT count(*) AS n FROM `ml-prod`.`gate-way`.`hy-phen_payload`')).toEqual([{ n: 0 }]);
+  } finally {
+    await sql.close();
+  }
+});

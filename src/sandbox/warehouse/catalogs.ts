@@ -100,13 +100,14 @@ CREATE TABLE IF NOT EXISTS ${payloadTableName(ref)} (
 )`;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** What the REST side accepts for inference-table names: Unity Catalog allows '-' (back-quoted in SQL). */
+const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** Refuses names the sandbox cannot hold, with a message a test author can act on. */
 export function checkPayloadRef(ref: { catalog: string; schema: string; prefix: string }): void {
   for (const [what, value] of [['catalog', ref.catalog], ['schema', ref.schema], ['table prefix', ref.prefix]] as const) {
     if (!NAME.test(value)) {
-      throw new Error(`Payload table ${what} "${value}" is not a plain identifier; the sandbox accepts letters, digits and _ only.`);
+      throw new Error(`Payload table ${what} "${value}" is not a plain identifier; the sandbox accepts letters, digits, '-' and '_' only.`);
     }
   }
 }
