@@ -2,7 +2,7 @@
  * Assembles a sandbox from its parts. The warehouse factory is a parameter so that `startSandbox` can load
  * DuckDB lazily, and so the REST side can be exercised against any Warehouse honouring the contract.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificates } from './certs.js';
@@ -36,6 +36,8 @@ function seedGrants(grants: Grants): void {
 export async function launchSandbox(opts: SandboxOptions, createWarehouse: WarehouseFactory): Promise<Sandbox> {
   const host = opts.host ?? '127.0.0.1';
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'ai-gateway-sandbox-')));
+  // A folder the sandbox made is its own to remove; a caller's folder is left as found.
+  const removeDir = () => (opts.dir === undefined ? rm(dir, { recursive: true, force: true }) : Promise.resolve());
   const faults = createFaultController();
   const identities = new Identities(opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
   const grants = new Grants(identities);
@@ -71,6 +73,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     server = await startServer({ certs, faults, identities, endpoints, grants, warehouse }, host, opts.port ?? 0);
   } catch (error) {
     await warehouse.close();
+    await removeDir();
     throw error;
   }
   const port = serverPort(server);
@@ -96,6 +99,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
         listening.closeAllConnections();
       });
       await warehouse.close();
+      await removeDir();
     },
   };
 }

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startHarness, waitForUpdate, type Harness } from './support.js';
@@ -372,6 +375,23 @@ describe('Unity Catalog grants', () => {
     expect(response.status).toBe(400);
     expect(response.body.error_code).toBe('INVALID_PARAMETER_VALUE');
     expect(response.body.message).toMatch(message);
+  });
+});
+
+describe('lifecycle', () => {
+  it('removes the certificate folder it made on close, and leaves a folder the caller named', async () => {
+    const own = await startHarness();
+    await own.close();
+    expect(existsSync(dirname(own.sandbox.caCertPath))).toBe(false);
+
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-test-'));
+    try {
+      const named = await startHarness({ dir });
+      await named.close();
+      expect(existsSync(named.sandbox.caCertPath)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
