@@ -210,7 +210,8 @@ function renderUsage(result: Output): string {
 }
 
 function formatCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
+  // A null group key is traffic without that tag (e.g. no usage_context team): say so rather than show a blank.
+  if (value === null || value === undefined) return '(none)';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(4).replace(/\.?0+$/, '');
   return String(value);
 }

@@ -301,4 +301,11 @@ describe('query_usage against the sandbox warehouse', () => {
     expect(text).toMatch(/endpoint_name\s+served_entity_name\s+requests/);
     expect(text).toContain('sql: WITH usage_rows AS');
   });
+
+  it('names untagged traffic "(none)" in the text copy of a chargeback by team', async () => {
+    const result = await server.client.callTool({ name: 'query_usage', arguments: { ...window, report: 'chargeback', charge_to: 'team' } });
+    const rows = (result.structuredContent as { rows: Array<{ context_value: string | null }> }).rows;
+    expect(rows.some((r) => r.context_value === null)).toBe(true);
+    expect(textOf(result)).toMatch(/^\(none\)\s+\d+/m);
+  });
 });
