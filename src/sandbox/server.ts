@@ -63,6 +63,18 @@ function bearerToken(req: IncomingMessage): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
 
+/** Waits `ms`, or until the connection closes (the client gave up, or the sandbox is closing): no timer outlives it. */
+async function delayWhileConnected(req: IncomingMessage, ms: number): Promise<void> {
+  const gone = new AbortController();
+  const abort = () => gone.abort();
+  req.socket.once('close', abort);
+  try {
+    await delay(ms, undefined, { signal: gone.signal });
+  } finally {
+    req.socket.off('close', abort);
+  }
+}
+
 /** Makes the response vanish: the work is done, but the client only sees its connection drop. */
 function dropInsteadOfAnswering(res: ServerResponse): void {
   res.write = () => true;
@@ -123,7 +135,7 @@ async function serve(parts: SandboxServerParts, req: IncomingMessage, res: Serve
     return;
   }
   const latency = faults.take('latency', target);
-  if (latency) await delay(latency.ms);
+  if (latency) await delayWhileConnected(req, latency.ms);
   const status = faults.take('status', target);
   if (status) {
     const retryAfter = status.retryAfterSeconds ?? (status.status === 429 ? 1 : undefined);

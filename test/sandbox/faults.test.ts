@@ -56,6 +56,20 @@ describe('latency', () => {
     expect((await h.call('GET', EP)).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
+
+  it('a delayed request leaves no timer behind once the sandbox closes', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const own = await startHarness();
+    const before = timers();
+    own.sandbox.faults.add({ kind: 'latency', ms: 600_000 });
+    const pending = own.call('GET', EP).catch((e: unknown) => e);
+    for (let i = 0; i < 10_000 && timers() === before; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(timers()).toBe(before + 1);
+    await own.sandbox.close();
+    expect(await pending).toBeInstanceOf(Error);
+    await own.agent.close();
+    expect(timers()).toBe(before);
+  });
 });
 
 describe('connection resets', () => {

@@ -130,6 +130,14 @@ test('a long statement runs asynchronously and a cancel really stops it in DuckD
   expect(cancelled).toContainEqual({ statement, stopped_by: 'cancel' });
 });
 
+test('a statement that finishes before the direct-results wait leaves no timer running', async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  await sql(admin, 'SELECT 1 AS one');
+  const before = timers();
+  expect(await sql(admin, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  expect(timers()).toBe(before);
+});
+
 describe('errors', () => {
   test('by default a failed statement is an OperationStateError with sqlState and hasResultSet true', async () => {
     const error = await sql(admin, 'SELECT * FROM workshop.skyloyalty_ops.missing_payload').catch((e: unknown) => e);

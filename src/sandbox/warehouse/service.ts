@@ -193,7 +193,9 @@ export class WarehouseService {
     this.operations.set(op.key, op);
     session.operations.add(op.key);
 
-    await Promise.race([op.done, new Promise((r) => setTimeout(r, this.behaviour.directResultsWaitMs))]);
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([op.done, new Promise((r) => (waited = setTimeout(r, this.behaviour.directResultsWaitMs)))]);
+    clearTimeout(waited);
     const handle = this.thriftHandle(op);
     if (op.state === 'error' && this.behaviour.errorShape === 'execute-status') {
       this.forget(op);
