@@ -159,6 +159,26 @@ describe('errors', () => {
     }
   });
 
+  test('a body that is not a Thrift message is a 400 saying why; the warehouse keeps serving', async () => {
+    const http = new Agent({ connect: { ca: sandbox.caCert } });
+    try {
+      for (const body of ['', 'not thrift at all', Buffer.from([0x80, 0x01, 0x00, 0x01, 0x00, 0x00])]) {
+        const response = await request(`${sandbox.url}${sandbox.warehousePath}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/x-thrift' },
+          body,
+          dispatcher: http,
+        });
+        expect(response.statusCode).toBe(400);
+        const text = await response.body.text();
+        expect(text).toMatch(/^The warehouse could not read this Thrift request \(the body ends before the message does\)/);
+      }
+    } finally {
+      await http.close();
+    }
+    expect(await sql(admin, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  });
+
   test('an RPC the warehouse lacks fails that call only; the session keeps working', async () => {
     const error = await admin.session.getTypeInfo().catch((e: unknown) => e);
     expect(String((error as Error).message)).toContain('does not implement GetTypeInfo');

@@ -134,6 +134,8 @@ function serveThrift(service: WarehouseService, opts: WarehouseOptions, req: Inc
   } catch (error) {
     if (res.headersSent) return;
     res.writeHead(400, { 'content-type': 'text/plain' });
-    res.end(`The warehouse could not read this Thrift request (${error instanceof Error ? error.message : String(error)}). Send TCLIService calls with TBinaryProtocol over a buffered transport.`);
+    // thrift reports a body that ends mid-message as an InputBufferUnderrunError with no message.
+    const detail = (error as { message?: unknown } | undefined)?.message || 'the body ends before the message does';
+    res.end(`The warehouse could not read this Thrift request (${String(detail)}). Send TCLIService calls with TBinaryProtocol over a buffered transport.`);
   }
 }
