@@ -12,7 +12,7 @@
  * - `'a\'b'` and `"text"` → `'a''b'`: Spark strings take backslash escapes and double quotes; DuckDB's do not.
  * - `:name` and `?` → a typed literal `CAST('v' AS T)` from the TSparkParameter (DuckDB has neither marker).
  * - `IDENTIFIER(:t)` / `IDENTIFIER('a.b')` → the quoted name: DuckDB has no IDENTIFIER clause.
- * - Function calls that DuckDB lacks or reads differently go to a `dbx_*` macro (see macros.ts) or DuckDB's
+ * - Function calls that DuckDB lacks or reads differently go to a `dbx_*` macro (defined in catalogs.ts) or DuckDB's
  *   equivalent: FUNCTION_RENAMES below. `FROM range(n)` → `dbx_range(n)`, whose column is `id` as in Spark.
  */
 
