@@ -66,6 +66,18 @@ export interface Warehouse {
   close(): Promise<void>;
   /** Changes how the warehouse answers, so tests can reach the driver's other paths. */
   configure?(behaviour: Partial<WarehouseBehaviour>): void;
+  /**
+   * Every statement ExecuteStatement received, as sent (before the dialect shim), newest last, bounded: lets
+   * tests check that all SQL a client emitted is real Databricks SQL.
+   */
+  readonly received?: ReadonlyArray<ReceivedStatement>;
+}
+
+export interface ReceivedStatement {
+  sql: string;
+  principal: string | undefined;
+  /** The HTTP User-Agent, which carries the driver's userAgentEntry (the product sends `ai-gateway-mcp`). */
+  userAgent: string;
 }
 
 /** Switches for tests; src/sandbox/warehouse/service.ts documents each. */

@@ -17,3 +17,11 @@ export function assertSparkSql(sql: string): void {
     throw new Error(`This statement is not Spark SQL, so a Databricks warehouse would reject it:\n${errors.join('\n')}\n--\n${sql}`);
   }
 }
+
+/**
+ * Every statement the product's SQL client sent to the sandbox warehouse (its driver identifies itself as
+ * `ai-gateway-mcp`), including lookups that never appear in a tool result (information_schema, newest row).
+ */
+export function productStatements(received: ReadonlyArray<{ sql: string; userAgent: string }> | undefined): string[] {
+  return (received ?? []).filter((s) => s.userAgent.includes('ai-gateway-mcp')).map((s) => s.sql);
+}

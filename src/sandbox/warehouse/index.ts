@@ -87,6 +87,7 @@ export async function createWarehouse(opts: WarehouseOptions): Promise<Warehouse
 
   return {
     id: randomBytes(8).toString('hex'),
+    received: service.received,
     handle(req: IncomingMessage, res: ServerResponse, body: Buffer) {
       serveThrift(service, opts, req, res, body);
     },
@@ -122,7 +123,7 @@ function serveThrift(service: WarehouseService, opts: WarehouseOptions, req: Inc
   const token = bearer(req);
   const principal = token ? opts.principalOf(token) : undefined;
   const path = (req.url ?? '').split('?')[0] ?? '';
-  const processor = new TCLIService.Processor(service.handlerFor(principal, path) as never);
+  const processor = new TCLIService.Processor(service.handlerFor(principal, path, req.headers['user-agent'] ?? '') as never);
   try {
     thrift.TBufferedTransport.receiver((transport) => {
       const output = new thrift.TBufferedTransport(undefined, (reply?: Buffer) => {

@@ -4,7 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import Int64 from 'node-int64';
-import type { FaultController, TableName, WarehouseBehaviour, WarehouseOptions } from '../contract.js';
+import type { FaultController, ReceivedStatement, TableName, WarehouseBehaviour, WarehouseOptions } from '../contract.js';
 import { duckCatalog, rewrite, sqlString, type SparkParameter } from './dialect.js';
 import { arrowBatch, arrowSchema, tableSchema, thriftColumn } from './encode.js';
 import { errorText, sqlError, SqlFailure, systemSchemaDenied, tableReadDenied } from './errors.js';
@@ -20,6 +20,8 @@ export interface Engine {
 }
 
 const OK = { statusCode: T.TStatusCode.SUCCESS_STATUS };
+/** Enough for any test run; benchmarks send many more, so only the newest are kept. */
+const MAX_RECEIVED = 5_000;
 const failure = (message: string, sqlState?: string) => ({
   statusCode: T.TStatusCode.ERROR_STATUS,
   errorMessage: message,
@@ -52,6 +54,8 @@ interface HandleReq {
  * gives them as text.
  */
 export class WarehouseService {
+  /** Statements as received, newest last (see Warehouse.received). */
+  readonly received: ReceivedStatement[] = [];
   private readonly sessions = new Map<string, Session>();
   private readonly operations = new Map<string, Operation>();
 
@@ -63,12 +67,15 @@ export class WarehouseService {
   ) {}
 
   /** The handler object for one request; the generated Processor calls it with one argument per RPC. */
-  handlerFor(principal: string | undefined, path: string): object {
+  handlerFor(principal: string | undefined, path: string, userAgent = ''): object {
     const rpcs: Record<string, (req: never) => Promise<unknown>> = {
       OpenSession: (req: { initialNamespace?: { catalogName?: string; schemaName?: string } }) => this.openSession(req, principal, path),
       CloseSession: (req: HandleReq) => this.closeSession(req),
       GetInfo: (req: { infoType?: number }) => this.getInfo(req),
-      ExecuteStatement: (req: HandleReq & { statement: string; parameters?: SparkParameter[] }) => this.executeStatement(req),
+      ExecuteStatement: (req: HandleReq & { statement: string; parameters?: SparkParameter[] }) => {
+        this.record({ sql: req.statement, principal, userAgent });
+        return this.executeStatement(req);
+      },
       GetOperationStatus: (req: HandleReq) => this.getOperationStatus(req),
       GetResultSetMetadata: (req: HandleReq) => this.getResultSetMetadata(req),
       FetchResults: (req: HandleReq & { maxRows?: Int64; orientation?: number }) => this.fetchResults(req),
@@ -142,6 +149,11 @@ export class WarehouseService {
 
   private operation(req: HandleReq): Operation | undefined {
     return this.operations.get(handleId(req.operationHandle?.operationId?.guid));
+  }
+
+  private record(statement: ReceivedStatement): void {
+    this.received.push(statement);
+    if (this.received.length > MAX_RECEIVED) this.received.splice(0, this.received.length - MAX_RECEIVED);
   }
 
   private async executeStatement(req: HandleReq & { statement: string; parameters?: SparkParameter[] }) {
