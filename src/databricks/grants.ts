@@ -21,6 +21,8 @@ export interface PermissionsChange {
 }
 
 const FORBIDDEN_PRIVILEGES = new Set(['ALL_PRIVILEGES', 'ALL PRIVILEGES']);
+/** A guard against a server that never stops paging; real securables need a handful of pages at most. */
+const MAX_GRANT_PAGES = 200;
 
 export function refuseBroadPrivileges(privileges: readonly string[]): void {
   const broad = privileges.filter((p) => FORBIDDEN_PRIVILEGES.has(p.trim().toUpperCase()));
@@ -41,23 +43,38 @@ function whoCanGrant(type: SecurableType, fullName: string): string {
 export class GrantsApi {
   constructor(private readonly rest: RestClient) {}
 
-  /** Direct grants on the securable; none when it does not exist yet (a schema before inference tables create it). */
+  /**
+   * Direct grants on the securable, every page of them; none when it does not exist yet (a schema before
+   * inference tables create it).
+   */
   async get(type: SecurableType, fullName: string, signal?: AbortSignal): Promise<PrivilegeAssignment[]> {
+    const assignments: PrivilegeAssignment[] = [];
+    let pageToken: string | undefined;
     try {
-      const { data } = await this.rest.call<{ privilege_assignments?: PrivilegeAssignment[] }>({
-        method: 'GET',
-        path: `/api/2.1/unity-catalog/permissions/${type}/${encodeURIComponent(fullName)}`,
-        // Unpaginated reads "will be deprecated soon"; max_results=0 asks for the server's page size.
-        query: { max_results: 0 },
-        signal,
-        operation: `Reading the grants on ${type} ${fullName}`,
-        whoCanGrant: whoCanGrant(type, fullName),
-      });
-      return data.privilege_assignments ?? [];
+      for (let page = 0; page < MAX_GRANT_PAGES; page++) {
+        const { data } = await this.rest.call<{ privilege_assignments?: PrivilegeAssignment[]; next_page_token?: string }>({
+          method: 'GET',
+          path: `/api/2.1/unity-catalog/permissions/${type}/${encodeURIComponent(fullName)}`,
+          // Unpaginated reads "will be deprecated soon"; max_results=0 asks for the server's page length.
+          query: { max_results: 0, page_token: pageToken },
+          signal,
+          operation: `Reading the grants on ${type} ${fullName}`,
+          whoCanGrant: whoCanGrant(type, fullName),
+        });
+        assignments.push(...(data.privilege_assignments ?? []));
+        pageToken = data.next_page_token || undefined;
+        if (!pageToken) return assignments;
+      }
     } catch (error) {
       if (error instanceof DatabricksError && error.status === 404) return [];
       throw error;
     }
+    throw new ToolError(
+      `The grants on ${type} ${fullName} span more than ${MAX_GRANT_PAGES} pages`,
+      'the workspace kept answering with another page token',
+      'Check the grants in Catalog Explorer; report this if the securable has a normal number of principals',
+      'GRANTS_TOO_MANY_PAGES',
+    );
   }
 
   async update(type: SecurableType, fullName: string, changes: PermissionsChange[], signal?: AbortSignal): Promise<PrivilegeAssignment[]> {

@@ -9,6 +9,7 @@ import { GrantsApi } from '../../src/databricks/grants.js';
 import { RestClient } from '../../src/databricks/rest.js';
 import { ServingEndpointsApi } from '../../src/databricks/serving-endpoints.js';
 import { Transport, type TransportRequest, type TransportResponse } from '../../src/databricks/transport.js';
+import { GRANTS_PAGE_LENGTH } from '../../src/sandbox/rest/grants.js';
 import { startHarness, type Harness } from '../sandbox/support.js';
 
 /** The real transport, counting what went over it. */
@@ -66,6 +67,18 @@ describe('grants', () => {
   it('reads no grants on a schema that does not exist yet, instead of failing', async () => {
     const { rest } = patClient(h.sandbox.token);
     await expect(new GrantsApi(rest).get('schema', 'main.not_created_yet')).resolves.toEqual([]);
+  });
+
+  it('follows next_page_token: a securable with more principals than one page holds is read whole', async () => {
+    const { rest, transport } = patClient(h.sandbox.token);
+    const grants = new GrantsApi(rest);
+    const principals = Array.from({ length: GRANTS_PAGE_LENGTH * 2 + 3 }, (_, i) => `reader${String(i).padStart(2, '0')}@example.com`);
+    for (const principal of principals) h.sandbox.addToken(principal);
+    await grants.update('schema', 'ml.gateway', principals.map((principal) => ({ principal, add: ['USE_SCHEMA'] })));
+    const read = await grants.get('schema', 'ml.gateway');
+    expect(read.map((a) => a.principal)).toEqual(expect.arrayContaining(principals));
+    expect(new Set(read.map((a) => a.principal)).size).toBe(read.length);
+    await transport.close();
   });
 });
 

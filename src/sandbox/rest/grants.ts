@@ -7,6 +7,12 @@ import type { Identities } from '../identity.js';
 import { ApiError, invalid, notFound } from './errors.js';
 import { jsonBody, ok, type Reply, type RestRequest } from './http.js';
 
+/**
+ * The server-configured page length for grants. Small on purpose: a securable with more principals than this
+ * makes clients follow next_page_token, as a busy catalog does in a real workspace.
+ */
+export const GRANTS_PAGE_LENGTH = 20;
+
 export type SecurableType = 'catalog' | 'schema' | 'table';
 
 const PARTS: Record<SecurableType, number> = { catalog: 1, schema: 2, table: 3 };
@@ -97,7 +103,20 @@ export class Grants {
     const only = req.query.get('principal') ?? undefined;
     const maxResults = req.query.get('max_results');
     if (maxResults !== null && !/^\d+$/.test(maxResults)) throw invalid(`Invalid max_results '${maxResults}': expected a non-negative integer.`);
-    return ok(this.describe(securable.type, securable.fullName, only));
+    const all = this.describe(securable.type, securable.fullName, only);
+    if (maxResults === null) return ok(all);
+    // Paged as the real API pages: 0 means the server's page length; 1–149 is refused so that one complete
+    // assignment always fits a page; larger values are capped at the server's page length.
+    const asked = Number(maxResults);
+    if (asked > 0 && asked < 150) throw invalid(`Invalid max_results ${asked}: it must be 0 or at least 150.`);
+    const pageLength = asked === 0 ? GRANTS_PAGE_LENGTH : Math.min(asked, GRANTS_PAGE_LENGTH);
+    const token = req.query.get('page_token');
+    const offset = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
+    if (!Number.isInteger(offset) || offset < 0) throw invalid(`Invalid page_token '${token}'.`);
+    const assignments = (all.privilege_assignments as unknown[] | undefined) ?? [];
+    const page = assignments.slice(offset, offset + pageLength);
+    const next = offset + pageLength < assignments.length ? Buffer.from(String(offset + pageLength)).toString('base64url') : undefined;
+    return ok({ ...(page.length > 0 ? { privilege_assignments: page } : {}), ...(next ? { next_page_token: next } : {}) });
   }
 
   patch(req: RestRequest, type: string, fullName: string): Reply {
