@@ -65,6 +65,27 @@ describe('buildPlan', () => {
     expect(plan).toMatchObject({ action: 'none', changes: [], warnings: [] });
   });
 
+  it('reads empty defaults a GET spells out (null, [], {}) as absent, so a matching gateway plans nothing', () => {
+    const d = desiredGateway(state, request);
+    const spelledOut = {
+      ...d.body.ai_gateway,
+      guardrails: {
+        input: { ...d.body.ai_gateway.guardrails?.input, invalid_keywords: [], valid_topics: null },
+        output: { ...d.body.ai_gateway.guardrails?.output, invalid_keywords: [] },
+      },
+      extra_config: {},
+    };
+    const live: LiveSnapshot = {
+      endpoint: { state: { config_update: 'NOT_UPDATING' }, config: d.body.config, ai_gateway: spelledOut },
+      grants: { 'catalog:cat': { 'sp-1': ['USE_CATALOG'], ops: ['USE_CATALOG'] }, 'schema:cat.ops': { 'sp-1': ['MODIFY', 'SELECT', 'USE_SCHEMA'], ops: ['SELECT', 'USE_SCHEMA'] } },
+      stateRecord: { endpoint_name: 'gw', inference_table_prefix: 'gw', payload_table: 'cat.ops.gw_payload', served_entities: ['ep-a', 'ep-c'] },
+    };
+    expect(buildPlan(d, live)).toMatchObject({ action: 'none', changes: [] });
+    // A live-only setting that is not empty is still a change: the whole-block PUT would remove it.
+    const withKeywords = { ...live, endpoint: { ...live.endpoint, ai_gateway: { ...spelledOut, guardrails: { ...spelledOut.guardrails, input: { ...spelledOut.guardrails.input, invalid_keywords: ['x'] } } } } };
+    expect(buildPlan(d, withKeywords).changes.map((c) => c.path)).toEqual(['/ai_gateway/guardrails/input/invalid_keywords']);
+  });
+
   it('warns about every change a reviewer must see on an update', () => {
     const d = desiredGateway(state, { ...request, fallback: false, guardrails: { input: { pii: { behavior: 'MASK' }, safety: true }, output: { pii: { behavior: 'BLOCK' }, safety: true } }, rateLimits: [{ key: 'endpoint', renewal_period: 'minute', calls: 500 }] });
     const live: LiveSnapshot = {

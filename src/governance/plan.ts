@@ -80,7 +80,7 @@ export function buildPlan(desired: DesiredGateway, live: LiveSnapshot): Plan {
   const wantConfig = projectConfig(desired.body.config);
 
   const configChanges = endpoint ? diff(liveConfig, wantConfig, '/config') : diff({}, wantConfig, '/config');
-  const gatewayChanges = diff(liveGateway, desired.body.ai_gateway, '/ai_gateway');
+  const gatewayChanges = diff(withoutEmpty(liveGateway), withoutEmpty(desired.body.ai_gateway), '/ai_gateway');
   if (!endpoint) changes.push({ path: '/name', from: null, to: desired.body.name });
   changes.push(...configChanges, ...gatewayChanges);
 
@@ -231,6 +231,22 @@ export function diff(from: unknown, to: unknown, path: string): Change[] {
   if (equal(from, to)) return [];
   if (from === undefined && isPlainObject(to)) return diff({}, to, path);
   return [{ path, from: from ?? null, to: to ?? null }];
+}
+
+/**
+ * Drops null, [] and {} members, which mean the same as an absent one: a GET that spells out empty defaults
+ * (`"invalid_keywords": []`, `"fallback_config": {}`) must not make every plan an update.
+ */
+export function withoutEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpty);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    const pruned = withoutEmpty(member);
+    const empty = pruned === null || pruned === undefined || (Array.isArray(pruned) && pruned.length === 0) || (isPlainObject(pruned) && Object.keys(pruned).length === 0);
+    if (!empty) out[key] = pruned;
+  }
+  return out;
 }
 
 function withoutTimestamp(record: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
