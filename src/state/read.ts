@@ -26,7 +26,7 @@ export interface LoadedState {
 export async function loadState(runtime: Runtime, explicitPath?: string): Promise<LoadedState> {
   const file = resolveStatePath(runtime, explicitPath);
   const text = await readTextFile(file, 'state file');
-  const format = isMarkdown(file, text) ? 'markdown' : 'yaml';
+  const format = stateFormat(file, text);
   const data = format === 'markdown' ? parseMarkdownState(file, text) : parsePlainState(file, text);
   return { path: file, format, text, data };
 }
@@ -65,11 +65,12 @@ export async function readTextFile(file: string, kind: string, maxBytes = MAX_ST
   }
 }
 
-function isMarkdown(file: string, text: string): boolean {
+/** By extension; a file with another extension is Markdown when it has a ```yaml fence. */
+export function stateFormat(file: string, text: string): 'yaml' | 'markdown' {
   const ext = path.extname(file).toLowerCase();
-  if (ext === '.md' || ext === '.markdown') return true;
-  if (ext === '.yaml' || ext === '.yml' || ext === '.json') return false;
-  return /^```ya?ml\b/m.test(text);
+  if (ext === '.md' || ext === '.markdown') return 'markdown';
+  if (ext === '.yaml' || ext === '.yml' || ext === '.json') return 'yaml';
+  return /^```ya?ml\b/m.test(text) ? 'markdown' : 'yaml';
 }
 
 function parsePlainState(file: string, text: string): StateData {

@@ -12,7 +12,7 @@ import { dump } from 'js-yaml';
 
 import { ToolError } from '../errors.js';
 import { findYamlBlocks, mergeBlocks } from './markdown.js';
-import { isRecord, readTextFile, type StateData } from './read.js';
+import { isRecord, readTextFile, stateFormat, type StateData } from './read.js';
 import { parseYaml, YamlSyntaxError } from './yaml.js';
 
 export interface StateWriteResult {
@@ -40,7 +40,7 @@ export async function setStateKey(file: string, keyPath: string[], value: Record
   }
   try {
     const text = await readTextFile(file, 'state file');
-    const format = isMarkdownFile(file, text) ? 'markdown' : 'yaml';
+    const format = stateFormat(file, text);
     const before = format === 'markdown' ? parseMarkdown(file, text) : parsePlain(file, text);
     if (equalJson(getPath(before, keyPath), value)) return { path: file, format, changed: false };
     const next = format === 'markdown' ? editMarkdown(text, keyPath, value) : setYamlKey(text, keyPath, value);
@@ -71,13 +71,6 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     await unlink(temp).catch(() => undefined);
     throw new ToolError(`Cannot write the state file ${file}`, (error as Error).message, 'Check that the folder is writable; the file was left as it was', 'STATE_FILE_UNWRITABLE');
   }
-}
-
-function isMarkdownFile(file: string, text: string): boolean {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.md' || ext === '.markdown') return true;
-  if (ext === '.yaml' || ext === '.yml' || ext === '.json') return false;
-  return /^```ya?ml\b/m.test(text);
 }
 
 function parsePlain(file: string, text: string): StateData {
