@@ -6,6 +6,7 @@
  * cache removes most compilation. Heavy or optional packages stay outside and load on first use: the SQL
  * driver, undici, DuckDB and the sandbox's Thrift/Arrow libraries, the demo's MCP client.
  * Finally one short MCP session warms the cache, so the first real start is already fast.
+ * The Claude Desktop bundle (scripts/bundle.mjs) reuses these options and the launcher.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -16,7 +17,10 @@ import { build } from 'esbuild';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(REPO, 'dist');
 
-const EXTERNAL_PACKAGES = [
+export const LAUNCHER = path.join(REPO, 'scripts', 'launcher.mjs');
+
+/** Loaded on first use from node_modules, never at start-up. */
+export const EXTERNAL_PACKAGES = [
   '@databricks/sql',
   '@duckdb/node-api',
   '@modelcontextprotocol/client',
@@ -28,31 +32,35 @@ const EXTERNAL_PACKAGES = [
   'undici',
 ];
 
-rmSync(path.join(DIST, 'bin'), { recursive: true, force: true });
-mkdirSync(path.join(DIST, 'bin'), { recursive: true });
-await build({
-  entryPoints: [path.join(REPO, 'src', 'cli.ts')],
-  outfile: path.join(DIST, 'bin', 'server.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  sourcemap: 'linked',
-  legalComments: 'none',
-  external: EXTERNAL_PACKAGES,
-  // No import() in the bundle: code deserialized from V8's cache loses vm.Script's dynamic-import callback
-  // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Lazily loaded parts become lazy require()s instead; every
-  // external package ships CommonJS, and our own modules (the sandbox, the demo) are inside the bundle.
-  supported: { 'dynamic-import': false },
-  // thrift.ts falls back to __filename where import.meta is empty, which is exactly this bundle.
-  logOverride: { 'empty-import-meta': 'silent' },
-  logLevel: 'warning',
-});
-const launcher = path.join(DIST, 'cli.js');
-copyFileSync(path.join(REPO, 'scripts', 'launcher.mjs'), launcher);
-chmodSync(launcher, 0o755);
-await warmCodeCache(launcher);
+/** One CommonJS script with no import() in it, for the launcher to run through V8's code cache. */
+export function serverBundleOptions({ outfile, external = EXTERNAL_PACKAGES, plugins = [] }) {
+  return {
+    entryPoints: [path.join(REPO, 'src', 'cli.ts')],
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    external,
+    plugins,
+    // No import() in the bundle: code deserialized from V8's cache loses vm.Script's dynamic-import callback
+    // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Lazily loaded parts become lazy require()s instead; every
+    // external package ships CommonJS, and our own modules (the sandbox, the demo) are inside the bundle.
+    supported: { 'dynamic-import': false },
+    // thrift.ts falls back to __filename where import.meta is empty, which is exactly this bundle.
+    logOverride: { 'empty-import-meta': 'silent' },
+    logLevel: 'warning',
+  };
+}
+
+/** Copies the launcher beside `bin/server.cjs` and warms the code cache with one short MCP session. */
+export async function installLauncher(launcherPath) {
+  copyFileSync(LAUNCHER, launcherPath);
+  chmodSync(launcherPath, 0o755);
+  await warmCodeCache(launcherPath);
+}
 
 /** initialize → tools/list → end of input: the server exits and the launcher writes the code cache. */
 function warmCodeCache(entry) {
@@ -73,4 +81,11 @@ function warmCodeCache(entry) {
     });
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'build', version: '1' } } })}\n`);
   });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  rmSync(path.join(DIST, 'bin'), { recursive: true, force: true });
+  mkdirSync(path.join(DIST, 'bin'), { recursive: true });
+  await build({ ...serverBundleOptions({ outfile: path.join(DIST, 'bin', 'server.cjs') }), sourcemap: 'linked' });
+  await installLauncher(path.join(DIST, 'cli.js'));
 }

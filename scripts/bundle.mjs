@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 /**
- * `npm run bundle`: builds ai-gateway-mcp.mcpb for Claude Desktop. The server is bundled by esbuild into a
- * few ESM files (code splitting keeps the SQL driver and the HTTP transport loading only when used, as in
- * dist/), so the bundle needs no node_modules. The sandbox, its DuckDB binary and the demo (which needs the
- * MCP client) stay out; the SQL driver's optional native add-ons (lz4-napi, the kernel) stay out too — it
- * falls back to its pure-JS paths without them.
+ * `npm run bundle`: builds ai-gateway-mcp.mcpb for Claude Desktop. The bundle holds the same executable as the
+ * npm package (scripts/build-bin.mjs): server/cli.js, the launcher, runs server/bin/server.cjs through V8's
+ * code cache. Here everything is inside that one script, the SQL driver included, so the bundle needs no
+ * node_modules. The sandbox, its DuckDB binary and the demo (which needs the MCP client) stay out; so do the
+ * SQL driver's optional native add-ons (lz4-napi, the kernel): it falls back to its pure-JS paths without them.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { installLauncher, serverBundleOptions } from './build-bin.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = path.join(REPO, 'build', 'mcpb');
@@ -36,31 +37,15 @@ const leaveOut = {
 };
 
 rmSync(STAGE, { recursive: true, force: true });
-mkdirSync(path.join(STAGE, 'server'), { recursive: true });
-await build({
-  entryPoints: { cli: path.join(REPO, 'src', 'cli.ts') },
-  outdir: path.join(STAGE, 'server'),
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
-  plugins: [leaveOut],
-  // The SQL driver and its dependencies are CommonJS: they call require() and read __dirname at run time.
-  banner: {
-    js: [
-      "import { createRequire as __aigwCreateRequire } from 'node:module';",
-      "import { fileURLToPath as __aigwFileURLToPath } from 'node:url';",
-      'const require = __aigwCreateRequire(import.meta.url);',
-      'const __filename = __aigwFileURLToPath(import.meta.url);',
-      "const __dirname = __aigwFileURLToPath(new URL('.', import.meta.url));",
-    ].join(' '),
-  },
-  logLevel: 'warning',
-});
+mkdirSync(path.join(STAGE, 'server', 'bin'), { recursive: true });
+await build(serverBundleOptions({ outfile: path.join(STAGE, 'server', 'bin', 'server.cjs'), external: [], plugins: [leaveOut] }));
 writeFileSync(path.join(STAGE, 'server', 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+// The warm-up run doubles as a smoke test of the staged server. Its code cache is specific to this machine's
+// Node, so it stays out of the bundle: Claude Desktop's Node writes its own when the server first exits.
+await installLauncher(path.join(STAGE, 'server', 'cli.js'));
+for (const file of readdirSync(path.join(STAGE, 'server', 'bin'))) {
+  if (file.startsWith('.v8-cache-')) rmSync(path.join(STAGE, 'server', 'bin', file));
+}
 copyFileSync(path.join(REPO, 'manifest.json'), path.join(STAGE, 'manifest.json'));
 
 rmSync(OUT, { force: true });
