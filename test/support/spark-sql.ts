@@ -19,9 +19,15 @@ export function assertSparkSql(sql: string): void {
 }
 
 /**
- * Every statement the product's SQL client sent to the sandbox warehouse (its driver identifies itself as
- * `ai-gateway-mcp`), including lookups that never appear in a tool result (information_schema, newest row).
+ * Checks every statement the product's SQL client sent to the sandbox warehouse (its driver identifies itself
+ * as `ai-gateway-mcp`): lookups that never appear in a tool result (information_schema, newest row) as well as
+ * each tool result's `sql`, which must be among them. Returns how many distinct statements were checked.
  */
-export function productStatements(received: ReadonlyArray<{ sql: string; userAgent: string }> | undefined): string[] {
-  return (received ?? []).filter((s) => s.userAgent.includes('ai-gateway-mcp')).map((s) => s.sql);
+export function assertServerSqlIsSpark(received: ReadonlyArray<{ sql: string; userAgent: string }> | undefined, fromResults: readonly string[]): number {
+  const sent = (received ?? []).filter((s) => s.userAgent.includes('ai-gateway-mcp')).map((s) => s.sql);
+  const missing = fromResults.filter((sql) => !sent.includes(sql));
+  if (missing.length > 0) throw new Error(`A tool reported SQL the warehouse never received:\n${missing[0]}`);
+  const distinct = new Set(sent);
+  for (const sql of distinct) assertSparkSql(sql);
+  return distinct.size;
 }
