@@ -68,6 +68,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await raw?.close();
+  // Tests after the grammar test also sent statements: check those too.
+  if (sandbox) assertServerSqlIsSpark(sandbox.warehouse.received, emitted);
   await sandbox?.close();
 });
 
