@@ -40,6 +40,7 @@ export function workspaceWarehouse(runtime: Runtime, warehouseIdInput?: string):
     warehouseId,
     token: () => workspace.tokens.token(),
     ...(workspace.config.caCert ? { caCert: workspace.config.caCert } : {}),
+    ...(workspace.proxy ? { proxy: workspace.proxy } : {}),
     ...(Number.isInteger(timeout) && timeout > 0 ? { statementTimeoutSeconds: timeout } : {}),
   });
   return { workspace, warehouse };

@@ -9,6 +9,7 @@
 import type { DBSQLParameter as DriverParameter, DBSQLClient as DriverClient } from '@databricks/sql';
 import { scrubSecrets, ToolError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
+import { driverProxy } from './proxy.js';
 import type { SqlStatement, SqlValue } from './sql-statement.js';
 
 type Driver = typeof import('@databricks/sql');
@@ -42,6 +43,8 @@ export interface WarehouseTarget {
   statementTimeoutSeconds?: number;
   /** Sessions kept open and reused; statements beyond it wait for a free one. */
   poolSize?: number;
+  /** HTTP(S) proxy to the warehouse (see proxy.ts). */
+  proxy?: URL;
 }
 
 export interface QueryOptions {
@@ -189,6 +192,7 @@ export class WarehouseClient {
       // Asked per RPC, so an OAuth M2M token is refreshed by the shared token provider, never by the driver.
       provider: { authenticate: async () => ({ Authorization: `Bearer ${await target.token()}` }) },
       ...(target.caCert ? { customCaCert: target.caCert } : {}),
+      ...(target.proxy ? { proxy: driverProxy(target.proxy) } : {}),
       ...(loopback ? { telemetryEnabled: false } : {}),
       userAgentEntry: 'ai-gateway-mcp',
     })) as DriverClient;

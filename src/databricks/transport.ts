@@ -5,7 +5,7 @@
  * idempotent (a create) is never retried here: its caller must first look whether it already happened.
  */
 import tls from 'node:tls';
-import type { Agent, Dispatcher, RetryHandler } from 'undici';
+import type { Dispatcher, RetryHandler } from 'undici';
 
 export interface TransportOptions {
   /** PEM of an extra CA to trust besides the system roots (the sandbox's self-signed CA). */
@@ -17,6 +17,8 @@ export interface TransportOptions {
   retryBudgetMs?: number;
   /** Sockets kept per origin. */
   connections?: number;
+  /** HTTP(S) proxy to tunnel through (see proxy.ts); undefined connects directly. */
+  proxy?: URL;
 }
 
 export interface TransportRequest {
@@ -64,7 +66,7 @@ const MAX_UNREACHABLE_RETRIES = 2;
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export class Transport {
-  private pool: Promise<{ agent: Agent; dispatcher: Dispatcher }> | undefined;
+  private pool: Promise<{ agent: Dispatcher; dispatcher: Dispatcher }> | undefined;
   private readonly retryBudgetMs: number;
 
   constructor(private readonly options: TransportOptions = {}) {
@@ -72,19 +74,24 @@ export class Transport {
   }
 
   /** undici loads on the first workspace call, not at start-up: offline tools never need it. */
-  private connection(): Promise<{ agent: Agent; dispatcher: Dispatcher }> {
-    this.pool ??= import('undici').then(({ Agent, interceptors }) => {
+  private connection(): Promise<{ agent: Dispatcher; dispatcher: Dispatcher }> {
+    this.pool ??= import('undici').then(({ Agent, ProxyAgent, interceptors }) => {
       const { options } = this;
-      const agent = new Agent({
+      const pool = {
         connections: options.connections ?? 8,
         headersTimeout: options.headersTimeoutMs ?? 60_000,
         bodyTimeout: options.bodyTimeoutMs ?? 60_000,
-        connect: {
-          timeout: options.connectTimeoutMs ?? 10_000,
-          // Setting `ca` replaces the system roots, so keep them alongside the extra CA.
-          ...(options.caCert ? { ca: [...tls.rootCertificates, options.caCert] } : {}),
-        },
-      });
+      };
+      const tlsToWorkspace = {
+        timeout: options.connectTimeoutMs ?? 10_000,
+        // Setting `ca` replaces the system roots, so keep them alongside the extra CA.
+        ...(options.caCert ? { ca: [...tls.rootCertificates, options.caCert] } : {}),
+      };
+      // Through a proxy the TLS session to the workspace runs inside the CONNECT tunnel (requestTls);
+      // credentials in the proxy URL become Proxy-Authorization.
+      const agent = options.proxy
+        ? new ProxyAgent({ ...pool, uri: options.proxy.href, requestTls: tlsToWorkspace, proxyTls: { timeout: tlsToWorkspace.timeout } })
+        : new Agent({ ...pool, connect: tlsToWorkspace });
       // Per-request options (the budget) are merged over these by the interceptor.
       return { agent, dispatcher: agent.compose(interceptors.retry({ throwOnError: false, maxRetries: MAX_RETRIES })) };
     });

@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { createTokenProvider, type TokenProvider } from './auth.js';
 import { resolveWorkspaceConfig, type WorkspaceConfig } from './config.js';
 import { GrantsApi } from './grants.js';
+import { proxyFor } from './proxy.js';
 import { RestClient } from './rest.js';
 import { ServingEndpointsApi } from './serving-endpoints.js';
 import { Transport } from './transport.js';
@@ -19,6 +20,8 @@ export interface Workspace {
   readonly config: WorkspaceConfig;
   readonly tokens: TokenProvider;
   readonly transport: Transport;
+  /** The HTTP(S) proxy both clients use to reach the workspace, if the environment names one for its host. */
+  readonly proxy: URL | undefined;
   readonly rest: RestClient;
   readonly servingEndpoints: ServingEndpointsApi;
   readonly grants: GrantsApi;
@@ -39,7 +42,8 @@ export function getWorkspace(runtime: Runtime): Workspace {
     const remember = (secret: string): void => {
       if (secret) runtime.secrets.add(secret);
     };
-    const transport = new Transport({ caCert: config.caCert });
+    const proxy = proxyFor(config.host);
+    const transport = new Transport({ caCert: config.caCert, proxy });
     const tokens = createTokenProvider(config, { transport, onSecret: remember });
     const rest = new RestClient(config.host, transport, tokens, `ai-gateway-mcp/${VERSION}`);
     runtime.onClose(() => transport.close());
@@ -48,6 +52,7 @@ export function getWorkspace(runtime: Runtime): Workspace {
       config,
       tokens,
       transport,
+      proxy,
       rest,
       servingEndpoints: new ServingEndpointsApi(rest),
       grants: new GrantsApi(rest),

@@ -17,7 +17,8 @@ export interface SandboxCertificates {
 // EC keys: generating RSA keys would cost most of the sandbox's start-up budget.
 const KEY = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' } as const;
 
-export async function createCertificates(dir: string): Promise<SandboxCertificates> {
+/** `hostnames`: extra DNS names the server certificate is valid for (e.g. a name a test proxy maps to it). */
+export async function createCertificates(dir: string, hostnames: readonly string[] = []): Promise<SandboxCertificates> {
   const ca = await generate([{ name: 'commonName', value: 'ai-gateway-mcp sandbox CA' }], {
     ...KEY,
     extensions: [
@@ -32,7 +33,10 @@ export async function createCertificates(dir: string): Promise<SandboxCertificat
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [{ type: 2 as const, value: 'localhost' }, ...hostnames.map((value) => ({ type: 2 as const, value })), { type: 7 as const, ip: '127.0.0.1' }],
+      },
     ],
   });
   await mkdir(dir, { recursive: true });

@@ -122,6 +122,11 @@ export interface SandboxOptions {
   tokenTtlSeconds?: number;
   /** Folder for the CA certificate PEM (default a fresh temp folder). */
   dir?: string;
+  /**
+   * Extra DNS names the TLS certificate covers. Clients can then reach the sandbox under a name that is not
+   * loopback, through an HTTP proxy that maps it to the sandbox (tests of proxy support).
+   */
+  hostnames?: string[];
 }
 
 export interface Sandbox {

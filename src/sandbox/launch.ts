@@ -45,7 +45,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
 
   // Certificates and the warehouse seed are independent: overlap them to keep start-up short.
   const [certs, warehouse] = await Promise.all([
-    createCertificates(dir),
+    createCertificates(dir, opts.hostnames),
     createWarehouse({
       seed: opts.seed ?? DEFAULT_SEED,
       rows: opts.rows ?? DEFAULT_USAGE_ROWS,
