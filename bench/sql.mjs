@@ -62,6 +62,8 @@ async function benchSize(rows) {
   });
   const mcp = new Client({ name: 'bench', version: '1' });
   await mcp.connect(transport);
+  // As every client does first: the tools (and their output schemas) are listed once, not per call.
+  await mcp.listTools();
   const pid = transport.pid;
   let sampledPeak = 0;
   const sampler = setInterval(() => {
