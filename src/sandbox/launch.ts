@@ -29,6 +29,8 @@ function seedGrants(grants: Grants): void {
   grants.registerTable('system', 'serving', 'endpoint_usage');
   grants.registerTable('system', 'serving', 'served_entities');
   grants.registerTable('system', 'ai_gateway', 'usage');
+  // As in a workspace: everyone may use the system catalog; its schemas need USE SCHEMA and SELECT granted.
+  grants.grant('catalog', 'system', 'account users', ['USE_CATALOG']);
   grants.grant('catalog', 'workshop', OPS_GROUP, ['USE_CATALOG']);
   grants.grant('schema', 'workshop.skyloyalty_ops', OPS_GROUP, ['USE_SCHEMA']);
 }

@@ -3,6 +3,7 @@
  * driver. Each report's numbers are checked against independent queries through the raw driver on the same
  * seeded data, written without the product's builders.
  */
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_ENDPOINTS, RUNAWAY_AGENT, SEED_ENDPOINTS } from '../../src/sandbox/seed/catalog.js';
 import type { Sandbox } from '../../src/sandbox/contract.js';
@@ -227,6 +228,28 @@ describe('query_usage against the sandbox warehouse', () => {
     } finally {
       await outsider.close();
       sandbox.warehouse.configure?.({ errorShape: 'operation-state' });
+    }
+  });
+
+  it('the grants that message names really open system.serving to that principal', async () => {
+    const principal = 'granted-reader@example.com';
+    const reader = await connect({ env: serverEnv(sandbox.addToken(principal)) });
+    const dispatcher = new Agent({ connect: { ca: sandbox.caCert } });
+    try {
+      expect(await callError(reader.client, 'query_usage', { report: 'summary', source: 'serving' })).toMatch(/USE SCHEMA on Schema 'system\.serving'/);
+      const granted = await request(`${sandbox.url}/api/2.1/unity-catalog/permissions/schema/system.serving`, {
+        method: 'PATCH',
+        dispatcher,
+        headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ changes: [{ principal, add: ['USE_SCHEMA', 'SELECT'] }] }),
+      });
+      expect(granted.statusCode).toBe(200);
+      await granted.body.dump();
+      const summary = await callOk<Usage>(reader.client, 'query_usage', { ...window, report: 'summary', source: 'serving' });
+      expect(summary.rows).toHaveLength(1);
+    } finally {
+      await reader.close();
+      await dispatcher.close();
     }
   });
 

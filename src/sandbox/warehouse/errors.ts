@@ -55,11 +55,9 @@ export const insufficientPrivileges = (missing: MissingPrivilege, nextStep: stri
   );
 
 /** What Databricks answers when a principal lacks USE SCHEMA on a system schema. */
-export const systemSchemaDenied = (schema: string) =>
-  insufficientPrivileges(
-    { privilege: 'USE SCHEMA', securable: 'Schema', fullName: `system.${schema}` },
-    `An account admin must grant USE SCHEMA and SELECT on system.${schema} to this principal.`,
-  );
+/** System tables: only account admins until USE SCHEMA and SELECT on the system schema are granted. */
+export const systemSchemaDenied = (schema: string, missing: MissingPrivilege = { privilege: 'USE SCHEMA', securable: 'Schema', fullName: `system.${schema}` }) =>
+  insufficientPrivileges(missing, `An account admin must grant USE SCHEMA and SELECT on system.${schema} to this principal.`);
 
 /** What Databricks answers when a principal may not read a table (a payload table here). */
 export const tableReadDenied = (missing: MissingPrivilege) =>

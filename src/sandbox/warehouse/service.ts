@@ -161,12 +161,29 @@ export class WarehouseService {
     if (!session) return { status: failure('Invalid SessionHandle: the session does not exist or was closed. Open a new session.') };
     return this.start(req, session, req.statement, () => {
       const statement = rewrite(req.statement, { parameters: req.parameters ?? [] });
-      const allowed = session.principal !== undefined && this.behaviour.systemTableReaders.includes(session.principal);
-      const denied = allowed ? undefined : statement.systemSchemas[0];
-      if (denied) throw new SqlFailure(systemSchemaDenied(denied));
+      this.checkSystemReads(session, statement.systemSchemas, statement.tableNames);
       this.checkTableReads(session, statement.tableNames);
       return statement.sql;
     });
+  }
+
+  /**
+   * System tables: the configured readers (account admins) always; anyone else with USE CATALOG, USE SCHEMA and
+   * SELECT granted through Unity Catalog, so the grant an error message asks for really opens the table.
+   */
+  private checkSystemReads(session: Session, schemas: string[], names: string[][]): void {
+    const principal = session.principal;
+    if (principal !== undefined && this.behaviour.systemTableReaders.includes(principal)) return;
+    for (const schema of schemas) {
+      const tables: TableName[] = names
+        .filter((n) => n.length === 3 && n[0]!.toLowerCase() === 'system' && n[1]!.toLowerCase() === schema)
+        .map((n) => [n[0]!, n[1]!, n[2]!] as const);
+      if (!this.missingReadPrivilege || principal === undefined || tables.length === 0) throw new SqlFailure(systemSchemaDenied(schema));
+      for (const table of tables) {
+        const missing = this.missingReadPrivilege(principal, table);
+        if (missing) throw new SqlFailure(systemSchemaDenied(schema, missing));
+      }
+    }
   }
 
   /** Refuses a statement naming a governed table the session's principal may not read, as Unity Catalog does. */
