@@ -19,6 +19,7 @@ import {
   type EndpointConfig,
   type InferenceTableConfig,
 } from './validate.js';
+import { defaultTablePrefix } from '../payload-names.js';
 
 export const ENDPOINTS_PATH = '/api/2.0/serving-endpoints';
 
@@ -324,7 +325,7 @@ function payloadRef(endpointName: string, table: InferenceTableConfig): PayloadT
   return {
     catalog: table.catalog_name ?? '',
     schema: table.schema_name ?? '',
-    prefix: table.table_name_prefix ?? endpointName.replace(/-/g, '_'),
+    prefix: table.table_name_prefix ?? defaultTablePrefix(endpointName),
     endpointName,
   };
 }

@@ -4,6 +4,7 @@
  * the sandbox accepts should be one a workspace accepts; one it refuses names the field and the fix.
  */
 import { invalid } from './errors.js';
+import { defaultTablePrefix } from '../payload-names.js';
 
 type Json = Record<string, unknown>;
 
@@ -287,7 +288,7 @@ function validateInferenceTableConfig(raw: unknown, endpointName: string, path: 
     for (const field of ['catalog_name', 'schema_name'] as const) {
       if (!result[field]) throw invalid(`Missing required field ${path}.${field}: it is required when inference tables are enabled.`);
     }
-    result.table_name_prefix ??= endpointName.replace(/-/g, '_');
+    result.table_name_prefix ??= defaultTablePrefix(endpointName);
   }
   return result;
 }

@@ -7,6 +7,7 @@ import type { PayloadTableRef } from '../contract.js';
 import { GATEWAY_ENDPOINTS, type SeedEndpoint } from './catalog.js';
 import { payloadSql } from './payload.js';
 import { aiGatewayUsageSql, endpointUsageSql, servedEntitiesSql, type SeedClock } from './usage.js';
+import { defaultTablePrefix } from '../payload-names.js';
 
 export { SEEDED_SECRETS, type SecretKind } from './secrets.js';
 export { BURSTS, GUARDRAILED_ENTITIES, REQUESTERS, RUNAWAY_SPIKE } from './usage.js';
@@ -26,7 +27,7 @@ export function seededPayloadRef(endpoint: SeedEndpoint): PayloadTableRef | unde
   return {
     catalog: config.catalog_name,
     schema: config.schema_name,
-    prefix: config.table_name_prefix ?? endpoint.name.replaceAll('-', '_'),
+    prefix: config.table_name_prefix ?? defaultTablePrefix(endpoint.name),
     endpointName: endpoint.name,
   };
 }
