@@ -14,7 +14,8 @@ import { evaluateAudit, type AuditReport } from '../governance/probe.js';
 import type { Finding } from '../governance/rules/types.js';
 import { validateCreateBody } from '../governance/validate.js';
 import type { Runtime } from '../runtime.js';
-import { isRecord, loadState, type LoadedState } from '../state/read.js';
+import { loadState, type LoadedState } from '../state/read.js';
+import { isRecord } from '../shared/records.js';
 import { recordF4Gateway } from '../state/write.js';
 import { KeyedLock } from './endpoint-lock.js';
 

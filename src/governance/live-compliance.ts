@@ -5,7 +5,7 @@
  * prefix. Pure: the live values are read elsewhere.
  */
 import type { StateData } from '../state/read.js';
-import { isRecord } from '../state/read.js';
+import { isRecord } from '../shared/records.js';
 import type { Finding } from './rules/types.js';
 import { validateCreateBody, type Validation } from './validate.js';
 

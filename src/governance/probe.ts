@@ -3,7 +3,8 @@
  * role's probe in `endpoint_guardrail_audit`; when a served role has no such endpoint, F4 halts and asks the
  * operator — no admin ticket, no default, never "any healthy endpoint". Pure: state in, decision out.
  */
-import { isRecord, type StateData } from '../state/read.js';
+import { type StateData } from '../state/read.js';
+import { isRecord } from '../shared/records.js';
 
 export type RoleStatus = 'pass' | 'fail' | 'unbound';
 

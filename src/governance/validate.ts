@@ -1,5 +1,6 @@
 /** Lints a serving-endpoint create body against the rule catalog. Pure. */
-import { isRecord, type StateData } from '../state/read.js';
+import { type StateData } from '../state/read.js';
+import { isRecord } from '../shared/records.js';
 import { RULES, type Finding } from './rules/index.js';
 
 export interface Validation {

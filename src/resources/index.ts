@@ -6,7 +6,8 @@ import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 import { ToolError } from '../errors.js';
 import { catalog } from '../governance/rules/index.js';
 import type { Runtime } from '../runtime.js';
-import { isRecord, loadState } from '../state/read.js';
+import { loadState } from '../state/read.js';
+import { isRecord } from '../shared/records.js';
 
 const JSON_TYPE = 'application/json';
 

@@ -5,6 +5,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolError } from '../errors.js';
+import { isRecord } from '../shared/records.js';
 import type { Runtime } from '../runtime.js';
 import { resolveStatePath } from './locate.js';
 import { findYamlBlocks, mergeBlocks } from './markdown.js';
@@ -118,10 +119,6 @@ function parseOrExplain(file: string, parse: () => unknown): unknown {
     }
     throw error;
   }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeType(value: unknown): string {

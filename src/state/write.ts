@@ -12,7 +12,8 @@ import { dump } from 'js-yaml';
 
 import { ToolError } from '../errors.js';
 import { findYamlBlocks, mergeBlocks } from './markdown.js';
-import { isRecord, readTextFile, stateFormat, type StateData } from './read.js';
+import { isRecord } from '../shared/records.js';
+import { readTextFile, stateFormat, type StateData } from './read.js';
 import { parseYaml, YamlSyntaxError } from './yaml.js';
 
 export interface StateWriteResult {

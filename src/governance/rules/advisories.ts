@@ -1,5 +1,5 @@
 /** Settings the API accepts but a reviewer should question: warnings. */
-import { isRecord } from '../../state/read.js';
+import { isRecord } from '../../shared/records.js';
 import { aiGateway, asRecord, inferenceTable, pointer, rateLimits, servedEntities, show } from './body.js';
 import { trafficByEntity } from './f4.js';
 import type { Rule } from './types.js';

@@ -1,5 +1,5 @@
 /** Typed views into an untrusted create body; every accessor tolerates any shape. */
-import { isRecord } from '../../state/read.js';
+import { isRecord } from '../../shared/records.js';
 
 export type Obj = Record<string, unknown>;
 

@@ -1,0 +1,6 @@
+/** Shape checks on parsed data (YAML, JSON, REST bodies), shared by every layer and free of I/O. */
+
+/** A plain object: not null, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
