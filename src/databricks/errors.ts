@@ -92,7 +92,7 @@ function nextStep(status: number, errorCode: string, context: ErrorContext, retr
     return 'Check the name; list the serving endpoints of the workspace to see which exist';
   }
   if (errorCode === 'RESOURCE_ALREADY_EXISTS' || errorCode === 'ALREADY_EXISTS') {
-    return 'Something with that name already exists: run create_gateway with mode "plan" again to plan against it';
+    return 'Something with that name already exists: plan again to plan against it';
   }
   if (status === 409 || errorCode === 'RESOURCE_CONFLICT' || errorCode === 'ABORTED') {
     return 'Another change is in progress on this resource: wait until the endpoint\'s config_update is NOT_UPDATING, then plan again';
@@ -100,7 +100,7 @@ function nextStep(status: number, errorCode: string, context: ErrorContext, retr
   if (status === 429) {
     return `The workspace is rate limiting these calls even after retries; wait ${retryAfterSeconds ?? 60} seconds and try again`;
   }
-  if (status === 400) return 'Fix the field the message names (validate_config checks a body before it is sent), then try again';
+  if (status === 400) return 'Fix the field the message names (validating the body first shows such problems), then try again';
   if (status >= 500) return 'The workspace had a transient problem that outlasted the retries; try again in a minute, and check the workspace status page if it persists';
   return 'Check the message above; if it is unclear, retry once and report it with the request id';
 }

@@ -4,6 +4,7 @@
  * PATCH is safe to repeat. ALL_PRIVILEGES is refused here: grants are always explicit (the F2 pattern).
  */
 import { ToolError } from '../errors.js';
+import { isBroadPrivilege } from '../shared/privileges.js';
 import { DatabricksError } from './errors.js';
 import type { RestClient } from './rest.js';
 
@@ -20,12 +21,11 @@ export interface PermissionsChange {
   remove?: string[];
 }
 
-const FORBIDDEN_PRIVILEGES = new Set(['ALL_PRIVILEGES', 'ALL PRIVILEGES']);
 /** A guard against a server that never stops paging; real securables need a handful of pages at most. */
 const MAX_GRANT_PAGES = 200;
 
 export function refuseBroadPrivileges(privileges: readonly string[]): void {
-  const broad = privileges.filter((p) => FORBIDDEN_PRIVILEGES.has(p.trim().toUpperCase()));
+  const broad = privileges.filter(isBroadPrivilege);
   if (broad.length > 0) {
     throw new ToolError(
       'ALL_PRIVILEGES will not be granted',

@@ -10,7 +10,7 @@ import type { DBSQLParameter as DriverParameter, DBSQLClient as DriverClient } f
 import { scrubSecrets, ToolError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { driverProxy } from './proxy.js';
-import type { SqlStatement, SqlValue } from './sql-statement.js';
+import type { SqlStatement, SqlValue } from '../shared/sql-statement.js';
 
 type Driver = typeof import('@databricks/sql');
 type IDBSQLSession = Awaited<ReturnType<DriverClient['openSession']>>;
@@ -268,7 +268,7 @@ async function fetchAtMost(operation: IOperation, maxRows: number, signal: Abort
 /**
  * Settings of every session. TIMEZONE is pinned to UTC because an admin may set another zone for all
  * warehouses, and the statements rely on UTC: unzoned timestamp parameters, CAST(request_time AS DATE) days,
- * request_date (a UTC date) and the request_time strings that tail_inference's cursor carries.
+ * request_date (a UTC date) and the request_time strings that the inference-tail cursor carries.
  */
 export function sessionConfiguration(target: Pick<WarehouseTarget, 'statementTimeoutSeconds'>): Record<string, string> {
   return { STATEMENT_TIMEOUT: String(target.statementTimeoutSeconds ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS), TIMEZONE: 'UTC' };

@@ -4,8 +4,10 @@
  * at 0 % traffic as a fallback), usage tracking and inference tables on, rate limits, guardrails, and the
  * explicit grants of the F2 pattern. Pure: never a name from the caller, never "any healthy endpoint".
  */
-import type { StateData } from '../state/read.js';
+import type { StateData } from '../shared/records.js';
+import { isBroadPrivilege } from '../shared/privileges.js';
 import { evaluateAudit } from './probe.js';
+import type { Finding } from './rules/types.js';
 
 export interface RateLimit {
   key: 'endpoint' | 'user' | 'user_group' | 'service_principal';
@@ -67,6 +69,7 @@ export interface DesiredGrant {
 }
 
 export interface DesiredGateway {
+  name: string;
   body: {
     name: string;
     config: {
@@ -78,6 +81,8 @@ export interface DesiredGateway {
   served: ServedChoice[];
   grants: DesiredGrant[];
   payloadTable: string;
+  /** The record F4 keeps in `Foundation.f4_gateway`, without its timestamp. */
+  record: Record<string, unknown>;
 }
 
 /**
@@ -131,7 +136,9 @@ export function desiredGateway(state: StateData, request: GatewayRequest): Desir
   };
   if (served.some((choice) => choice.kind === 'fallback')) aiGateway.fallback_config = { enabled: true };
 
+  const payloadTable = `${request.catalog}.${request.schema}.${request.tableNamePrefix}_payload`;
   return {
+    name: request.name,
     body: {
       name: request.name,
       config: {
@@ -142,7 +149,13 @@ export function desiredGateway(state: StateData, request: GatewayRequest): Desir
     },
     served,
     grants: desiredGrants(request),
-    payloadTable: `${request.catalog}.${request.schema}.${request.tableNamePrefix}_payload`,
+    payloadTable,
+    record: {
+      endpoint_name: request.name,
+      inference_table_prefix: request.tableNamePrefix,
+      payload_table: payloadTable,
+      served_entities: served.map((s) => s.entityName),
+    },
   };
 }
 
@@ -163,4 +176,22 @@ export function desiredGrants(request: GatewayRequest): DesiredGrant[] {
 /** Served-entity names allow letters, digits, '-' and '_'; an FMAPI endpoint name already fits. */
 function servedEntityName(entityName: string): string {
   return entityName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 63);
+}
+
+/** Grants are explicit (the F2 pattern): an override asking for ALL_PRIVILEGES is an error finding. */
+export function privilegeFindings(request: GatewayRequest): Finding[] {
+  const findings: Finding[] = [];
+  for (const [field, privileges] of [['agent_privileges', request.grants.agentPrivileges], ['ops_privileges', request.grants.opsPrivileges]] as const) {
+    (privileges ?? []).forEach((privilege, i) => {
+      if (!isBroadPrivilege(privilege)) return;
+      findings.push({
+        rule: 'f4.explicit-grants',
+        severity: 'error',
+        path: `/grants/${field}/${i}`,
+        message: `${privilege} was asked for: grants on the inference and usage tables are explicit (the F2 pattern), never ALL_PRIVILEGES`,
+        fix: 'Ask for the specific privileges instead: USE_SCHEMA, SELECT and MODIFY for the agent service principal; USE_SCHEMA and SELECT for the ops group',
+      });
+    });
+  }
+  return findings;
 }

@@ -1,10 +1,10 @@
 /**
  * plan_id: proof that an apply carries out the plan a reviewer saw. It binds the endpoint name, the digest of
  * the planned result, the digest of the live state the plan was made against, and an expiry, under an HMAC
- * whose key is AIGW_PLAN_SECRET or a random per-process key. A forged id fails the MAC; an old one fails the
+ * whose key is AIGW_PLAN_SECRET or the installation's own key. An id from elsewhere (or altered) fails the MAC; an old one fails the
  * expiry; an id for other arguments or an endpoint that changed meanwhile fails the digests.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ToolError } from '../errors.js';
 
 export interface PlanClaims {
@@ -19,15 +19,15 @@ export interface PlanClaims {
 export const DEFAULT_PLAN_TTL_SECONDS = 15 * 60;
 const VERSION = 'p1';
 
-/** The signing key: AIGW_PLAN_SECRET when set (shared by several server processes), else random. */
-export function planKey(secret: string | undefined): Buffer {
+/** The signing key from AIGW_PLAN_SECRET when it is set; undefined when it is not. */
+export function planKey(secret: string | undefined): Buffer | undefined {
   if (secret !== undefined && secret.length > 0) {
     if (secret.length < 32) {
       throw new ToolError('AIGW_PLAN_SECRET is too short', 'a plan signing key needs at least 32 characters to resist guessing', 'Set AIGW_PLAN_SECRET to a random value of 32 or more characters (e.g. `openssl rand -hex 32`), or unset it', 'PLAN_SECRET_WEAK');
     }
     return Buffer.from(secret, 'utf8');
   }
-  return randomBytes(32);
+  return undefined;
 }
 
 export function signPlan(key: Buffer, claims: PlanClaims): string {
@@ -35,7 +35,7 @@ export function signPlan(key: Buffer, claims: PlanClaims): string {
   return `${payload}.${mac(key, payload)}`;
 }
 
-export type PlanIdProblem = 'forged' | 'expired';
+export type PlanIdProblem = 'not issued here' | 'expired';
 
 /** Checks integrity and expiry; returns the claims, or throws a ToolError saying why the id is refused. */
 export function verifyPlanId(key: Buffer, planId: string, nowSeconds: number = Date.now() / 1000): PlanClaims {
@@ -44,19 +44,19 @@ export function verifyPlanId(key: Buffer, planId: string, nowSeconds: number = D
     new ToolError(
       `The plan_id was refused (${problem})`,
       why,
-      'Run create_gateway with mode "plan" again, review the plan, and apply with the plan_id it returns',
-      problem === 'forged' ? 'PLAN_ID_FORGED' : 'PLAN_ID_EXPIRED',
+      'Plan again, review the plan, and apply with the plan_id it returns',
+      problem === 'expired' ? 'PLAN_ID_EXPIRED' : 'PLAN_ID_UNKNOWN',
     );
   if (!payload || !signature || extra !== undefined || !safeEqual(signature, mac(key, payload))) {
-    throw refuse('forged', 'it was not issued by this server (its signature does not match)');
+    throw refuse('not issued here', 'it was not issued by this installation of the server, or it was altered (its signature does not match)');
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
-    throw refuse('forged', 'its content is not readable');
+    throw refuse('not issued here', 'its content is not readable');
   }
-  if (!Array.isArray(parsed) || parsed[0] !== VERSION || parsed.length !== 5) throw refuse('forged', 'its content has the wrong shape');
+  if (!Array.isArray(parsed) || parsed[0] !== VERSION || parsed.length !== 5) throw refuse('not issued here', 'its content has the wrong shape');
   const [, endpoint, planDigest, liveDigest, expiresAt] = parsed as [string, string, string, string, number];
   if (!(nowSeconds < expiresAt)) {
     throw refuse('expired', `it expired at ${new Date(expiresAt * 1000).toISOString()}; a plan is only valid for a short time because the endpoint may change`);
@@ -67,7 +67,7 @@ export function verifyPlanId(key: Buffer, planId: string, nowSeconds: number = D
 /** Compares a verified id with the plan computed now; throws when it was made for other arguments or other live state. */
 export function checkPlanMatches(claims: PlanClaims, current: Omit<PlanClaims, 'expiresAt'>): void {
   const stale = (why: string) =>
-    new ToolError('The plan_id is stale', why, 'Run create_gateway with mode "plan" again to see the current differences, then apply with the new plan_id', 'PLAN_ID_STALE');
+    new ToolError('The plan_id is stale', why, 'Plan again to see the current differences, then apply with the new plan_id', 'PLAN_ID_STALE');
   if (claims.endpoint !== current.endpoint) throw stale(`it was issued for endpoint ${claims.endpoint}, not ${current.endpoint}`);
   if (claims.planDigest !== current.planDigest) throw stale('it was issued for different arguments or a different state file (the desired gateway differs)');
   if (claims.liveDigest !== current.liveDigest) throw stale('the endpoint, its grants or the state file changed since the plan was made');

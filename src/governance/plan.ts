@@ -18,9 +18,9 @@ export interface LiveEndpoint {
   ai_gateway?: Record<string, unknown>;
 }
 
-export interface LiveSnapshot {
-  /** Undefined when the endpoint does not exist. */
-  endpoint: LiveEndpoint | undefined;
+export interface LiveSnapshot<Gateway = LiveEndpoint> {
+  /** The gateway (a serving endpoint today); undefined when it does not exist. */
+  endpoint: Gateway | undefined;
   /** Direct grants by `<securable>:<full name>`, principal → privileges. */
   grants: Record<string, Record<string, string[]>>;
   /** `Foundation.f4_gateway` as the state file records it now. */
@@ -60,17 +60,6 @@ export function grantKey(securable: string, fullName: string): string {
   return `${securable}:${fullName}`;
 }
 
-/** The record the F4 step keeps in `Foundation.f4_gateway`, without its timestamp. */
-export function stateRecordOf(desired: DesiredGateway): Record<string, unknown> {
-  const table = desired.body.ai_gateway.inference_table_config as Record<string, unknown>;
-  return {
-    endpoint_name: desired.body.name,
-    inference_table_prefix: table.table_name_prefix,
-    payload_table: desired.payloadTable,
-    served_entities: desired.served.map((s) => s.entityName),
-  };
-}
-
 export function buildPlan(desired: DesiredGateway, live: LiveSnapshot): Plan {
   const changes: Change[] = [];
   const warnings: string[] = [];
@@ -78,9 +67,7 @@ export function buildPlan(desired: DesiredGateway, live: LiveSnapshot): Plan {
   const liveConfig = endpoint ? projectConfig(endpoint.pending_config ?? endpoint.config) : {};
   const liveGateway = endpoint?.ai_gateway ?? {};
   const wantConfig = projectConfig(desired.body.config);
-
-  const configChanges = endpoint ? diff(liveConfig, wantConfig, '/config') : diff({}, wantConfig, '/config');
-  const gatewayChanges = diff(withoutEmpty(liveGateway), withoutEmpty(desired.body.ai_gateway), '/ai_gateway');
+  const { configChanges, gatewayChanges } = endpointChanges(desired, endpoint);
   if (!endpoint) changes.push({ path: '/name', from: null, to: desired.body.name });
   changes.push(...configChanges, ...gatewayChanges);
 
@@ -108,7 +95,7 @@ export function buildPlan(desired: DesiredGateway, live: LiveSnapshot): Plan {
     changes.push({ path: `/grants/${grant.securable}/${escape(grant.fullName)}/${escape(grant.principal)}`, from: [...held].sort(), to: [...new Set([...held, ...missing])].sort() });
   }
 
-  const record = stateRecordOf(desired);
+  const record = desired.record;
   const recordState = !equal(withoutTimestamp(live.stateRecord), record);
   if (recordState) changes.push({ path: '/state/Foundation/f4_gateway', from: withoutTimestamp(live.stateRecord) ?? null, to: record });
 
@@ -126,9 +113,18 @@ export function buildPlan(desired: DesiredGateway, live: LiveSnapshot): Plan {
   };
 }
 
+/** How an endpoint (or none) differs from the desired gateway, in its served entities and its ai_gateway block. */
+export function endpointChanges(desired: DesiredGateway, endpoint: LiveEndpoint | undefined): { configChanges: Change[]; gatewayChanges: Change[] } {
+  const liveConfig = endpoint ? projectConfig(endpoint.pending_config ?? endpoint.config) : {};
+  return {
+    configChanges: diff(liveConfig, projectConfig(desired.body.config), '/config'),
+    gatewayChanges: diff(withoutEmpty(endpoint?.ai_gateway ?? {}), withoutEmpty(desired.body.ai_gateway), '/ai_gateway'),
+  };
+}
+
 /** Digest of what the plan would make true: the same arguments and state give the same digest. */
 export function planDigest(desired: DesiredGateway): string {
-  return sha256(canonical({ body: desired.body, grants: desired.grants, record: stateRecordOf(desired) }));
+  return sha256(canonical({ body: desired.body, grants: desired.grants, record: desired.record }));
 }
 
 /** Digest of the live side a plan was made against; any change to it makes the plan stale. */

@@ -3,8 +3,7 @@
  * role's probe in `endpoint_guardrail_audit`; when a served role has no such endpoint, F4 halts and asks the
  * operator — no admin ticket, no default, never "any healthy endpoint". Pure: state in, decision out.
  */
-import { type StateData } from '../state/read.js';
-import { isRecord } from '../shared/records.js';
+import { type StateData, isRecord } from '../shared/records.js';
 
 export type RoleStatus = 'pass' | 'fail' | 'unbound';
 

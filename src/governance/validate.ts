@@ -1,6 +1,5 @@
 /** Lints a serving-endpoint create body against the rule catalog. Pure. */
-import { type StateData } from '../state/read.js';
-import { isRecord } from '../shared/records.js';
+import { type StateData, isRecord } from '../shared/records.js';
 import { RULES, type Finding } from './rules/index.js';
 
 export interface Validation {

@@ -3,8 +3,7 @@
  * top-level keys (`llm_role_endpoints:`) or holds bare keys under a heading that names the key
  * (`## endpoint_guardrail_audit`); both merge into one state object.
  */
-import { isRecord } from '../shared/records.js';
-import type { StateData } from './read.js';
+import { isRecord, type StateData } from '../shared/records.js';
 
 export interface YamlBlock {
   /** Offsets into the file: the opening fence line starts at `start`; `end` is just past the closing fence. */

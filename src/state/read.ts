@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolError } from '../errors.js';
-import { isRecord } from '../shared/records.js';
+import { isRecord, type StateData } from '../shared/records.js';
 import type { Runtime } from '../runtime.js';
 import { resolveStatePath } from './locate.js';
 import { findYamlBlocks, mergeBlocks } from './markdown.js';
@@ -14,7 +14,6 @@ import { parseYaml, YamlSyntaxError } from './yaml.js';
 /** Workshop state files are a few KB; anything this large is the wrong file or an attack. */
 export const MAX_STATE_BYTES = 5 * 1024 * 1024;
 
-export type StateData = Record<string, unknown>;
 
 export interface LoadedState {
   path: string;

@@ -12,8 +12,8 @@ import { dump } from 'js-yaml';
 
 import { ToolError } from '../errors.js';
 import { findYamlBlocks, mergeBlocks } from './markdown.js';
-import { isRecord } from '../shared/records.js';
-import { readTextFile, stateFormat, type StateData } from './read.js';
+import { isRecord, type StateData } from '../shared/records.js';
+import { readTextFile, stateFormat } from './read.js';
 import { parseYaml, YamlSyntaxError } from './yaml.js';
 
 export interface StateWriteResult {
@@ -100,7 +100,7 @@ function parseOrRefuse(file: string, parse: () => unknown): unknown {
 }
 
 function refuseUnparseable(file: string, why: string): ToolError {
-  return new ToolError(`Did not update the state file ${file}`, `it cannot be parsed (${why}), and a file that cannot be parsed is never overwritten`, 'Fix the file (read_audit shows the same error), then apply again: the gateway itself is already in place', 'STATE_FILE_SYNTAX');
+  return new ToolError(`Did not update the state file ${file}`, `it cannot be parsed (${why}), and a file that cannot be parsed is never overwritten`, 'Fix the file (reading the audit shows the same error), then apply again: the gateway itself is already in place', 'STATE_FILE_SYNTAX');
 }
 
 /** Markdown: edit the block that holds the key, or append a section with a new block. */

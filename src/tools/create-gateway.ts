@@ -1,23 +1,9 @@
 /** create_gateway: plan, confirm, apply, grant and record an AI Gateway endpoint (the F4 step). */
 import { inputRequired, inputResponse, isInputRequiredResult, type InputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { ServingEndpoint } from '../databricks/serving-endpoints.js';
-import { workspaceConfigOf } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
-import {
-  applyPlan,
-  issuePlanId,
-  planSigningKey,
-  prepareGateway,
-  reportGrants,
-  withEndpointLock,
-  type ApplyResult,
-  type Prepared,
-  type RequestArgs,
-} from '../gateway/create-gateway.js';
 import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS } from '../governance/desired.js';
-import { checkPlanMatches, verifyPlanId } from '../governance/plan-id.js';
-import type { Runtime } from '../runtime.js';
+import { applyGateway, planGateway, type ApplyOutcome, type PlanOutcome, type ProvisionRequest } from '../use-cases/gateway-provisioning.js';
 import { defineTool, type ToolCall } from './define.js';
 import { table } from './format.js';
 import { askOperator } from './operator-prompt.js';
@@ -95,12 +81,14 @@ type Args = z.output<typeof input>;
 const CONFIRM_KEY = 'confirm';
 const confirmForm = z.object({ confirm: z.boolean().describe('Apply this plan to the workspace now') });
 
+const DESCRIPTION = `Creates or updates a Databricks AI Gateway serving endpoint the F4 way, in two calls:
+1. mode "plan" (default): checks the halt rule (every role's bound endpoint must have passed its role probe — otherwise status "halted" with operator_prompt: show it to the operator, never pick an endpoint yourself), builds the gateway from the bound passing endpoints only (usage tracking, inference tables at <catalog>.<schema>.<prefix>_payload, rate limits, PII+safety guardrails), validates it (errors → status "blocked" with findings to fix), and diffs it against the live endpoint: plan.action create|update|none, plan.changes [{path, from, to}], plan.warnings (show them to the user: location moves, loosened guardrails or limits, served-entity rollouts, whole ai_gateway replacement). Returns plan_id.
+2. mode "apply" with that plan_id: creates the endpoint (or PUTs the whole ai_gateway block, and the config only when served entities change), waits for the rollout with progress, grants explicit privileges (never ALL_PRIVILEGES) to grants.agent_service_principal and grants.ops_group, and records Foundation.f4_gateway in the state file. Without plan_id, clients that support forms are asked to confirm instead. A stale, expired or altered plan_id is refused: plan again. Repeating an apply returns "unchanged". If in_progress is set, the endpoint was still updating when the call returned: follow its check.`;
+
 export const createGatewayTool = defineTool({
   name: 'create_gateway',
   title: 'Create or update an AI Gateway endpoint',
-  description: `Creates or updates a Databricks AI Gateway serving endpoint the F4 way, in two calls:
-1. mode "plan" (default): checks the halt rule (every role's bound endpoint must have passed its role probe — otherwise status "halted" with operator_prompt: show it to the operator, never pick an endpoint yourself), builds the gateway from the bound passing endpoints only (usage tracking, inference tables at <catalog>.<schema>.<prefix>_payload, rate limits, PII+safety guardrails), validates it (errors → status "blocked" with findings to fix), and diffs it against the live endpoint: plan.action create|update|none, plan.changes [{path, from, to}], plan.warnings (show them to the user: location moves, loosened guardrails or limits, served-entity rollouts, whole ai_gateway replacement). Returns plan_id.
-2. mode "apply" with that plan_id: creates the endpoint (or PUTs the whole ai_gateway block, and the config only when served entities change), waits for the rollout with progress, grants explicit privileges (never ALL_PRIVILEGES) to grants.agent_service_principal and grants.ops_group, and records Foundation.f4_gateway in the state file. Without plan_id, clients that support forms are asked to confirm instead. A stale, expired or altered plan_id is refused: plan again. Repeating an apply returns "unchanged". If in_progress is set, the endpoint was still updating when the call returned: follow its check.`,
+  description: DESCRIPTION,
   kind: 'write',
   idempotent: true,
   destructive: true,
@@ -108,45 +96,35 @@ export const createGatewayTool = defineTool({
   input,
   output,
   async run(args, call) {
-    const runtime = call.runtime;
     const request = toRequest(args);
-    const prepare = () => prepareGateway(runtime, request, args.state_file, call.signal);
+    const plan = async () => present(await planGateway(call.runtime, request, call.signal), call);
+    const apply = async (planId: string) =>
+      present(
+        await applyGateway(call.runtime, request, planId, {
+          signal: call.signal,
+          waitBudgetMs: args.timeout_seconds * 1000,
+          progress: (message, fraction) => call.progress(Math.round((fraction ?? 0) * 100), 100, message),
+        }),
+        call,
+      );
 
-    if (args.mode === 'plan') return planned(runtime, await prepare(), call);
+    if (args.mode === 'plan') return withNextStep(await plan(), 'Show the changes and warnings to the user; to carry them out call again with mode "apply" and this plan_id.');
+    if (args.plan_id) return apply(args.plan_id);
 
-    // Applies only the plan that was shown: its signed id must match the plan recomputed under the lock.
-    const applyPlan = (planId: string) => {
-      const claims = verifyPlanId(planSigningKey(runtime), planId);
-      return withEndpointLock(runtime, args.name, async () => {
-        const prepared = await prepare();
-        if (prepared.kind !== 'planned') return stopped(runtime, prepared, call);
-        if (prepared.plan.changes.length === 0) return unchanged(prepared, call);
-        checkPlanMatches(claims, { endpoint: args.name, planDigest: prepared.planDigest, liveDigest: prepared.liveDigest });
-        return applied(prepared, args, call);
-      });
-    };
-
-    if (args.plan_id) return applyPlan(args.plan_id);
-
+    // Apply without a plan_id: the operator confirms the plan in a form, on clients that can show one.
     const answer = inputResponse(call.inputResponses as Record<string, unknown> | undefined, CONFIRM_KEY);
     if (answer.kind === 'elicit') {
       const confirmed = answer.action === 'accept' && confirmForm.safeParse(answer.content ?? {}).data?.confirm === true;
-      if (!confirmed) {
-        const result = await planned(runtime, await prepare(), call);
-        return isInputRequiredResult(result) ? result : { ...result, next_step: 'The operator did not confirm: nothing was applied. Plan again when they are ready.' };
-      }
+      if (!confirmed) return withNextStep(await plan(), 'The operator did not confirm: nothing was applied. Plan again when they are ready.');
       // The form's round trip carries the plan id of the plan the operator saw (see below); verified like any plan_id.
       const shownPlanId = call.ctx.mcpReq.requestState<unknown>();
       if (typeof shownPlanId !== 'string') {
         throw new ToolError('Nothing was applied', 'the confirmation came back without the plan it confirmed', 'Call create_gateway with mode "plan", then apply with its plan_id', 'PLAN_ID_MISSING');
       }
-      return applyPlan(shownPlanId);
+      return apply(shownPlanId);
     }
-
-    const prepared = await prepare();
-    if (prepared.kind !== 'planned') return stopped(runtime, prepared, call);
-    if (prepared.plan.changes.length === 0) return unchanged(prepared, call);
-    const result = basePlanned(runtime, prepared);
+    const result = await plan();
+    if (isInputRequiredResult(result) || result.status !== 'planned') return result;
     if (!call.canElicit()) {
       return { ...result, next_step: 'Apply needs confirmation: show this plan (and its warnings) to the user, then call again with mode "apply" and this plan_id.' };
     }
@@ -159,7 +137,7 @@ export const createGatewayTool = defineTool({
   text: renderResult,
 });
 
-function toRequest(args: Args): RequestArgs {
+function toRequest(args: Args): ProvisionRequest {
   return {
     name: args.name,
     roles: args.roles,
@@ -175,120 +153,65 @@ function toRequest(args: Args): RequestArgs {
       agentPrivileges: args.grants.agent_privileges,
       opsPrivileges: args.grants.ops_privileges,
     },
+    stateFile: args.state_file,
   };
 }
 
-type PlannedPrepared = Extract<Prepared, { kind: 'planned' }>;
-
-async function planned(runtime: Runtime, prepared: Prepared, call: ToolCall): Promise<Output | InputRequiredResult> {
-  if (prepared.kind !== 'planned') return stopped(runtime, prepared, call);
-  if (prepared.plan.changes.length === 0) return unchanged(prepared, call);
-  return { ...basePlanned(runtime, prepared), next_step: 'Show the changes and warnings to the user; to carry them out call again with mode "apply" and this plan_id.' };
+function withNextStep(result: Output | InputRequiredResult, nextStep: string): Output | InputRequiredResult {
+  if (isInputRequiredResult(result) || result.status !== 'planned' || result.next_step) return result;
+  return { ...result, next_step: nextStep };
 }
 
-function basePlanned(runtime: Runtime, prepared: PlannedPrepared): Output {
-  const { planId, expiresAt } = issuePlanId(runtime, prepared);
-  return {
-    status: 'planned',
-    plan: planOf(prepared),
-    plan_id: planId,
-    plan_expires_at: expiresAt,
-    ...(prepared.live.endpoint ? { endpoint: summarise(prepared.live.endpoint as ServingEndpoint, prepared.workspace.config.host) } : {}),
-    ...(prepared.findings.length ? { findings: prepared.findings } : {}),
-    state_file: prepared.state.path,
-    workspace: prepared.workspace.label,
-  };
-}
+const NO_PLAN: Output['plan'] = { action: 'none', changes: [], warnings: [] };
 
-async function unchanged(prepared: PlannedPrepared, call: ToolCall): Promise<Output> {
-  return {
-    status: 'unchanged',
-    plan: planOf(prepared),
-    ...(prepared.live.endpoint ? { endpoint: summarise(prepared.live.endpoint as ServingEndpoint, prepared.workspace.config.host) } : {}),
-    grants: await reportGrants(prepared.workspace, prepared.desired, call.signal),
-    ...(prepared.findings.length ? { findings: prepared.findings } : {}),
-    state_file: prepared.state.path,
-    workspace: prepared.workspace.label,
-  };
-}
-
-async function applied(prepared: PlannedPrepared, args: Args, call: ToolCall): Promise<Output> {
-  const result: ApplyResult = await applyPlan(prepared, {
-    signal: call.signal,
-    waitBudgetMs: args.timeout_seconds * 1000,
-    progress: (message, fraction) => call.progress(Math.round((fraction ?? 0) * 100), 100, message),
-  });
-  return {
-    status: 'applied',
-    plan: planOf(prepared),
-    ...(result.endpoint ? { endpoint: summarise(result.endpoint, prepared.workspace.config.host) } : {}),
-    grants: result.grants,
-    ...(result.stateUpdate ? { state_updates: result.stateUpdate } : {}),
-    ...(prepared.findings.length ? { findings: prepared.findings } : {}),
-    ...(result.inProgress ? { in_progress: result.inProgress } : {}),
-    state_file: prepared.state.path,
-    workspace: prepared.workspace.label,
-  };
-}
-
-/** Halted or blocked: nothing was planned against the workspace, nothing changed. */
-function stopped(runtime: Runtime, prepared: Exclude<Prepared, { kind: 'planned' }>, call: ToolCall): Output | InputRequiredResult {
-  const workspace = workspaceLabel(runtime);
-  if (prepared.kind === 'blocked') {
-    return {
-      status: 'blocked',
-      plan: { action: 'none', changes: [], warnings: [] },
-      findings: prepared.findings,
-      next_step: 'Fix the error findings (usually an argument: table_name_prefix, schema, rate_limits, guardrails, grants), then plan again.',
-      state_file: prepared.state.path,
-      ...(workspace ? { workspace } : {}),
-    };
+/** The use case's outcome as the tool's output; a halt is also asked as a form where the client can show one. */
+function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Output | InputRequiredResult {
+  const workspace = outcome.workspace ? { workspace: outcome.workspace } : {};
+  switch (outcome.status) {
+    case 'halted': {
+      const prompt = outcome.report.operator_prompt;
+      if (!prompt) throw new ToolError('create_gateway halted without an operator prompt', 'the halt rule returned no prompt', 'Run read_audit to see the role reports', 'INTERNAL');
+      const result: Output = {
+        status: 'halted',
+        plan: NO_PLAN,
+        operator_prompt: prompt,
+        next_step: 'Show operator_prompt.message to the operator and wait. Do not choose another endpoint yourself; nothing was created.',
+        state_file: outcome.stateFile,
+        ...workspace,
+      };
+      const answer = askOperator(call, prompt);
+      if (answer && isInputRequiredResult(answer)) return answer;
+      if (answer) result.operator_response = answer;
+      return result;
+    }
+    case 'blocked':
+      return {
+        status: 'blocked',
+        plan: NO_PLAN,
+        findings: outcome.findings,
+        next_step: 'Fix the error findings (usually an argument: table_name_prefix, schema, rate_limits, guardrails, grants), then plan again.',
+        state_file: outcome.stateFile,
+        ...workspace,
+      };
+    default: {
+      const result: Output = {
+        status: outcome.status,
+        plan: { action: outcome.plan.action, changes: outcome.plan.changes, warnings: outcome.plan.warnings },
+        ...(outcome.gateway ? { endpoint: outcome.gateway } : {}),
+        ...(outcome.findings.length ? { findings: outcome.findings } : {}),
+        state_file: outcome.stateFile,
+        ...workspace,
+      };
+      if (outcome.status === 'planned') return { ...result, plan_id: outcome.planId, plan_expires_at: outcome.expiresAt };
+      if (outcome.status === 'unchanged') return { ...result, grants: outcome.grants };
+      return {
+        ...result,
+        grants: outcome.grants,
+        ...(outcome.stateUpdate ? { state_updates: outcome.stateUpdate } : {}),
+        ...(outcome.inProgress ? { in_progress: outcome.inProgress } : {}),
+      };
+    }
   }
-  const prompt = prepared.report.operator_prompt;
-  if (!prompt) throw new ToolError('create_gateway halted without an operator prompt', 'the halt rule returned no prompt', 'Run read_audit to see the role reports', 'INTERNAL');
-  const result: Output = {
-    status: 'halted',
-    plan: { action: 'none', changes: [], warnings: [] },
-    operator_prompt: prompt,
-    next_step: 'Show operator_prompt.message to the operator and wait. Do not choose another endpoint yourself; nothing was created.',
-    state_file: prepared.state.path,
-    ...(workspace ? { workspace } : {}),
-  };
-  const answer = askOperator(call, prompt);
-  if (answer && isInputRequiredResult(answer)) return answer;
-  if (answer) result.operator_response = answer;
-  return result;
-}
-
-function workspaceLabel(runtime: Runtime): string | undefined {
-  if (runtime.workspaceLabel) return runtime.workspaceLabel;
-  try {
-    return workspaceConfigOf(runtime).host;
-  } catch {
-    return undefined;
-  }
-}
-
-function planOf(prepared: PlannedPrepared): Output['plan'] {
-  return { action: prepared.plan.action, changes: prepared.plan.changes, warnings: prepared.plan.warnings };
-}
-
-function summarise(endpoint: ServingEndpoint, host: string): z.output<typeof endpointSchema> {
-  const config = endpoint.config ?? endpoint.pending_config;
-  const routes = config?.traffic_config?.routes ?? [];
-  return {
-    name: endpoint.name,
-    state: { ...(endpoint.state?.ready ? { ready: endpoint.state.ready } : {}), ...(endpoint.state?.config_update ? { config_update: endpoint.state.config_update } : {}) },
-    served_entities: (config?.served_entities ?? []).map((e) => ({
-      ...(e.name ? { name: e.name } : {}),
-      ...(e.entity_name ? { entity_name: e.entity_name } : {}),
-      ...(() => {
-        const share = routes.find((r) => (r.served_entity_name ?? r.served_model_name) === e.name)?.traffic_percentage;
-        return share === undefined ? {} : { traffic_percentage: share };
-      })(),
-    })),
-    invocation_url: `${host}/serving-endpoints/${endpoint.name}/invocations`,
-  };
 }
 
 function confirmationMessage(result: Output): string {

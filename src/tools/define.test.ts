@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { Runtime } from '../runtime.js';
-import { defineTool, registerTools, RESULT_CHAR_BUDGET, type AnyToolSpec } from './define.js';
+import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
+import { defineTool, registerTools, type AnyToolSpec } from './define.js';
 
 const SECRET = 'dapi-known-secret-value-1234';
 

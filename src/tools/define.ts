@@ -14,15 +14,13 @@ import {
 import type { z } from 'zod';
 import { scrubSecrets, ToolError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
+import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
 
 /**
  * `read` never changes anything anywhere; `write` changes a workspace or a file. Annotations and read-only
  * filtering derive from it, so a tool cannot claim one thing in its hints and do another.
  */
 export type OperationKind = 'read' | 'write';
-
-/** About 25,000 tokens at ~4 characters a token: the most any result may carry. */
-export const RESULT_CHAR_BUDGET = 100_000;
 
 export interface ToolCall {
   readonly runtime: Runtime;

@@ -1,19 +1,10 @@
 /** query_usage: token usage, errors, spikes and chargeback, aggregated in the SQL warehouse. */
 import { z } from 'zod';
-import { ToolError } from '../errors.js';
-import { parseTableName } from '../databricks/sql-names.js';
-import { parameterValues, SqlParams } from '../databricks/sql-statement.js';
-import { workspaceWarehouse } from '../databricks/sql-workspace.js';
-import { budgetStatus } from '../governance/usage/budget.js';
-import { chooseSource, GRANT_HINT, type RunStatement } from '../governance/usage/choose-source.js';
-import { checkPrices, loadPriceFile, priceTableSchema, type PriceTable } from '../governance/usage/prices.js';
-import { buildReport, DIMENSION_NAMES, REPORTS, splitTotals } from '../governance/usage/reports.js';
-import { describeSource } from '../governance/usage/sources.js';
-import { isoInstant, resolveWindow } from '../governance/usage/window.js';
-import { defineTool, type ToolCall } from './define.js';
+import { priceTableSchema } from '../governance/usage/prices.js';
+import { DIMENSION_NAMES, REPORTS } from '../governance/usage/reports.js';
+import { usageReport } from '../use-cases/usage-report.js';
+import { defineTool } from './define.js';
 import { table } from './format.js';
-import { fitRows } from './size-fit.js';
-import { cached } from './ttl-cache.js';
 import { endpointNameInput, instantInput, warehouseIdInput } from './warehouse-inputs.js';
 
 /** How long a usage source choice is reused: grants change rarely, probing costs two statements. */
@@ -100,97 +91,9 @@ Returns rows (at most limit), totals over the whole window, the exact sql and pa
   openWorld: true,
   input,
   output,
-  async run(args, call) {
-    const window = resolveWindow({ since: args.since ?? (args.budget && !args.until ? monthStart() : undefined), until: args.until }, 7);
-    const usageTable = args.usage_table ? parseTableName(args.usage_table, 'usage_table') : undefined;
-    const prices = await resolvePrices(args.prices, call);
-    const warnings: string[] = [];
-    const { workspace, warehouse } = workspaceWarehouse(call.runtime, args.warehouse_id);
-    const run: RunStatement = (statement) =>
-      warehouse.query(statement, {
-        signal: call.signal,
-        onProgress: (ms) => void call.progress(Math.round(ms / 1000), undefined, `statement running on warehouse ${warehouse.target.warehouseId} for ${Math.round(ms / 1000)} s`),
-      });
-    const sourceKey = `${workspace.config.host}|${warehouse.target.warehouseId}|${args.source}|${args.usage_table ?? ''}`;
-    const chosen = await withGrantHint(() => cached(call.runtime, 'usage-source', sourceKey, SOURCE_TTL_MS, () => chooseSource(args.source, usageTable, run)));
-    const contextKey = args.usage_context_key ?? (needsContext(args) ? 'team' : undefined);
-    if (args.usage_context_value !== undefined && !args.usage_context_key) {
-      warnings.push('usage_context_value filters on the usage_context key "team" (usage_context_key was not given)');
-    }
-    if (contextKey && chosen.source.kind !== 'serving' && !chosen.source.columns?.usage_context) {
-      warnings.push(`${describeSource(chosen.source)} has no usage_context column: context values are empty`);
-    }
-    if (args.report === 'chargeback' && !prices) warnings.push('No prices given (input prices or AIGW_PRICES_FILE): chargeback shows tokens only');
-    if (args.budget && !prices) throw new ToolError('A budget needs prices', 'dollars are computed from a price per served entity', 'Pass prices or set AIGW_PRICES_FILE', 'PRICES_MISSING');
-    const built = buildReport(
-      {
-        report: args.report,
-        source: chosen.source,
-        window,
-        filters: { endpoint: args.endpoint, user: args.user, served_entity: args.served_entity, context_value: args.usage_context_value },
-        contextKey,
-        groupBy: args.report === 'errors' || args.report === 'spikes' ? undefined : args.group_by,
-        chargeTo: args.charge_to,
-        limit: args.limit,
-        prices,
-        spike: { multiple: args.spike_multiple, minTokens: args.min_spike_tokens },
-      },
-      new SqlParams(),
-    );
-    const raw = await withGrantHint(() => run(built.statement));
-    const { rows, totals, groups } = splitTotals(built, raw);
-    if (built.priced && (totals.unpriced_tokens ?? 0) > 0) warnings.push(`${totals.unpriced_tokens} tokens have no price: their dollars are not counted`);
-    const base: Omit<Output, 'rows' | 'truncated'> = {
-      report: args.report,
-      source: describeSource(chosen.source),
-      source_note: chosen.note,
-      workspace: workspace.label,
-      window: { since: isoInstant(window.since), until: isoInstant(window.until) },
-      totals,
-      groups,
-      sql: built.statement.sql,
-      parameters: parameterValues(built.statement),
-      ...(args.budget && built.priced ? { budget: budgetStatus(args.budget, totals.dollars ?? 0, window.since, window.until) } : {}),
-      warnings,
-    };
-    const limited = groups > rows.length;
-    const { result, kept } = fitRows(rows, (kept) => ({ ...base, rows: kept, truncated: limited || kept.length < rows.length }), renderUsage);
-    if (result.truncated) {
-      result.narrow_hint =
-        `${kept} of ${groups} rows shown (totals cover all of them). ` +
-        'Narrow with endpoint, user, served_entity or a shorter since/until window, or page the ranking with a smaller group_by';
-    }
-    return result;
-  },
+  run: (args, call) => usageReport(call, args, renderUsage),
   text: renderUsage,
 });
-
-function needsContext(args: { report: string; charge_to: string; group_by?: string[]; usage_context_value?: string }): boolean {
-  return (args.report === 'chargeback' && args.charge_to === 'team' && !args.group_by) || Boolean(args.group_by?.includes('context')) || args.usage_context_value !== undefined;
-}
-
-async function resolvePrices(given: PriceTable | undefined, call: ToolCall): Promise<PriceTable | undefined> {
-  if (given) return Object.keys(given).length ? checkPrices(given, 'the prices input') : undefined;
-  const file = call.runtime.env.AIGW_PRICES_FILE;
-  return file ? loadPriceFile(file, call.runtime.cwd) : undefined;
-}
-
-/** A refusal on a system table says who can grant what. */
-async function withGrantHint<T>(action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    const e = error as { failure?: string; detail?: string };
-    if (error instanceof ToolError && e.failure === 'permission') {
-      throw new ToolError(`Permission denied reading usage: ${e.detail ?? error.why}`, 'the principal lacks USE SCHEMA and SELECT on the usage tables', GRANT_HINT, 'USAGE_NOT_READABLE');
-    }
-    throw error;
-  }
-}
-
-function monthStart(now = new Date()): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
-}
 
 function renderUsage(result: Output): string {
   const lines = [`${result.report} · ${result.source} · ${result.window.since} → ${result.window.until} · workspace ${result.workspace}`];

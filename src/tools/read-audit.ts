@@ -1,8 +1,8 @@
 /** read_audit: which role endpoints passed their probe, and whether F4 must halt. */
 import { isInputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { DEFAULT_ROLES, evaluateAudit } from '../governance/probe.js';
-import { loadState } from '../state/read.js';
+import { DEFAULT_ROLES } from '../governance/probe.js';
+import { auditReport } from '../use-cases/audit-report.js';
 import { defineTool } from './define.js';
 import { list, table } from './format.js';
 import { askOperator } from './operator-prompt.js';
@@ -46,12 +46,9 @@ Call this first, before validate_config or create_gateway. status "ok": the role
   input,
   output,
   async run(args, call) {
-    const state = await loadState(call.runtime, args.state_file);
-    const report = evaluateAudit(state.data, { roles: args.roles, maxAuditAgeDays: args.max_audit_age_days });
-    const result: z.output<typeof output> = { state_file: state.path, status: report.status, roles: report.roles };
-    if (!report.operator_prompt) return result;
-    result.operator_prompt = report.operator_prompt;
-    const answer = askOperator(call, report.operator_prompt);
+    const result: z.output<typeof output> = await auditReport(call.runtime, { stateFile: args.state_file, roles: args.roles, maxAuditAgeDays: args.max_audit_age_days });
+    if (!result.operator_prompt) return result;
+    const answer = askOperator(call, result.operator_prompt);
     if (answer && isInputRequiredResult(answer)) return answer;
     if (answer) result.operator_response = answer;
     return result;

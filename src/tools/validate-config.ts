@@ -1,10 +1,6 @@
 /** validate_config: lint a gateway create body against the Databricks API shape and the F4 rules. */
 import { z } from 'zod';
-import { loadConfigFile } from '../config/load.js';
-import { ToolError } from '../errors.js';
-import { liveCompliance } from '../gateway/live-compliance.js';
-import { validateCreateBody } from '../governance/validate.js';
-import { loadState } from '../state/read.js';
+import { validateConfig } from '../use-cases/config-validation.js';
 import { defineTool } from './define.js';
 import { table } from './format.js';
 import { stateFileInput } from './read-audit.js';
@@ -53,50 +49,10 @@ Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a
   openWorld: true,
   input,
   output,
-  async run(args, call) {
-    const sources = [args.config, args.config_file, args.endpoint].filter((v) => v !== undefined).length;
-    if (sources !== 1) {
-      throw new ToolError(
-        'Nothing to validate',
-        sources === 0 ? 'none of config, config_file or endpoint was given' : 'more than one of config, config_file and endpoint was given',
-        'Pass exactly one: config (the create body), config_file (its path) or endpoint (a live endpoint name)',
-        'INVALID_ARGUMENTS',
-      );
-    }
-    const state = args.state_file || !args.endpoint ? await optionalState(call.runtime, args.state_file) : undefined;
-    if (args.endpoint) {
-      const { workspace, ...validation } = await liveCompliance(call.runtime, args.endpoint, state?.data, { signal: call.signal });
-      const live: ValidateConfigOutput = { ...validation, source: 'live', endpoint: args.endpoint, workspace, ...(state ? { state_file: state.path } : {}) };
-      return live;
-    }
-    let body: unknown = args.config;
-    const extra: Partial<ValidateConfigOutput> = {};
-    if (args.config_file) {
-      const loaded = await loadConfigFile(call.runtime, args.config_file);
-      body = loaded.body;
-      extra.config_file = loaded.path;
-    }
-    const validation = validateCreateBody(body, { state: state?.data });
-    const result: ValidateConfigOutput = { ...validation, source: args.config_file ? 'file' : 'object', ...extra };
-    if (state) result.state_file = state.path;
-    return result;
-  },
+  run: (args, call) =>
+    validateConfig(call.runtime, { config: args.config, configFile: args.config_file, endpoint: args.endpoint, stateFile: args.state_file, signal: call.signal }),
   text: renderValidation,
 });
-
-/**
- * The state file is optional for validation: an explicit path must load, but when none was named and no
- * default file exists the audited-entities rule reports that it could not run.
- */
-async function optionalState(runtime: Parameters<typeof loadState>[0], file: string | undefined) {
-  if (file) return loadState(runtime, file);
-  try {
-    return await loadState(runtime);
-  } catch (error) {
-    if (error instanceof ToolError && error.code === 'STATE_FILE_NOT_FOUND') return undefined;
-    throw error;
-  }
-}
 
 export function renderValidation(result: Pick<ValidateConfigOutput, 'valid' | 'findings'> & { state_file?: string; config_file?: string; endpoint?: string }): string {
   const subject = result.endpoint ? `live endpoint ${result.endpoint}` : result.config_file ?? 'config';

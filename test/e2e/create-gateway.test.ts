@@ -189,7 +189,7 @@ describe('create_gateway against the sandbox', () => {
     const id = planned.plan_id as string;
     const [payload] = id.split('.');
     const forged = `${payload}.${'A'.repeat(43)}`;
-    expect(await callFails({ ...args, mode: 'apply', plan_id: forged })).toMatch(/plan_id was refused \(forged\)/);
+    expect(await callFails({ ...args, mode: 'apply', plan_id: forged })).toMatch(/plan_id was refused \(not issued here\)/);
     const claims = JSON.parse(Buffer.from(payload as string, 'base64url').toString()) as [string, string, string, string, number];
     const expired = signPlan(Buffer.from(PLAN_SECRET), { endpoint: claims[1], planDigest: claims[2], liveDigest: claims[3], expiresAt: Math.floor(Date.now() / 1000) - 5 });
     expect(await callFails({ ...args, mode: 'apply', plan_id: expired })).toMatch(/plan_id was refused \(expired\)/);

@@ -1,5 +1,5 @@
 /**
- * The opaque paging cursor of tail_inference: base64url of a keyset position (request_time, databricks_request_id)
+ * The opaque paging cursor of an inference-table tail: base64url of a keyset position (request_time, databricks_request_id)
  * in the payload table's order, the direction to read from it, and a fingerprint of the table and filters it
  * belongs to, sealed with an HMAC so an edited or foreign cursor is refused instead of silently skipping rows.
  */
@@ -48,5 +48,5 @@ export function decodeCursor(token: string, key: Buffer, fingerprint: string): C
 }
 
 function invalid(why: string): ToolError {
-  return new ToolError('The cursor cannot be used', why, 'Call tail_inference again without cursor (keeping the same filters) to start from the newest rows', 'CURSOR_INVALID');
+  return new ToolError('The cursor cannot be used', why, 'Call again without cursor (keeping the same filters) to start from the newest rows', 'CURSOR_INVALID');
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SparkSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { SEEDED_SECRETS } from '../../sandbox/seed/secrets.js';
-import type { SqlStatement } from '../../databricks/sql-statement.js';
+import type { SqlStatement } from '../../shared/sql-statement.js';
 import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.js';
 import { confirmTable, locatePayloadTable } from './payload-table.js';
 import { redact } from './redact.js';

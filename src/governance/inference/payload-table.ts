@@ -5,8 +5,8 @@
  * any `<prefix>…payload`) are looked for and reported, so a renamed or legacy table is still found.
  */
 import { ToolError } from '../../errors.js';
-import { formatTable, isIdentifierPart, type TableName } from '../../databricks/sql-names.js';
-import { SqlParams, type SqlStatement } from '../../databricks/sql-statement.js';
+import { formatTable, isIdentifierPart, type TableName } from '../../shared/sql-names.js';
+import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
 
 export interface InferenceTableConfig {
   enabled?: boolean;
@@ -52,7 +52,7 @@ export async function locatePayloadTable(endpoint: string, config: InferenceTabl
     throw new ToolError(
       `Inference tables are not enabled on endpoint ${endpoint}`,
       'its ai_gateway.inference_table_config is missing or disabled, so no payloads are logged',
-      'Enable inference tables (validate_config then create_gateway with inference_table_config), or pass table if payloads are logged elsewhere',
+      'Enable inference tables on the gateway (inference_table_config), or pass table if payloads are logged elsewhere',
       'INFERENCE_TABLE_DISABLED',
     );
   }

@@ -5,8 +5,8 @@
  * while new rows land. Every read is bounded on `request_date` too, the table's clustering column.
  * Payloads are cut in the warehouse so a megabyte prompt never crosses the wire whole.
  */
-import { quoteTable, type TableName } from '../../databricks/sql-names.js';
-import { SqlParams, type SqlStatement } from '../../databricks/sql-statement.js';
+import { quoteTable, type TableName } from '../../shared/sql-names.js';
+import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
 import { sqlDate, sqlTimestamp, type TimeWindow } from '../usage/window.js';
 import type { CursorPosition } from './cursor.js';
 

@@ -54,7 +54,7 @@ export const f4Rules: Rule[] = [
     id: 'f4.audited-entities',
     severity: 'error',
     title: 'Every served entity is a bound endpoint that passed its role probe in endpoint_guardrail_audit (or a passing fallback candidate at 0 % traffic)',
-    fix: 'Serve only endpoints that read_audit reports as passing; if none passes, halt and ask the operator for a workspace-specific candidate list',
+    fix: 'Serve only endpoints the audit reports as passing their role probe; if none passes, halt and ask the operator for a workspace-specific candidate list',
     check: ({ body, state }) => {
       const entities = servedEntities(body);
       if (entities.length === 0) return [];

@@ -1,4 +1,4 @@
-/** The rule catalog: every check validate_config runs, in the order findings are reported. */
+/** The rule catalog: every check a gateway config is validated against, in the order findings are reported. */
 import { advisoryRules } from './advisories.js';
 import { deprecatedRules } from './deprecated.js';
 import { f4Rules } from './f4.js';

@@ -1,5 +1,5 @@
 /** A rule is data (id, severity, title, fix) plus one pure check over the create body. */
-import type { StateData } from '../../state/read.js';
+import type { StateData } from '../../shared/records.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 

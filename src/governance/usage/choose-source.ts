@@ -4,8 +4,8 @@
  * and says which it chose and why. A permission refusal names the grants that would open it.
  */
 import { ToolError } from '../../errors.js';
-import { formatTable, type TableName } from '../../databricks/sql-names.js';
-import { SqlParams, type SqlStatement } from '../../databricks/sql-statement.js';
+import { formatTable, type TableName } from '../../shared/sql-names.js';
+import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
 import {
   AI_GATEWAY_USAGE,
   columnsStatement,

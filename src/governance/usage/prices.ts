@@ -1,15 +1,12 @@
 /**
  * Dollar prices per served entity, per million input and output tokens. A key matches a served entity's
  * name on the endpoint (e.g. `claude-sonnet-46`) or the model it serves (e.g. `databricks-claude-sonnet-4-6`).
- * Prices come from the tool input, else from the settings file named by `AIGW_PRICES_FILE` (JSON or YAML);
+ * Prices come from the caller or from the settings file `AIGW_PRICES_FILE` (read in `config/price-file.ts`);
  * dollars are then computed in the warehouse from the same token sums the report shows.
  */
-import path from 'node:path';
 import { z } from 'zod';
 import { ToolError } from '../../errors.js';
-import { readTextFile } from '../../state/read.js';
-import { parseYaml } from '../../state/yaml.js';
-import type { SqlParams } from '../../databricks/sql-statement.js';
+import type { SqlParams } from '../../shared/sql-statement.js';
 
 export const priceSchema = z.object({
   input_per_million: z.number().nonnegative().finite(),
@@ -22,27 +19,6 @@ export type PriceTable = z.infer<typeof priceTableSchema>;
 
 /** At most this many entries: each becomes a branch of a CASE expression in the statement. */
 export const MAX_PRICES = 100;
-
-/** A price list is a few KB. */
-const MAX_PRICE_FILE_BYTES = 1024 * 1024;
-
-/** Reads the settings file with the same guards as state files: size cap, no alias bombs, no echoed contents. */
-export async function loadPriceFile(file: string, cwd: string): Promise<PriceTable> {
-  const full = path.resolve(cwd, file);
-  let text: string;
-  try {
-    text = await readTextFile(full, 'price file', MAX_PRICE_FILE_BYTES);
-  } catch (error) {
-    throw new ToolError(`Cannot read the price file ${full}`, error instanceof ToolError ? error.why : String(error), 'Fix AIGW_PRICES_FILE or pass prices in the input', 'PRICES_INVALID');
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new ToolError(`The price file ${full} does not parse`, firstLine((error as Error).message), 'Fix the file: a map of served entity → {input_per_million, output_per_million}', 'PRICES_INVALID');
-  }
-  return checkPrices(data, full);
-}
 
 export function checkPrices(data: unknown, origin: string): PriceTable {
   const root = data && typeof data === 'object' && 'prices' in data ? (data as { prices: unknown }).prices : data;
@@ -80,8 +56,4 @@ export function dollarsSql(prices: PriceTable, params: SqlParams): { dollars: st
     dollars: `SUM(input_tokens * (CASE ${inputCase.join(' ')} END) + output_tokens * (CASE ${outputCase.join(' ')} END)) / 1000000.0`,
     unpricedTokens: `SUM(CASE WHEN ${matched.join(' OR ')} THEN 0 ELSE input_tokens + output_tokens END)`,
   };
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
 }

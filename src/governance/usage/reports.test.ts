@@ -1,6 +1,6 @@
 import { SparkSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
-import { SqlParams } from '../../databricks/sql-statement.js';
+import { SqlParams } from '../../shared/sql-statement.js';
 import { buildReport, REPORTS, splitTotals, type UsageQuery } from './reports.js';
 import { AI_GATEWAY_USAGE, columnsStatement, ENDPOINT_USAGE, mapColumns, probeStatement, servingSource, type UsageSource } from './sources.js';
 

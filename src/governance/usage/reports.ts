@@ -3,7 +3,7 @@
  * the whole window ride along as window functions over the grouped rows (`SUM(x) OVER ()`), so they count
  * every group, not just the ones the LIMIT keeps, in the same single round trip.
  */
-import type { SqlParams, SqlStatement } from '../../databricks/sql-statement.js';
+import type { SqlParams, SqlStatement } from '../../shared/sql-statement.js';
 import { dollarsSql, type PriceTable } from './prices.js';
 import { usageRelationSql, type UsageSource } from './sources.js';
 import { addDays, sqlDate, sqlTimestamp, type TimeWindow } from './window.js';

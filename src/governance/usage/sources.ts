@@ -10,8 +10,8 @@
  *   Their columns vary by release, so they are read from `system.information_schema.columns` and mapped.
  */
 import { ToolError } from '../../errors.js';
-import { formatTable, quotePart, quoteTable, type TableName } from '../../databricks/sql-names.js';
-import type { SqlParams, SqlStatement } from '../../databricks/sql-statement.js';
+import { formatTable, quotePart, quoteTable, type TableName } from '../../shared/sql-names.js';
+import type { SqlParams, SqlStatement } from '../../shared/sql-statement.js';
 
 export type SourceKind = 'serving' | 'ai_gateway' | 'table';
 

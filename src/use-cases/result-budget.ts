@@ -3,7 +3,8 @@
  * defineTool seam does (text copy plus structured JSON) and drops trailing rows until it fits, leaving room
  * for the truncation note. Callers flag what was cut and say how to narrow.
  */
-import { RESULT_CHAR_BUDGET } from './define.js';
+/** About 25,000 tokens at ~4 characters a token: the most any tool result may carry. */
+export const RESULT_CHAR_BUDGET = 100_000;
 
 /** Headroom for the note and anything added after fitting. */
 const TARGET = Math.floor(RESULT_CHAR_BUDGET * 0.9);

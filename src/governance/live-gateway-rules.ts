@@ -4,8 +4,8 @@
  * state, the ops group's read access to the inference tables, and whether the state file records the same
  * prefix. Pure: the live values are read elsewhere.
  */
-import type { StateData } from '../state/read.js';
-import { isRecord } from '../shared/records.js';
+import { type StateData, isRecord } from '../shared/records.js';
+import { isBroadPrivilege } from '../shared/privileges.js';
 import type { Finding } from './rules/types.js';
 import { validateCreateBody, type Validation } from './validate.js';
 
@@ -78,7 +78,7 @@ function rolloutFindings(endpoint: LiveGateway): Finding[] {
     return [{ rule: 'live.config-update', severity: 'warning', path: '/config', message: `a config update is IN_PROGRESS on ${endpoint.name}: the checks above apply to the pending config`, fix: 'Check again once state.config_update is NOT_UPDATING' }];
   }
   if (state === 'UPDATE_FAILED' || state === 'UPDATE_CANCELED') {
-    return [{ rule: 'live.config-update', severity: 'error', path: '/config', message: `the last config update of ${endpoint.name} ended ${state}: the endpoint does not serve the config that was asked for`, fix: "Read the endpoint's events in the Serving UI, fix the cause, and apply the config again (create_gateway)" }];
+    return [{ rule: 'live.config-update', severity: 'error', path: '/config', message: `the last config update of ${endpoint.name} ended ${state}: the endpoint does not serve the config that was asked for`, fix: "Read the endpoint's events in the Serving UI, fix the cause, and apply the config again" }];
   }
   return [];
 }
@@ -87,13 +87,13 @@ function opsGrantFindings(endpoint: LiveGateway, grants: LiveGrants, opsGroup: s
   const location = inferenceLocationOf(endpoint);
   if (!location) return [];
   const schema = `${location.catalog}.${location.schema}`;
-  const fix = `Grant the ops group USE_CATALOG on ${location.catalog} and USE_SCHEMA, SELECT on ${schema} (create_gateway with grants.ops_group does it); never ALL_PRIVILEGES`;
+  const fix = `Grant the ops group USE_CATALOG on ${location.catalog} and USE_SCHEMA, SELECT on ${schema} (provisioning the gateway with an ops group does it); never ALL_PRIVILEGES`;
   const holds = (principal: string) =>
     OPS_PRIVILEGES.catalog.every((p) => grants.catalog[principal]?.includes(p)) && OPS_PRIVILEGES.schema.every((p) => grants.schema[principal]?.includes(p));
   const findings: Finding[] = [];
   for (const [securable, assignments] of [['catalog', grants.catalog], ['schema', grants.schema]] as const) {
     for (const [principal, privileges] of Object.entries(assignments)) {
-      if (privileges.includes('ALL_PRIVILEGES')) {
+      if (privileges.some(isBroadPrivilege)) {
         findings.push({ rule: 'live.explicit-grants', severity: 'warning', path: `/grants/${securable}`, message: `${principal} holds ALL_PRIVILEGES on ${securable === 'catalog' ? location.catalog : schema}; F4 grants are explicit`, fix: 'Replace ALL_PRIVILEGES with the specific privileges the principal needs' });
       }
     }
@@ -125,7 +125,7 @@ function stateRecordFindings(endpoint: LiveGateway, state: StateData | undefined
       severity: 'warning',
       path: '/ai_gateway/inference_table_config/table_name_prefix',
       message: `the state file records inference_table_prefix ${JSON.stringify(record.inference_table_prefix)} for ${endpoint.name}, but the endpoint uses ${JSON.stringify(livePrefix ?? null)}`,
-      fix: 'Run create_gateway for this endpoint so Foundation.f4_gateway matches the workspace',
+      fix: 'Provision the gateway again (plan, then apply) so Foundation.f4_gateway matches the workspace',
     },
   ];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyOfLive, checkLiveGateway, type LiveGateway } from './live-compliance.js';
+import { bodyOfLive, checkLiveGateway, type LiveGateway } from './live-gateway-rules.js';
 
 const gateway: LiveGateway = {
   name: 'gw',

@@ -1,0 +1,94 @@
+/**
+ * Validating a gateway config: a create body given inline or as a file, or a live endpoint read from the
+ * workspace with its inference-table grants, checked against the API shape and the F4 rules (with the audit of
+ * the state file when there is one).
+ */
+import { getWorkspace } from '../databricks/workspace.js';
+import { ToolError } from '../errors.js';
+import { checkLiveGateway, inferenceLocationOf, type LiveGrants } from '../governance/live-gateway-rules.js';
+import { validateCreateBody, type Validation } from '../governance/validate.js';
+import type { Runtime } from '../runtime.js';
+import type { StateData } from '../shared/records.js';
+import { loadConfigFile } from '../config/load.js';
+import { loadState, type LoadedState } from '../state/read.js';
+
+interface LiveCompliance extends Validation {
+  /** What tool results call the workspace. */
+  workspace: string;
+}
+
+export interface ValidationRequest {
+  config?: Record<string, unknown>;
+  configFile?: string;
+  endpoint?: string;
+  stateFile?: string;
+  signal: AbortSignal;
+}
+
+export interface ConfigValidation extends Validation {
+  source: 'object' | 'file' | 'live';
+  config_file?: string;
+  endpoint?: string;
+  state_file?: string;
+  workspace?: string;
+}
+
+export async function validateConfig(runtime: Runtime, request: ValidationRequest): Promise<ConfigValidation> {
+  const sources = [request.config, request.configFile, request.endpoint].filter((v) => v !== undefined).length;
+  if (sources !== 1) {
+    throw new ToolError(
+      'Nothing to validate',
+      sources === 0 ? 'none of config, config_file or endpoint was given' : 'more than one of config, config_file and endpoint was given',
+      'Pass exactly one: config (the create body), config_file (its path) or endpoint (a live endpoint name)',
+      'INVALID_ARGUMENTS',
+    );
+  }
+  const state = request.stateFile || !request.endpoint ? await optionalState(runtime, request.stateFile) : undefined;
+  const stateFile = state ? { state_file: state.path } : {};
+  if (request.endpoint) {
+    const { workspace, ...validation } = await liveCompliance(runtime, request.endpoint, state?.data, { signal: request.signal });
+    return { ...validation, source: 'live', endpoint: request.endpoint, workspace, ...stateFile };
+  }
+  if (request.configFile) {
+    const loaded = await loadConfigFile(runtime, request.configFile);
+    return { ...validateCreateBody(loaded.body, { state: state?.data }), source: 'file', config_file: loaded.path, ...stateFile };
+  }
+  return { ...validateCreateBody(request.config, { state: state?.data }), source: 'object', ...stateFile };
+}
+
+/**
+ * The state file is optional for validation: an explicit path must load, but when none was named and no
+ * default file exists the audited-entities rule reports that it could not run.
+ */
+async function optionalState(runtime: Runtime, file: string | undefined): Promise<LoadedState | undefined> {
+  if (file) return loadState(runtime, file);
+  try {
+    return await loadState(runtime);
+  } catch (error) {
+    if (error instanceof ToolError && error.code === 'STATE_FILE_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+async function liveCompliance(
+  runtime: Runtime,
+  endpointName: string,
+  state?: StateData,
+  options: { opsGroup?: string; signal?: AbortSignal } = {},
+): Promise<LiveCompliance> {
+  const workspace = getWorkspace(runtime);
+  const endpoint = await workspace.servingEndpoints.get(endpointName, options.signal);
+  if (!endpoint) {
+    throw new ToolError(`Serving endpoint ${endpointName} does not exist in ${workspace.label}`, 'GET /api/2.0/serving-endpoints/{name} answered 404', 'Check the name (endpoint names are case-sensitive), or validate a create body with config instead', 'ENDPOINT_NOT_FOUND');
+  }
+  const location = inferenceLocationOf(endpoint);
+  let grants: LiveGrants | undefined;
+  if (location) {
+    const read = async (type: 'catalog' | 'schema', name: string) => {
+      const assignments = await workspace.grants.get(type, name, options.signal);
+      return Object.fromEntries(assignments.map((a) => [a.principal, a.privileges]));
+    };
+    grants = { catalog: await read('catalog', location.catalog), schema: await read('schema', `${location.catalog}.${location.schema}`) };
+  }
+  return { ...checkLiveGateway(endpoint, { state, grants, opsGroup: options.opsGroup }), workspace: workspace.label };
+}

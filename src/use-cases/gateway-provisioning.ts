@@ -1,0 +1,300 @@
+/**
+ * Provisioning a gateway the F4 way: halt rule → desired gateway → validation → plan against the live side
+ * → (confirmation) → apply → wait → explicit grants → record in the state file. The order, the plan id and
+ * the locking live here; what the gateway's API looks like lives in its target (`targets/`).
+ */
+import type { Workspace } from '../databricks/workspace.js';
+import { getWorkspace, workspaceConfigOf } from '../databricks/workspace.js';
+import { ToolError } from '../errors.js';
+import { privilegeFindings, type GatewayRequest } from '../governance/desired.js';
+import { grantKey, type LiveSnapshot, type Plan } from '../governance/plan.js';
+import { checkPlanMatches, DEFAULT_PLAN_TTL_SECONDS, signPlan, verifyPlanId } from '../governance/plan-id.js';
+import { evaluateAudit, type AuditReport } from '../governance/probe.js';
+import type { Finding } from '../governance/rules/types.js';
+import type { Runtime } from '../runtime.js';
+import { isRecord } from '../shared/records.js';
+import { withApplyLock } from '../state/apply-lock.js';
+import { loadState, type LoadedState } from '../state/read.js';
+import { recordF4Gateway } from '../state/write.js';
+import type { ApplyProgress, GatewaySummary, GatewayTarget, TargetDesired } from './gateway-target.js';
+import { KeyedLock } from './keyed-lock.js';
+import { planSigningKey } from './plan-key.js';
+import { servingEndpointTarget } from './targets/serving-endpoint.js';
+
+/** The caller's request; catalog and schema default to the state file's `uc_catalog_schema`. */
+export interface ProvisionRequest extends Omit<GatewayRequest, 'catalog' | 'schema'> {
+  catalog?: string;
+  schema?: string;
+  stateFile?: string;
+}
+
+export interface GrantReport {
+  securable: 'catalog' | 'schema';
+  full_name: string;
+  principal: string;
+  privileges: string[];
+}
+
+/** A plan the operator can approve: everything the result shows about it. */
+export interface PlannedGateway {
+  plan: Plan;
+  findings: Finding[];
+  gateway?: GatewaySummary;
+  stateFile: string;
+  workspace: string;
+}
+
+export type PlanOutcome =
+  | { status: 'halted'; stateFile: string; report: AuditReport; workspace?: string }
+  | { status: 'blocked'; stateFile: string; findings: Finding[]; workspace?: string }
+  | ({ status: 'unchanged'; grants: GrantReport[] } & PlannedGateway)
+  | ({ status: 'planned'; planId: string; expiresAt: string } & PlannedGateway);
+
+export interface AppliedGateway extends PlannedGateway {
+  status: 'applied';
+  grants: GrantReport[];
+  stateUpdate?: { state_file: string; key: string; changed: boolean; value: Record<string, unknown> };
+  /** Set when the call stopped before the gateway finished updating (cancelled or out of time). */
+  inProgress?: { what: string; check: string; remaining_steps: string[] };
+}
+
+export type ApplyOutcome = Exclude<PlanOutcome, { status: 'planned' }> | AppliedGateway;
+
+interface Prepared {
+  state: LoadedState;
+  workspace: Workspace;
+  desired: TargetDesired;
+  live: LiveSnapshot<unknown>;
+  plan: Plan;
+  findings: Finding[];
+}
+
+type Target = GatewayTarget<TargetDesired, unknown>;
+const target = servingEndpointTarget as unknown as Target;
+
+/** Plans the gateway: nothing changes anywhere; a halt or a blocked config makes no workspace call at all. */
+export async function planGateway(runtime: Runtime, request: ProvisionRequest, signal: AbortSignal): Promise<PlanOutcome> {
+  const prepared = await prepare(runtime, request, signal);
+  if (!('plan' in prepared)) return prepared;
+  if (prepared.plan.changes.length === 0) return unchanged(prepared, signal);
+  const { planId, expiresAt } = issuePlanId(runtime, prepared);
+  return { status: 'planned', ...shown(prepared), planId, expiresAt };
+}
+
+/**
+ * Carries out the plan `planId` names, and only that plan: it is recomputed under the apply lock (held across
+ * processes sharing the state file, from the live re-read to the state record), and refused as stale when the
+ * desired gateway or the live side differs from what was shown.
+ */
+export async function applyGateway(runtime: Runtime, request: ProvisionRequest, planId: string, options: ApplyProgress): Promise<ApplyOutcome> {
+  const claims = verifyPlanId(planSigningKey(runtime), planId);
+  const locks = runtime.service('gateway.locks', () => new KeyedLock());
+  return locks.run(request.name, async () => {
+    const state = await loadState(runtime, request.stateFile);
+    return withApplyLock(state.path, async () => {
+      const prepared = await prepare(runtime, request, options.signal);
+      if (!('plan' in prepared)) return prepared;
+      if (prepared.plan.changes.length === 0) return unchanged(prepared, options.signal);
+      checkPlanMatches(claims, { endpoint: request.name, planDigest: target.planDigest(prepared.desired), liveDigest: target.liveDigest(prepared.live) });
+      return carryOut(prepared, options);
+    });
+  });
+}
+
+/** The workspace label for results that stop before any workspace call, when one is configured. */
+export function workspaceLabelOf(runtime: Runtime): string | undefined {
+  if (runtime.workspaceLabel) return runtime.workspaceLabel;
+  try {
+    return workspaceConfigOf(runtime).host;
+  } catch {
+    return undefined;
+  }
+}
+
+async function prepare(runtime: Runtime, request: ProvisionRequest, signal: AbortSignal): Promise<Prepared | Extract<PlanOutcome, { status: 'halted' | 'blocked' }>> {
+  const state = await loadState(runtime, request.stateFile);
+  const report = evaluateAudit(state.data, { roles: request.roles });
+  const label = () => workspaceLabelOf(runtime);
+  if (report.status === 'halted') return { status: 'halted', stateFile: state.path, report, workspace: label() };
+
+  const gatewayRequest: GatewayRequest = { ...request, ...inferenceLocation(request, state) };
+  const desired = target.desired(state.data, gatewayRequest);
+  const findings = [...target.validate(desired, state.data), ...privilegeFindings(gatewayRequest)];
+  if (findings.some((f) => f.severity === 'error')) return { status: 'blocked', stateFile: state.path, findings, workspace: label() };
+
+  const workspace = getWorkspace(runtime);
+  const live = await readLive(workspace, desired, state, signal);
+  return { state, workspace, desired, live, plan: target.diff(desired, live), findings };
+}
+
+async function readLive(workspace: Workspace, desired: TargetDesired, state: LoadedState, signal: AbortSignal): Promise<LiveSnapshot<unknown>> {
+  const gateway = await target.readLive(workspace, desired, signal);
+  const grants: LiveSnapshot['grants'] = {};
+  for (const grant of desired.grants) {
+    const key = grantKey(grant.securable, grant.fullName);
+    if (grants[key]) continue;
+    const assignments = await workspace.grants.get(grant.securable, grant.fullName, signal);
+    grants[key] = Object.fromEntries(assignments.map((a) => [a.principal, [...a.privileges].sort()]));
+  }
+  const foundation = state.data.Foundation;
+  const record = isRecord(foundation) && isRecord(foundation.f4_gateway) ? asJson(foundation.f4_gateway) : undefined;
+  return { endpoint: gateway, grants, stateRecord: record };
+}
+
+/** YAML may have turned a timestamp into a Date; compare records as JSON would see them. */
+function asJson(record: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
+}
+
+function issuePlanId(runtime: Runtime, prepared: Prepared): { planId: string; expiresAt: string } {
+  const ttl = Number(runtime.env.AIGW_PLAN_TTL_SECONDS) > 0 ? Number(runtime.env.AIGW_PLAN_TTL_SECONDS) : DEFAULT_PLAN_TTL_SECONDS;
+  const expiresAt = Math.floor(Date.now() / 1000) + ttl;
+  const planId = signPlan(planSigningKey(runtime), {
+    endpoint: prepared.desired.name,
+    planDigest: target.planDigest(prepared.desired),
+    liveDigest: target.liveDigest(prepared.live),
+    expiresAt,
+  });
+  return { planId, expiresAt: new Date(expiresAt * 1000).toISOString() };
+}
+
+function shown(prepared: Prepared): PlannedGateway {
+  const gateway = prepared.live.endpoint;
+  return {
+    plan: prepared.plan,
+    findings: prepared.findings,
+    ...(gateway ? { gateway: target.summarise(gateway, prepared.workspace.config.host) } : {}),
+    stateFile: prepared.state.path,
+    workspace: prepared.workspace.label,
+  };
+}
+
+async function unchanged(prepared: Prepared, signal: AbortSignal): Promise<Extract<PlanOutcome, { status: 'unchanged' }>> {
+  return { status: 'unchanged', ...shown(prepared), grants: await reportGrants(prepared.workspace, prepared.desired, signal) };
+}
+
+async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<AppliedGateway> {
+  const { workspace, desired, plan, live } = prepared;
+  const name = desired.name;
+  const base = shown(prepared);
+  const rolloutStarted = await target.apply(workspace, desired, live.endpoint, plan, options);
+
+  let gateway: unknown;
+  if (rolloutStarted) {
+    const waited = await target.wait(workspace, desired, options);
+    gateway = waited.live;
+    if (waited.outcome === 'aborted') {
+      return {
+        ...base,
+        status: 'applied',
+        ...summaryOf(gateway, workspace),
+        grants: [],
+        inProgress: {
+          what: `The call was cancelled while ${name} was still updating (config_update IN_PROGRESS); the grants and the state file were not touched`,
+          check: `Plan ${name} again: once its update has finished the plan lists what is still to do, and an apply finishes it`,
+          remaining_steps: remainingSteps(plan),
+        },
+      };
+    }
+    if (waited.outcome === 'still-updating') {
+      // The rollout continues on its own; grants and the state record do not depend on it, so finish them.
+      return {
+        ...base,
+        status: 'applied',
+        ...(await finish(prepared, options)),
+        ...summaryOf(gateway, workspace),
+        inProgress: {
+          what: `${name} is still updating (config_update IN_PROGRESS) after ${Math.round(options.waitBudgetMs / 1000)} s; its served entities are not live yet`,
+          check: `Plan ${name} again later (or GET /api/2.0/serving-endpoints/${name}) and look at state.config_update; if it stays IN_PROGRESS, check the endpoint's events in the Serving UI`,
+          remaining_steps: ['wait for config_update NOT_UPDATING'],
+        },
+      };
+    }
+  }
+  if (options.signal.aborted) {
+    return {
+      ...base,
+      status: 'applied',
+      ...summaryOf(gateway, workspace),
+      grants: [],
+      inProgress: { what: `The call was cancelled after changing ${name}; the grants and the state file were not touched`, check: `Plan ${name} again to see what remains`, remaining_steps: remainingSteps(plan) },
+    };
+  }
+  const rest = await finish(prepared, options);
+  return { ...base, status: 'applied', ...rest, ...summaryOf(gateway ?? (await target.reread(workspace, desired, options.signal)), workspace) };
+}
+
+function summaryOf(gateway: unknown, workspace: Workspace): { gateway?: GatewaySummary } {
+  return gateway ? { gateway: target.summarise(gateway, workspace.config.host) } : {};
+}
+
+/** Grants, then the state record: the steps that do not wait on the rollout. */
+async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<AppliedGateway, 'grants' | 'stateUpdate'>> {
+  const { workspace, desired, plan } = prepared;
+  if (plan.steps.grants.length > 0) await options.progress('granting privileges on the inference-table catalog and schema', 0.85);
+  const bySecurable = new Map<string, { securable: 'catalog' | 'schema'; fullName: string; changes: Array<{ principal: string; add: string[] }> }>();
+  for (const grant of plan.steps.grants) {
+    const key = grantKey(grant.securable, grant.fullName);
+    const entry = bySecurable.get(key) ?? { securable: grant.securable, fullName: grant.fullName, changes: [] };
+    entry.changes.push({ principal: grant.principal, add: grant.missing });
+    bySecurable.set(key, entry);
+  }
+  for (const { securable, fullName, changes } of bySecurable.values()) await workspace.grants.update(securable, fullName, changes, options.signal);
+  const grants = await reportGrants(workspace, desired, options.signal);
+
+  if (!plan.steps.recordState) return { grants };
+  const value = { ...desired.record, updated_at: new Date().toISOString() };
+  await options.progress(`recording Foundation.f4_gateway in ${prepared.state.path}`, 0.95);
+  const written = await recordF4Gateway(prepared.state.path, value);
+  return { grants, stateUpdate: { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value } };
+}
+
+/** The grants of the gateway's principals as the workspace reports them now. */
+async function reportGrants(workspace: Workspace, desired: TargetDesired, signal?: AbortSignal): Promise<GrantReport[]> {
+  const principals = new Set(desired.grants.map((g) => g.principal));
+  const securables = [...new Map(desired.grants.map((g) => [grantKey(g.securable, g.fullName), g])).values()];
+  const report: GrantReport[] = [];
+  for (const { securable, fullName } of securables) {
+    const assignments = await workspace.grants.get(securable, fullName, signal);
+    for (const a of assignments) {
+      if (principals.has(a.principal)) report.push({ securable, full_name: fullName, principal: a.principal, privileges: [...a.privileges].sort() });
+    }
+  }
+  return report;
+}
+
+function inferenceLocation(request: ProvisionRequest, state: LoadedState): { catalog: string; schema: string } {
+  const fromState = ucLocation(state.data.uc_catalog_schema);
+  const catalog = request.catalog ?? fromState?.catalog;
+  const schema = request.schema ?? fromState?.schema;
+  if (!catalog || !schema) {
+    throw new ToolError(
+      'No inference-table location',
+      `${!catalog ? 'catalog' : 'schema'} was not given and the state file has no uc_catalog_schema`,
+      'Pass catalog and schema (the team-owned Unity Catalog schema where the payload table lands), e.g. catalog "main", schema "skyloyalty_ops"',
+      'INVALID_ARGUMENTS',
+    );
+  }
+  return { catalog, schema };
+}
+
+/** `uc_catalog_schema` as "catalog.schema" or {catalog, schema}. */
+function ucLocation(value: unknown): { catalog?: string; schema?: string } | undefined {
+  if (typeof value === 'string' && /^[^.]+\.[^.]+$/.test(value)) {
+    const [catalog, schema] = value.split('.');
+    return { catalog, schema };
+  }
+  if (isRecord(value)) {
+    const catalog = value.catalog ?? value.catalog_name;
+    const schema = value.schema ?? value.schema_name;
+    return { catalog: typeof catalog === 'string' ? catalog : undefined, schema: typeof schema === 'string' ? schema : undefined };
+  }
+  return undefined;
+}
+
+function remainingSteps(plan: Plan): string[] {
+  const steps = ['wait for config_update NOT_UPDATING'];
+  if (plan.steps.grants.length > 0) steps.push('grants');
+  if (plan.steps.recordState) steps.push('state file record');
+  return steps;
+}

@@ -1,0 +1,68 @@
+/**
+ * The gateway-target seam: what a kind of gateway (a serving endpoint today; a Unity AI Gateway model service
+ * next) must do for the provisioning use case. Provisioning owns the order of the steps, the halt rule, the
+ * plan id, locking, grants and the state record; a target owns what its API looks like. Adding a target
+ * means one new module under `targets/` implementing this interface.
+ */
+import type { Workspace } from '../databricks/workspace.js';
+import type { DesiredGrant, GatewayRequest } from '../governance/desired.js';
+import type { LiveSnapshot, Plan } from '../governance/plan.js';
+import type { Finding } from '../governance/rules/types.js';
+import type { StateData } from '../shared/records.js';
+
+export type TargetKind = 'serving_endpoint';
+
+/** What every target's desired gateway carries besides its own body. */
+export interface TargetDesired {
+  /** The gateway's name in its API (endpoint name, service id). */
+  name: string;
+  /** Explicit grants of the F2 pattern the gateway needs. */
+  grants: DesiredGrant[];
+  /** The record F4 keeps in `Foundation.f4_gateway` (without its timestamp). */
+  record: Record<string, unknown>;
+}
+
+/** What a caller is shown of a live gateway. */
+export interface GatewaySummary {
+  name: string;
+  state: { ready?: string; config_update?: string };
+  served_entities: Array<{ name?: string; entity_name?: string; traffic_percentage?: number }>;
+  invocation_url: string;
+}
+
+export interface ApplyProgress {
+  signal: AbortSignal;
+  /** Longest to wait for a rollout to finish. */
+  waitBudgetMs: number;
+  progress(message: string, fraction?: number): Promise<void>;
+}
+
+/** `still-updating` and `aborted`: the rollout goes on without us (out of time, or cancelled). */
+export interface WaitResult<Live> {
+  outcome: 'ready' | 'still-updating' | 'aborted';
+  live: Live | undefined;
+}
+
+export interface GatewayTarget<Desired extends TargetDesired = TargetDesired, Live = unknown> {
+  readonly kind: TargetKind;
+  /** The gateway the F4 rules ask for (pure). */
+  desired(state: StateData, request: GatewayRequest): Desired;
+  /** API-shape and F4 findings on the desired gateway (pure). */
+  validate(desired: Desired, state: StateData): Finding[];
+  /** The gateway as the workspace holds it now; undefined when it does not exist. */
+  readLive(workspace: Workspace, desired: Desired, signal: AbortSignal): Promise<Live | undefined>;
+  /** Desired vs live (gateway, grants, state record): every change, the warnings, the apply steps (pure). */
+  diff(desired: Desired, live: LiveSnapshot<Live>): Plan;
+  /** Digests binding a plan id to what it makes true and to the live side it was made against (pure). */
+  planDigest(desired: Desired): string;
+  liveDigest(live: LiveSnapshot<Live>): string;
+  /** Whether a gateway that exists already (another process, a create whose answer was lost) is this plan's (pure). */
+  matchesPlan(desired: Desired, live: Live): boolean;
+  /** Makes the target's API calls of the plan. Returns true when a rollout started that `wait` must follow. */
+  apply(workspace: Workspace, desired: Desired, live: Live | undefined, plan: Plan, options: ApplyProgress): Promise<boolean>;
+  /** Follows a rollout until it is ready, fails (a ToolError), runs out of budget or is cancelled. */
+  wait(workspace: Workspace, desired: Desired, options: ApplyProgress): Promise<WaitResult<Live>>;
+  /** Reads the gateway again after apply. */
+  reread(workspace: Workspace, desired: Desired, signal: AbortSignal): Promise<Live | undefined>;
+  summarise(live: Live, host: string): GatewaySummary;
+}

@@ -1,0 +1,152 @@
+/**
+ * The usage report: picks the usage source the caller can read, builds one aggregate statement for the
+ * report, runs it in the SQL warehouse and fits the rows into the result budget (totals always cover the
+ * whole window). Prices come from the caller or the price settings file.
+ */
+import { loadPriceFile } from '../config/price-file.js';
+import { workspaceWarehouse } from '../databricks/sql-workspace.js';
+import { ToolError } from '../errors.js';
+import { budgetStatus, type BudgetStatus } from '../governance/usage/budget.js';
+import { chooseSource, GRANT_HINT, type RunStatement, type SourceRequest } from '../governance/usage/choose-source.js';
+import { checkPrices, type PriceTable } from '../governance/usage/prices.js';
+import { buildReport, splitTotals, type ChargeTo, type Dimension, type ReportName } from '../governance/usage/reports.js';
+import { describeSource } from '../governance/usage/sources.js';
+import { isoInstant, resolveWindow } from '../governance/usage/window.js';
+import { parseTableName } from '../shared/sql-names.js';
+import { parameterValues, SqlParams } from '../shared/sql-statement.js';
+import type { UseCaseCall } from './call.js';
+import { fitRows } from './result-budget.js';
+import { cached } from './ttl-cache.js';
+
+/** How long a usage source choice is reused: grants change rarely, probing costs two statements. */
+const SOURCE_TTL_MS = 5 * 60_000;
+
+export interface UsageRequest {
+  report: ReportName;
+  source: SourceRequest;
+  usage_table?: string;
+  endpoint?: string;
+  since?: string;
+  until?: string;
+  user?: string;
+  served_entity?: string;
+  usage_context_key?: string;
+  usage_context_value?: string;
+  group_by?: Dimension[];
+  charge_to: ChargeTo;
+  limit: number;
+  prices?: PriceTable;
+  budget?: { monthly_usd: number };
+  spike_multiple: number;
+  min_spike_tokens: number;
+  warehouse_id?: string;
+}
+
+export interface UsageResult {
+  report: ReportName;
+  source: string;
+  source_note: string;
+  workspace: string;
+  window: { since: string; until: string };
+  rows: Record<string, unknown>[];
+  totals: Record<string, number>;
+  groups: number;
+  truncated: boolean;
+  narrow_hint?: string;
+  sql: string;
+  parameters: Record<string, unknown>;
+  budget?: BudgetStatus;
+  warnings: string[];
+}
+
+/** `render` is the text copy of the result: the rows kept are those whose result fits the budget. */
+export async function usageReport(call: UseCaseCall, args: UsageRequest, render: (result: UsageResult) => string): Promise<UsageResult> {
+  const window = resolveWindow({ since: args.since ?? (args.budget && !args.until ? monthStart() : undefined), until: args.until }, 7);
+  const usageTable = args.usage_table ? parseTableName(args.usage_table, 'usage_table') : undefined;
+  const prices = await resolvePrices(args.prices, call);
+  const warnings: string[] = [];
+  const { workspace, warehouse } = workspaceWarehouse(call.runtime, args.warehouse_id);
+  const run: RunStatement = (statement) =>
+    warehouse.query(statement, {
+      signal: call.signal,
+      onProgress: (ms) => void call.progress(Math.round(ms / 1000), undefined, `statement running on warehouse ${warehouse.target.warehouseId} for ${Math.round(ms / 1000)} s`),
+    });
+  const sourceKey = `${workspace.config.host}|${warehouse.target.warehouseId}|${args.source}|${args.usage_table ?? ''}`;
+  const chosen = await withGrantHint(() => cached(call.runtime, 'usage-source', sourceKey, SOURCE_TTL_MS, () => chooseSource(args.source, usageTable, run)));
+  const contextKey = args.usage_context_key ?? (needsContext(args) ? 'team' : undefined);
+  if (args.usage_context_value !== undefined && !args.usage_context_key) {
+    warnings.push('usage_context_value filters on the usage_context key "team" (usage_context_key was not given)');
+  }
+  if (contextKey && chosen.source.kind !== 'serving' && !chosen.source.columns?.usage_context) {
+    warnings.push(`${describeSource(chosen.source)} has no usage_context column: context values are empty`);
+  }
+  if (args.report === 'chargeback' && !prices) warnings.push('No prices given (input prices or AIGW_PRICES_FILE): chargeback shows tokens only');
+  if (args.budget && !prices) throw new ToolError('A budget needs prices', 'dollars are computed from a price per served entity', 'Pass prices or set AIGW_PRICES_FILE', 'PRICES_MISSING');
+  const built = buildReport(
+    {
+      report: args.report,
+      source: chosen.source,
+      window,
+      filters: { endpoint: args.endpoint, user: args.user, served_entity: args.served_entity, context_value: args.usage_context_value },
+      contextKey,
+      groupBy: args.report === 'errors' || args.report === 'spikes' ? undefined : args.group_by,
+      chargeTo: args.charge_to,
+      limit: args.limit,
+      prices,
+      spike: { multiple: args.spike_multiple, minTokens: args.min_spike_tokens },
+    },
+    new SqlParams(),
+  );
+  const raw = await withGrantHint(() => run(built.statement));
+  const { rows, totals, groups } = splitTotals(built, raw);
+  if (built.priced && (totals.unpriced_tokens ?? 0) > 0) warnings.push(`${totals.unpriced_tokens} tokens have no price: their dollars are not counted`);
+  const base: Omit<UsageResult, 'rows' | 'truncated'> = {
+    report: args.report,
+    source: describeSource(chosen.source),
+    source_note: chosen.note,
+    workspace: workspace.label,
+    window: { since: isoInstant(window.since), until: isoInstant(window.until) },
+    totals,
+    groups,
+    sql: built.statement.sql,
+    parameters: parameterValues(built.statement),
+    ...(args.budget && built.priced ? { budget: budgetStatus(args.budget, totals.dollars ?? 0, window.since, window.until) } : {}),
+    warnings,
+  };
+  const limited = groups > rows.length;
+  const { result, kept } = fitRows(rows, (kept) => ({ ...base, rows: kept, truncated: limited || kept.length < rows.length }), render);
+  if (result.truncated) {
+    result.narrow_hint =
+      `${kept} of ${groups} rows shown (totals cover all of them). ` +
+      'Narrow with endpoint, user, served_entity or a shorter since/until window, or page the ranking with a smaller group_by';
+  }
+  return result;
+}
+
+function needsContext(args: { report: string; charge_to: string; group_by?: string[]; usage_context_value?: string }): boolean {
+  return (args.report === 'chargeback' && args.charge_to === 'team' && !args.group_by) || Boolean(args.group_by?.includes('context')) || args.usage_context_value !== undefined;
+}
+
+async function resolvePrices(given: PriceTable | undefined, call: UseCaseCall): Promise<PriceTable | undefined> {
+  if (given) return Object.keys(given).length ? checkPrices(given, 'the prices input') : undefined;
+  const file = call.runtime.env.AIGW_PRICES_FILE;
+  return file ? loadPriceFile(file, call.runtime.cwd) : undefined;
+}
+
+/** A refusal on a system table says who can grant what. */
+async function withGrantHint<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    const e = error as { failure?: string; detail?: string };
+    if (error instanceof ToolError && e.failure === 'permission') {
+      throw new ToolError(`Permission denied reading usage: ${e.detail ?? error.why}`, 'the principal lacks USE SCHEMA and SELECT on the usage tables', GRANT_HINT, 'USAGE_NOT_READABLE');
+    }
+    throw error;
+  }
+}
+
+function monthStart(now = new Date()): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+}
+
