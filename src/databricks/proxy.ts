@@ -22,8 +22,3 @@ export function driverProxy(proxy: URL) {
   const auth = proxy.username ? { username: decodeURIComponent(proxy.username), password: decodeURIComponent(proxy.password) } : undefined;
   return { protocol, host: proxy.hostname, port, ...(auth ? { auth } : {}) };
 }
-
-/** For messages: the proxy without its credentials. */
-export function describeProxy(proxy: URL): string {
-  return `${proxy.protocol}//${proxy.host}`;
-}

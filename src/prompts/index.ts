@@ -3,18 +3,10 @@
  * tool to call in which order and where to stop for the operator; it never calls anything itself.
  */
 import type { McpServer } from '@modelcontextprotocol/server';
-import type { z } from 'zod';
 import type { Runtime } from '../runtime.js';
+import type { PromptSpec } from './define.js';
 import { provisionGatewayPrompt } from './provision-gateway.js';
 import { weeklyChargebackPrompt } from './weekly-chargeback.js';
-
-export interface PromptSpec<A extends z.ZodObject> {
-  name: string;
-  title: string;
-  description: string;
-  args: A;
-  text(args: z.output<A>): string;
-}
 
 // Erases the argument generics so prompts of different shapes fit in one list.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 /** provision_gateway: the F4 step as a slash command — audit, validate, plan, confirm, apply, verify. */
 import { z } from 'zod';
-import type { PromptSpec } from './index.js';
+import type { PromptSpec } from './define.js';
 
 const args = z.object({
   endpoint: z.string().describe('Name of the gateway serving endpoint to create or update, e.g. skyloyalty-ai-gateway'),

@@ -1,6 +1,6 @@
 /** weekly_chargeback: last week's usage and spend, spikes first, as a slash command. */
 import { z } from 'zod';
-import type { PromptSpec } from './index.js';
+import type { PromptSpec } from './define.js';
 
 const args = z.object({
   endpoint: z.string().optional().describe('Serving endpoint to report on (default: every endpoint)'),

@@ -31,5 +31,3 @@ export const operatorResponseSchema = z.object({
   note: z.string().optional(),
   next_step: z.string().describe('What happens with the answer: it is recorded, never bound without a new probe'),
 });
-
-export const workspaceField = z.string().describe('The workspace the tool talked to: its host, or "sandbox"');

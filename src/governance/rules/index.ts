@@ -7,7 +7,7 @@ import type { Rule } from './types.js';
 
 export const RULES: readonly Rule[] = [...shapeRules, ...f4Rules, ...deprecatedRules, ...advisoryRules];
 
-export type { Finding, Rule, RuleContext, RuleHit, Severity } from './types.js';
+export type { Finding, Rule } from './types.js';
 
 /** The catalog as data (for rules://catalog and SARIF rule metadata). */
 export function catalog() {

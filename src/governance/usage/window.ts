@@ -61,10 +61,6 @@ export function isoInstant(date: Date): string {
   return date.toISOString();
 }
 
-export function windowDays(window: TimeWindow): number {
-  return (window.until.getTime() - window.since.getTime()) / DAY_MS;
-}
-
 export function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * DAY_MS);
 }

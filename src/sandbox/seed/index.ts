@@ -9,8 +9,7 @@ import { payloadSql } from './payload.js';
 import { aiGatewayUsageSql, endpointUsageSql, servedEntitiesSql, type SeedClock } from './usage.js';
 import { defaultTablePrefix } from '../payload-names.js';
 
-export { SEEDED_SECRETS, type SecretKind } from './secrets.js';
-export { BURSTS, GUARDRAILED_ENTITIES, REQUESTERS, RUNAWAY_SPIKE } from './usage.js';
+export { SEEDED_SECRETS } from './secrets.js';
 
 export interface SeedTarget {
   run(sql: string): Promise<void>;

@@ -200,11 +200,6 @@ export function duckCatalog(name: string): string {
 }
 
 /** The Unity Catalog name of a DuckDB catalog (the inverse of duckCatalog). */
-export function ucCatalog(name: string): string {
-  const m = /^dbx_(.*)$/.exec(name);
-  return m && RESERVED_CATALOGS.has(m[1]!) ? m[1]! : name;
-}
-
 const partName = (t: Token) => (t.kind === 'quoted' ? t.text.slice(1, -1).replaceAll('``', '`') : t.text);
 
 /** Token indices of the parts of the dotted name starting at `start` (`a . b . c`). */

@@ -39,14 +39,6 @@ export interface ResultSet {
 }
 
 /** Rows built in JS (metadata RPCs). */
-export function valuesResultSet(columns: ResultColumn[], rows: unknown[][]): ResultSet {
-  return {
-    columns,
-    rowCount: rows.length,
-    page: (offset, count) => columns.map((_, c) => rows.slice(offset, offset + count).map((r) => r[c] ?? null)),
-  };
-}
-
 function kindOf(duck: Duck, type: DuckDBType): Pick<ResultColumn, 'kind' | 'precision' | 'scale'> {
   const T = duck.DuckDBTypeId;
   switch (type.typeId) {
