@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport, McpServer } from '@modelcontextprotocol/server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { Runtime } from '../runtime.js';
@@ -20,6 +20,7 @@ const echo = defineTool({
   output: z.object({ text: z.string() }),
   async run(args) {
     if (args.fail) throw new ToolError('Echo failed', `it was asked to, holding ${SECRET}`, 'Call it without fail', 'TEST');
+    if (args.text === 'crash') throw new TypeError(`cannot read properties of undefined near ${SECRET}`);
     return { text: args.text.repeat(args.repeat) };
   },
   text: (result) => `echo: ${result.text}`,
@@ -28,7 +29,7 @@ const echo = defineTool({
 const write = defineTool({ ...echo, name: 'write', kind: 'write', run: echo.run, text: echo.text } as AnyToolSpec);
 
 async function connectTo(runtime: Runtime) {
-  const server = new McpServer({ name: 't', version: '1' });
+  const server = new McpServer({ name: 't', version: '1' }, { capabilities: { logging: {} } });
   registerTools(server, runtime, [echo, write]);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
@@ -50,6 +51,45 @@ describe('the tool seam', () => {
     const result = await client.callTool({ name: 'echo', arguments: { text: 'x', fail: true } });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/Echo failed: it was asked to, holding \[REDACTED\]\. Call it without fail/);
+  });
+
+  it('carries the error code, what, why and next in structured content, scrubbed', async () => {
+    const client = await connectTo(new Runtime({ workspace: { token: SECRET } }));
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'x', fail: true } });
+    expect(result.structuredContent).toEqual({
+      error: { code: 'TEST', what: 'Echo failed', why: 'it was asked to, holding [REDACTED]', next: 'Call it without fail' },
+    });
+  });
+
+  it('logs an unexpected failure to the client (level error, with the tool name) and to stderr, without secrets', async () => {
+    const client = await connectTo(new Runtime({ workspace: { token: SECRET } }));
+    const logged: unknown[] = [];
+    client.setNotificationHandler('notifications/message', (notification) => void logged.push(notification.params));
+    await client.setLoggingLevel('debug');
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const result = await client.callTool({ name: 'echo', arguments: { text: 'crash' } });
+      expect(result.isError).toBe(true);
+      expect((result.structuredContent as { error: { code: string } }).error.code).toBe('UNEXPECTED');
+      await vi.waitFor(() => expect(logged).toHaveLength(1));
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(logged[0]).toMatchObject({ level: 'error', logger: 'ai-gateway-mcp', data: { tool: 'echo', message: expect.stringContaining('cannot read properties') } });
+    expect(stderr.join('')).toMatch(/echo failed unexpectedly: TypeError: cannot read properties/);
+    expect(JSON.stringify(logged) + stderr.join('')).not.toContain(SECRET);
+  });
+
+  it('logs nothing for an anticipated ToolError', async () => {
+    const client = await connectTo(new Runtime());
+    const logged: unknown[] = [];
+    client.setNotificationHandler('notifications/message', (notification) => void logged.push(notification.params));
+    await client.setLoggingLevel('debug');
+    await client.callTool({ name: 'echo', arguments: { text: 'x', fail: true } });
+    await client.callTool({ name: 'echo', arguments: { text: 'after' } });
+    expect(logged).toEqual([]);
   });
 
   it('refuses a result over the size budget with a way to narrow it', async () => {

@@ -113,6 +113,7 @@ async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, ar
       structuredContent: withoutKnownSecrets(json, result as Record<string, unknown>, runtime),
     };
   } catch (error) {
+    if (!(error instanceof ToolError)) await logUnexpected(spec.name, error, runtime, ctx);
     return errorResult(spec.name, error, runtime);
   }
 }
@@ -128,12 +129,39 @@ function withoutKnownSecrets(json: string, result: Record<string, unknown>, runt
   return JSON.parse(scrubbed) as Record<string, unknown>;
 }
 
+/**
+ * An error result: the text says what happened, why and what to do next; structured content carries the same
+ * with a stable `code` an agent can branch on (`UNEXPECTED` for a failure no code path anticipated).
+ */
 function errorResult(tool: string, error: unknown, runtime: Runtime) {
-  const text =
+  const scrub = (text: string) => scrubSecrets(text, [...runtime.secrets]);
+  const detail =
     error instanceof ToolError
-      ? error.message
-      : `${tool} failed unexpectedly: ${describe(error)}. Retry once; if it fails again, report it with the arguments you used.`;
-  return { isError: true, content: [{ type: 'text' as const, text: scrubSecrets(text, [...runtime.secrets]) }] };
+      ? { code: error.code, what: error.what, why: error.why, next: error.next }
+      : {
+          code: 'UNEXPECTED',
+          what: `${tool} failed unexpectedly`,
+          why: describe(error),
+          next: 'Retry once; if it fails again, report it with the arguments you used',
+        };
+  const text = error instanceof ToolError ? error.message : `${detail.what}: ${detail.why}. ${detail.next}.`;
+  return {
+    isError: true,
+    content: [{ type: 'text' as const, text: scrub(text) }],
+    structuredContent: { error: { code: detail.code, what: scrub(detail.what), why: scrub(detail.why), next: scrub(detail.next) } },
+  };
+}
+
+/** A failure no code path anticipated is a bug: it goes to the client's log (level error) and to stderr, scrubbed. */
+async function logUnexpected(tool: string, error: unknown, runtime: Runtime, ctx: ServerContext): Promise<void> {
+  const message = scrubSecrets(describe(error), [...runtime.secrets]);
+  const stack = error instanceof Error && error.stack ? scrubSecrets(error.stack, [...runtime.secrets]) : undefined;
+  process.stderr.write(`ai-gateway-mcp: ${tool} failed unexpectedly: ${stack ?? message}\n`);
+  try {
+    await ctx.mcpReq.log('error', { tool, message }, 'ai-gateway-mcp');
+  } catch {
+    // The log is advisory: a client that cannot take it (or a closed transport) must not change the result.
+  }
 }
 
 function describe(error: unknown): string {
