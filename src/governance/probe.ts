@@ -184,8 +184,10 @@ function entryWarnings(entry: Record<string, unknown> | undefined, auditTime: un
   return [];
 }
 
+/** Agents show this verbatim and forms show only this, so it carries the reasons: each candidate and what it failed. */
 function operatorMessage(halted: HaltedRole[]): string {
   const parts = halted.map((role) => {
+    const reasons = candidateReasons(role);
     if (role.ask === 'rerun_probe') {
       const situation =
         role.reason === 'failed_probe'
@@ -193,11 +195,11 @@ function operatorMessage(halted: HaltedRole[]): string {
           : `${role.role} has no endpoint bound by the role probe (${role.endpoint ?? '<pending>'}), but among its candidates`;
       return (
         `${situation} ${role.passing_candidates.join(', ')} passed it. Re-run vibecoding-state.llm_role_endpoint_probe so it ` +
-        `binds ${role.role} to a passing candidate, then call again.`
+        `binds ${role.role} to a passing candidate, then call again.${reasons}`
       );
     }
     return (
-      `No FMAPI endpoint passed the role probe for ${role.role}. Provide a workspace-specific candidate list ` +
+      `No FMAPI endpoint passed the role probe for ${role.role}.${reasons} Provide a workspace-specific candidate list ` +
       `(workspace name + endpoint names) so vibecoding-state.llm_role_endpoint_probe can re-bind.`
     );
   });
@@ -205,6 +207,12 @@ function operatorMessage(halted: HaltedRole[]): string {
     `F4 halted: ${parts.join(' ')} The workshop deliberately has no admin-ticket pathway — gateway creation does ` +
     `not silently downgrade or pick "any healthy" endpoint.`
   );
+}
+
+function candidateReasons(role: HaltedRole): string {
+  const failing = role.candidates.filter((candidate) => !candidate.passes);
+  if (failing.length === 0) return role.candidates.length === 0 ? ' It has no candidates.' : '';
+  return ` Candidates that failed: ${failing.map((c) => `${c.endpoint} (${c.failed_checks.join(', ') || 'no audit entry'})`).join('; ')}.`;
 }
 
 interface AuditEntries {

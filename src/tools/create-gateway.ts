@@ -1,10 +1,10 @@
 /** create_gateway: plan, confirm, apply, grant and record an AI Gateway endpoint (the F4 step). */
-import { inputRequired, inputResponse, isInputRequiredResult, type InputRequiredResult } from '@modelcontextprotocol/server';
+import { isInputRequiredResult, type InputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS } from '../governance/desired.js';
 import { applyGateway, planGateway, type ApplyOutcome, type PlanOutcome, type ProvisionRequest } from '../use-cases/gateway-provisioning.js';
-import { defineTool, type ToolCall } from './define.js';
+import { defineTool, type FormAnswer, type ToolCall } from './define.js';
 import { table } from './format.js';
 import { askOperator } from './operator-prompt.js';
 import { rolesInput, stateFileInput } from './read-audit.js';
@@ -112,27 +112,31 @@ export const createGatewayTool = defineTool({
     if (args.plan_id) return apply(args.plan_id);
 
     // Apply without a plan_id: the operator confirms the plan in a form, on clients that can show one.
-    const answer = inputResponse(call.inputResponses as Record<string, unknown> | undefined, CONFIRM_KEY);
-    if (answer.kind === 'elicit') {
-      const confirmed = answer.action === 'accept' && confirmForm.safeParse(answer.content ?? {}).data?.confirm === true;
-      if (!confirmed) return withNextStep(await plan(), 'The operator did not confirm: nothing was applied. Plan again when they are ready.');
-      // The form's round trip carries the plan id of the plan the operator saw (see below); verified like any plan_id.
-      const shownPlanId = call.ctx.mcpReq.requestState<unknown>();
-      if (typeof shownPlanId !== 'string') {
+    const confirm = async (answer: FormAnswer<z.output<typeof confirmForm>>) => {
+      if (answer.action !== 'accept' || answer.content.confirm !== true) {
+        return withNextStep(await plan(), 'The operator did not confirm: nothing was applied. Plan again when they are ready.');
+      }
+      // The form carries the plan id of the plan the operator saw; it is verified like any plan_id.
+      if (typeof answer.state !== 'string') {
         throw new ToolError('Nothing was applied', 'the confirmation came back without the plan it confirmed', 'Call create_gateway with mode "plan", then apply with its plan_id', 'PLAN_ID_MISSING');
       }
-      return apply(shownPlanId);
-    }
+      return apply(answer.state);
+    };
+    const earlier = call.answered(CONFIRM_KEY, confirmForm);
+    if (earlier) return confirm(earlier);
     const result = await plan();
-    if (isInputRequiredResult(result) || result.status !== 'planned') return result;
-    if (!call.canElicit()) {
-      return { ...result, next_step: 'Apply needs confirmation: show this plan (and its warnings) to the user, then call again with mode "apply" and this plan_id.' };
+    if (isInputRequiredResult(result) || result.status !== 'planned' || !result.plan_id) return result;
+    const outcome = await call.form(CONFIRM_KEY, confirmationMessage(result), confirmForm, result.plan_id);
+    switch (outcome.kind) {
+      case 'answer':
+        return confirm(outcome);
+      case 'ask':
+        return outcome.request;
+      case 'failed':
+        return { ...result, next_step: `The confirmation form could not be shown (${outcome.reason}): nothing was applied. Show this plan to the user, then call again with mode "apply" and this plan_id.` };
+      case 'unavailable':
+        return { ...result, next_step: 'Apply needs confirmation: show this plan (and its warnings) to the user, then call again with mode "apply" and this plan_id.' };
     }
-    return inputRequired({
-      inputRequests: { [CONFIRM_KEY]: inputRequired.elicit({ message: confirmationMessage(result), requestedSchema: confirmForm }) },
-      // Round-trips through the client; the plan id is HMAC-signed, so it is verified, not trusted.
-      ...(result.plan_id ? { requestState: result.plan_id } : {}),
-    });
   },
   text: renderResult,
 });
@@ -165,7 +169,7 @@ function withNextStep(result: Output | InputRequiredResult, nextStep: string): O
 const NO_PLAN: Output['plan'] = { action: 'none', changes: [], warnings: [] };
 
 /** The use case's outcome as the tool's output; a halt is also asked as a form where the client can show one. */
-function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Output | InputRequiredResult {
+async function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Promise<Output | InputRequiredResult> {
   const workspace = outcome.workspace ? { workspace: outcome.workspace } : {};
   switch (outcome.status) {
     case 'halted': {
@@ -179,7 +183,7 @@ function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Output | 
         state_file: outcome.stateFile,
         ...workspace,
       };
-      const answer = askOperator(call, prompt);
+      const answer = await askOperator(call, prompt);
       if (answer && isInputRequiredResult(answer)) return answer;
       if (answer) result.operator_response = answer;
       return result;

@@ -6,6 +6,8 @@
  */
 import {
   CLIENT_CAPABILITIES_META_KEY,
+  inputRequired,
+  inputResponse,
   isInputRequiredResult,
   type InputRequiredResult,
   type McpServer,
@@ -30,8 +32,13 @@ export interface ToolCall {
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** True when the client can answer a form (elicitation), on either protocol era. */
   canElicit(): boolean;
-  /** Answers to earlier `inputRequired` requests, on the retry of a multi-round-trip call. */
-  readonly inputResponses: unknown;
+  /**
+   * Asks the operator a form (see FormOutcome). `state` round-trips with the form and comes back in the answer
+   * (on the 2026 era through the client, so it must be verifiable, e.g. a signed plan id).
+   */
+  form<S extends z.ZodObject>(key: string, message: string, schema: S, state?: string): Promise<FormOutcome<z.output<S>>>;
+  /** The answer to form `key` when this call is the 2026-era retry that carries it. */
+  answered<S extends z.ZodObject>(key: string, schema: S): FormAnswer<z.output<S>> | undefined;
   /** The raw SDK context, for the few things the seam does not wrap. */
   readonly ctx: ServerContext;
 }
@@ -54,6 +61,28 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   /** The compact, faithful text copy of a result (tables rather than pretty JSON). */
   text(result: z.output<O>): string;
 }
+
+/**
+ * What came of a form: the operator's `answer`; `failed` when the client could not show it (its form handler
+ * failed or timed out) — callers then return their structured result as if no form existed; `ask` when the
+ * tool must return the input request (2026 era: the client answers on a retry); `unavailable` when the client
+ * shows no forms.
+ */
+export interface FormAnswer<T> {
+  kind: 'answer';
+  action: 'accept' | 'decline' | 'cancel';
+  content: Partial<T>;
+  state?: unknown;
+}
+
+export type FormOutcome<T> =
+  | FormAnswer<T>
+  | { kind: 'failed'; reason: string }
+  | { kind: 'ask'; request: InputRequiredResult }
+  | { kind: 'unavailable' };
+
+/** A person fills the form: allow them time, but not forever. */
+const FORM_TIMEOUT_MS = 10 * 60_000;
 
 // Erases the schema generics so tools of different shapes fit in one list.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -171,6 +200,17 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+/** On the 2026 era each request carries the client's capabilities; on the 2025 era they came with initialize. */
+function isModern(ctx: ServerContext): boolean {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  return envelope?.[CLIENT_CAPABILITIES_META_KEY] !== undefined;
+}
+
+function clientCapabilities(server: McpServer, ctx: ServerContext): { elicitation?: unknown } | undefined {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  return (envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? server.server.getClientCapabilities()) as { elicitation?: unknown } | undefined;
+}
+
 function toolCall(server: McpServer, runtime: Runtime, ctx: ServerContext): ToolCall {
   const progressToken = ctx.mcpReq._meta?.progressToken;
   const signal = ctx.mcpReq.signal;
@@ -178,7 +218,6 @@ function toolCall(server: McpServer, runtime: Runtime, ctx: ServerContext): Tool
     runtime,
     signal,
     ctx,
-    inputResponses: (ctx.mcpReq as { inputResponses?: unknown }).inputResponses,
     async progress(progress, total, message) {
       // After a cancel the transport may be gone; a notification then only raises "Not connected".
       if (progressToken === undefined || signal.aborted) return;
@@ -192,11 +231,29 @@ function toolCall(server: McpServer, runtime: Runtime, ctx: ServerContext): Tool
       }
     },
     canElicit() {
-      const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-      const caps = (envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? server.server.getClientCapabilities()) as
-        | { elicitation?: unknown }
-        | undefined;
-      return Boolean(caps?.elicitation);
+      return Boolean(clientCapabilities(server, ctx)?.elicitation);
+    },
+    answered(key, schema) {
+      const answer = inputResponse(ctx.mcpReq.inputResponses as Record<string, unknown> | undefined, key);
+      if (answer.kind !== 'elicit') return undefined;
+      const content = (schema.safeParse(answer.content ?? {}).data ?? {}) as Partial<z.output<typeof schema>>;
+      return { kind: 'answer', action: answer.action, content, state: ctx.mcpReq.requestState<unknown>() };
+    },
+    async form(key, message, schema, state) {
+      const earlier = this.answered(key, schema);
+      if (earlier) return earlier;
+      if (!clientCapabilities(server, ctx)?.elicitation) return { kind: 'unavailable' };
+      const request = inputRequired.elicit({ message, requestedSchema: schema });
+      if (isModern(ctx)) return { kind: 'ask', request: inputRequired({ inputRequests: { [key]: request }, ...(state === undefined ? {} : { requestState: state }) }) };
+      // 2025 era: ask here and now, so a form that fails or times out still ends in this tool's own result.
+      try {
+        const result = await ctx.mcpReq.elicitInput(request.params as Parameters<ServerContext['mcpReq']['elicitInput']>[0], { signal, timeout: FORM_TIMEOUT_MS });
+        const content = (schema.safeParse(result.content ?? {}).data ?? {}) as Partial<z.output<typeof schema>>;
+        return { kind: 'answer', action: result.action, content, state };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        return { kind: 'failed', reason: scrubSecrets(describe(error), [...runtime.secrets]) };
+      }
     },
   };
 }

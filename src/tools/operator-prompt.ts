@@ -4,7 +4,7 @@
  * the whole answer. Either way the result stays "halted": an answer is echoed back and recorded, never bound
  * to a role without a new probe.
  */
-import { inputRequired, inputResponse, type InputRequiredResult } from '@modelcontextprotocol/server';
+import type { InputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { OperatorPrompt } from '../governance/probe.js';
 import type { ToolCall } from './define.js';
@@ -24,29 +24,32 @@ const NEXT_STEP =
   'Recorded only. Nothing was bound: run vibecoding-state.llm_role_endpoint_probe with these candidates, then call again.';
 
 /**
- * Returns the operator's answer when this call is the retry that carries it, an input request when the client
- * can show a form and has not been asked yet, or undefined when only the structured prompt can be returned.
+ * Returns the operator's answer (or a note that the form failed), an input request when the client answers
+ * forms on a retry and has not been asked yet, or undefined when only the structured prompt can be returned.
  */
-export function askOperator(call: ToolCall, prompt: OperatorPrompt): OperatorResponse | InputRequiredResult | undefined {
-  const answer = inputResponse(call.inputResponses as Record<string, unknown> | undefined, REQUEST_KEY);
-  if (answer.kind === 'elicit') {
-    if (answer.action !== 'accept') return { action: answer.action, next_step: 'The operator did not answer; F4 stays halted.' };
-    const content = operatorForm.safeParse(answer.content ?? {});
-    const fields = content.success ? content.data : {};
-    const candidates = (fields.candidate_endpoints ?? '')
-      .split(/[,\s]+/)
-      .map((name) => name.trim())
-      .filter(Boolean);
-    return {
-      action: 'accept',
-      ...(fields.workspace ? { workspace: fields.workspace } : {}),
-      candidate_endpoints: candidates,
-      ...(fields.note ? { note: fields.note } : {}),
-      next_step: NEXT_STEP,
-    };
+export async function askOperator(call: ToolCall, prompt: OperatorPrompt): Promise<OperatorResponse | InputRequiredResult | undefined> {
+  const outcome = await call.form(REQUEST_KEY, prompt.message, operatorForm);
+  switch (outcome.kind) {
+    case 'unavailable':
+      return undefined;
+    case 'ask':
+      return outcome.request;
+    case 'failed':
+      return { action: 'cancel', next_step: `The form could not be shown (${outcome.reason}); F4 stays halted: show operator_prompt.message to the operator instead.` };
+    case 'answer': {
+      if (outcome.action !== 'accept') return { action: outcome.action, next_step: 'The operator did not answer; F4 stays halted.' };
+      const fields = outcome.content;
+      const candidates = (fields.candidate_endpoints ?? '')
+        .split(/[,\s]+/)
+        .map((name) => name.trim())
+        .filter(Boolean);
+      return {
+        action: 'accept',
+        ...(fields.workspace ? { workspace: fields.workspace } : {}),
+        candidate_endpoints: candidates,
+        ...(fields.note ? { note: fields.note } : {}),
+        next_step: NEXT_STEP,
+      };
+    }
   }
-  if (!call.canElicit()) return undefined;
-  return inputRequired({
-    inputRequests: { [REQUEST_KEY]: inputRequired.elicit({ message: prompt.message, requestedSchema: operatorForm }) },
-  });
 }

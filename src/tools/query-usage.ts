@@ -7,9 +7,6 @@ import { defineTool } from './define.js';
 import { table } from './format.js';
 import { endpointNameInput, instantInput, warehouseIdInput } from './warehouse-inputs.js';
 
-/** How long a usage source choice is reused: grants change rarely, probing costs two statements. */
-const SOURCE_TTL_MS = 5 * 60_000;
-
 const input = z.object({
   report: z
     .enum(REPORTS)

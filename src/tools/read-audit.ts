@@ -48,7 +48,7 @@ Call this first, before validate_config or create_gateway. status "ok": the role
   async run(args, call) {
     const result: z.output<typeof output> = await auditReport(call.runtime, { stateFile: args.state_file, roles: args.roles, maxAuditAgeDays: args.max_audit_age_days });
     if (!result.operator_prompt) return result;
-    const answer = askOperator(call, result.operator_prompt);
+    const answer = await askOperator(call, result.operator_prompt);
     if (answer && isInputRequiredResult(answer)) return answer;
     if (answer) result.operator_response = answer;
     return result;

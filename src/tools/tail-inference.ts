@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { defineTool } from './define.js';
 import { table as textTable } from './format.js';
-import { inferenceTail, type TailRow } from '../use-cases/inference-tail.js';
+import { inferenceTail } from '../use-cases/inference-tail.js';
 import { endpointNameInput, instantInput, warehouseIdInput } from './warehouse-inputs.js';
 
 const DEFAULT_PAYLOAD_CHARS = 2_000;

@@ -137,6 +137,32 @@ describe('read_audit with elicitation', () => {
     });
   }
 
+  // On the 2026 era the client answers a form on its own retry, so a failing form handler fails inside the
+  // client and never reaches the server; on the 2025 era the server asks, and must survive the failure.
+  for (const era of ['legacy'] as const) {
+    it(`still ends halted, prompt and reasons included, when the client's form fails (${era})`, async () => {
+      const failing = await connect({
+        cwd: dir,
+        era,
+        elicit: () => {
+          throw new Error('the form window crashed');
+        },
+      });
+      try {
+        for (const tool of ['read_audit', 'create_gateway'] as const) {
+          const args = tool === 'read_audit' ? { state_file: formats.yaml('noPassing') } : { name: 'gw-form', state_file: formats.yaml('noPassing'), catalog: 'main', schema: 'ops' };
+          const result = await callOk<Audit>(failing.client, tool, args);
+          expect(result.status).toBe('halted');
+          expect(result.operator_prompt?.message).toMatch(/short_chat_ok/);
+          expect(result.operator_response).toMatchObject({ action: 'cancel' });
+          expect(result.operator_response?.next_step).toMatch(/form could not be shown/);
+        }
+      } finally {
+        await failing.close();
+      }
+    });
+  }
+
   it('still ends halted when the operator declines the form', async () => {
     const declining = await connect({ cwd: dir, elicit: () => ({ action: 'decline' }) });
     try {
