@@ -37,6 +37,8 @@ export interface GatewayRequest {
     /** Overrides of the default privileges on the schema (ALL_PRIVILEGES is refused by validation). */
     agentPrivileges?: string[];
     opsPrivileges?: string[];
+    /** Why this gateway goes without the F4 grants; recorded in the state file and warned about in the plan. */
+    optOut?: string;
   };
 }
 
@@ -83,6 +85,8 @@ export interface DesiredGateway {
   payloadTable: string;
   /** The record F4 keeps in `Foundation.f4_gateway`, without its timestamp. */
   record: Record<string, unknown>;
+  /** What a reviewer must be told about the request itself, whatever the live side holds. */
+  warnings: string[];
 }
 
 /**
@@ -155,7 +159,11 @@ export function desiredGateway(state: StateData, request: GatewayRequest): Desir
       inference_table_prefix: request.tableNamePrefix,
       payload_table: payloadTable,
       served_entities: served.map((s) => s.entityName),
+      ...(request.grants.optOut ? { grants_opt_out: request.grants.optOut } : {}),
     },
+    warnings: request.grants.optOut
+      ? [`Grants opted out ("${request.grants.optOut}"): no agent service principal or ops group gets access to the payload table; F4 expects both. The opt-out is recorded in the state file.`]
+      : [],
   };
 }
 
@@ -178,9 +186,25 @@ function servedEntityName(entityName: string): string {
   return entityName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 63);
 }
 
-/** Grants are explicit (the F2 pattern): an override asking for ALL_PRIVILEGES is an error finding. */
-export function privilegeFindings(request: GatewayRequest): Finding[] {
+/**
+ * Grants are part of F4: the agent service principal and the ops group are required unless the caller opts out
+ * with a reason, and they are explicit (the F2 pattern), so an override asking for ALL_PRIVILEGES is an error.
+ */
+export function grantFindings(request: GatewayRequest): Finding[] {
   const findings: Finding[] = [];
+  const { agentServicePrincipal, opsGroup, optOut } = request.grants;
+  if (!optOut) {
+    for (const [field, value, who] of [['agent_service_principal', agentServicePrincipal, 'the agent service principal'], ['ops_group', opsGroup, 'the ops group']] as const) {
+      if (value) continue;
+      findings.push({
+        rule: 'f4.grants-required',
+        severity: 'error',
+        path: `/grants/${field}`,
+        message: `${who} is not named: F4 grants it explicit access to the payload table, and without it the live check of the gateway fails`,
+        fix: `Pass grants.${field} (${field === 'ops_group' ? 'the group that reads the tables' : 'the application id of the agents\' service principal'}), or grants.opt_out_reason to go without grants on purpose (recorded in the state file)`,
+      });
+    }
+  }
   for (const [field, privileges] of [['agent_privileges', request.grants.agentPrivileges], ['ops_privileges', request.grants.opsPrivileges]] as const) {
     (privileges ?? []).forEach((privilege, i) => {
       if (!isBroadPrivilege(privilege)) return;

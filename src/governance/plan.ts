@@ -62,7 +62,7 @@ export function grantKey(securable: string, fullName: string): string {
 
 export function buildPlan(desired: DesiredGateway, live: LiveSnapshot): Plan {
   const changes: Change[] = [];
-  const warnings: string[] = [];
+  const warnings: string[] = [...desired.warnings];
   const endpoint = live.endpoint;
   const liveConfig = endpoint ? projectConfig(endpoint.pending_config ?? endpoint.config) : {};
   const liveGateway = endpoint?.ai_gateway ?? {};

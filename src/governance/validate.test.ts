@@ -47,7 +47,10 @@ describe('validateCreateBody', () => {
     ['invalid_keywords', (b) => (b.ai_gateway.guardrails.input.invalid_keywords = ['x']), 'deprecated.invalid-keywords', '/ai_gateway/guardrails/input/invalid_keywords', 'warning'],
     ['valid_topics', (b) => (b.ai_gateway.guardrails.output.valid_topics = ['x']), 'deprecated.valid-topics', '/ai_gateway/guardrails/output/valid_topics', 'warning'],
     ['only an endpoint limit', (b) => b.ai_gateway.rate_limits.pop(), 'advice.rate-limit-keys', '/ai_gateway/rate_limits', 'warning'],
-    ['a limit of 0 calls', (b) => (b.ai_gateway.rate_limits[1].calls = 0), 'advice.rate-limit-zero', '/ai_gateway/rate_limits/1/calls', 'warning'],
+    ['a limit of 0 calls', (b) => (b.ai_gateway.rate_limits[1].calls = 0), 'f4.rate-limit-zero', '/ai_gateway/rate_limits/1/calls', 'error'],
+    ['a prefix that is not an identifier', (b) => (b.ai_gateway.inference_table_config.table_name_prefix = "' OR '1'='1"), 'f4.table-prefix-identifier', '/ai_gateway/inference_table_config/table_name_prefix', 'error'],
+    ['a prefix with a space', (b) => (b.ai_gateway.inference_table_config.table_name_prefix = 'a b'), 'f4.table-prefix-identifier', '/ai_gateway/inference_table_config/table_name_prefix', 'error'],
+    ['a prefix with a path', (b) => (b.ai_gateway.inference_table_config.table_name_prefix = '../x'), 'f4.table-prefix-identifier', '/ai_gateway/inference_table_config/table_name_prefix', 'error'],
     ['the OTel prefix reused', (b) => (b.ai_gateway.inference_table_config.table_name_prefix = 'agent_otel'), 'advice.prefix-differs-from-otel', '/ai_gateway/inference_table_config/table_name_prefix', 'warning'],
     ['a traffic split with fallback off', (b) => ((b.ai_gateway.fallback_config.enabled = false), (b.config.traffic_config.routes[0].traffic_percentage = 60), (b.config.traffic_config.routes[1].traffic_percentage = 40), (b.config.served_entities[1].entity_name = LLAMA)), 'advice.fallback-traffic', '/config/traffic_config/routes', 'warning'],
   ];

@@ -3,6 +3,7 @@ import { isInputRequiredResult, type InputRequiredResult } from '@modelcontextpr
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS } from '../governance/desired.js';
+import { MAX_PREFIX_LENGTH } from '../governance/rules/f4.js';
 import { applyGateway, planGateway, type ApplyOutcome, type PlanOutcome, type ProvisionRequest } from '../use-cases/gateway-provisioning.js';
 import { defineTool, type FormAnswer, type ToolCall } from './define.js';
 import { table } from './format.js';
@@ -32,7 +33,13 @@ const input = z.object({
   fallback: z.boolean().default(false).describe("Also serve each role's next passing candidate at 0 % traffic, with fallback_config enabled"),
   catalog: ucName.optional().describe('Catalog of the inference (payload) table. Default: uc_catalog_schema in the state file'),
   schema: ucName.optional().describe('Team-owned schema of the inference table (not "default"). Default: uc_catalog_schema in the state file'),
-  table_name_prefix: z.string().min(1).max(64).default('gw').describe('Inference-table prefix without a trailing "_" (the payload table is <catalog>.<schema>.<prefix>_payload)'),
+  table_name_prefix: z
+    .string()
+    .min(1)
+    .max(MAX_PREFIX_LENGTH)
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a table-name prefix is letters, digits and "_", not starting with a digit')
+    .default('gw')
+    .describe('Inference-table prefix without a trailing "_" (the payload table is <catalog>.<schema>.<prefix>_payload)'),
   rate_limits: z.array(rateLimitInput).min(0).max(20).default(DEFAULT_RATE_LIMITS).describe('Default: endpoint 120 calls/min and user 20 calls/min'),
   guardrails: z.object({ input: guardrailSide.optional(), output: guardrailSide.optional() }).default(DEFAULT_GUARDRAILS).describe('Default: PII BLOCK and safety on, input and output'),
   grants: z
@@ -41,6 +48,7 @@ const input = z.object({
       ops_group: z.string().min(1).max(255).optional().describe('Ops group that reads the tables: USE_CATALOG, USE_SCHEMA, SELECT'),
       agent_privileges: z.array(z.string().min(1).max(64)).max(16).optional().describe('Override of the agent principal\'s schema privileges (ALL_PRIVILEGES is refused)'),
       ops_privileges: z.array(z.string().min(1).max(64)).max(16).optional().describe('Override of the ops group\'s schema privileges (ALL_PRIVILEGES is refused)'),
+      opt_out_reason: z.string().min(3).max(500).optional().describe('Go without the F4 grants on purpose (agent_service_principal and ops_group are otherwise required); the reason is recorded in the state file and the plan warns about it'),
     })
     .default({}),
   state_file: stateFileInput,
@@ -156,6 +164,7 @@ function toRequest(args: Args): ProvisionRequest {
       opsGroup: args.grants.ops_group,
       agentPrivileges: args.grants.agent_privileges,
       opsPrivileges: args.grants.ops_privileges,
+      optOut: args.grants.opt_out_reason,
     },
     stateFile: args.state_file,
   };

@@ -6,7 +6,7 @@
 import type { Workspace } from '../databricks/workspace.js';
 import { getWorkspace, workspaceConfigOf } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
-import { privilegeFindings, type GatewayRequest } from '../governance/desired.js';
+import { grantFindings, type GatewayRequest } from '../governance/desired.js';
 import { grantKey, type LiveSnapshot, type Plan } from '../governance/plan.js';
 import { checkPlanMatches, DEFAULT_PLAN_TTL_SECONDS, signPlan, verifyPlanId } from '../governance/plan-id.js';
 import { evaluateAudit, type AuditReport } from '../governance/probe.js';
@@ -119,7 +119,7 @@ async function prepare(runtime: Runtime, request: ProvisionRequest, signal: Abor
 
   const gatewayRequest: GatewayRequest = { ...request, ...inferenceLocation(request, state) };
   const desired = target.desired(state.data, gatewayRequest);
-  const findings = [...target.validate(desired, state.data), ...privilegeFindings(gatewayRequest)];
+  const findings = [...target.validate(desired, state.data), ...grantFindings(gatewayRequest)];
   if (findings.some((f) => f.severity === 'error')) return { status: 'blocked', stateFile: state.path, findings, workspace: label() };
 
   const workspace = getWorkspace(runtime);

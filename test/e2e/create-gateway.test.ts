@@ -179,7 +179,25 @@ describe('create_gateway against the sandbox', () => {
     const broad = await call(base('gw-blocked', stateFile, { grants: { ...grantsArg, agent_privileges: ['ALL_PRIVILEGES'] } }));
     expect(broad.status).toBe('blocked');
     expect(broad.findings?.map((f) => f.rule)).toContain('f4.explicit-grants');
+    const zero = await call(base('gw-blocked', stateFile, { rate_limits: [{ key: 'endpoint', calls: 0 }] }));
+    expect(zero.status).toBe('blocked');
+    expect(zero.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'f4.rate-limit-zero', severity: 'error', path: '/ai_gateway/rate_limits/0/calls' })]));
+    for (const hostile of ["' OR '1'='1", 'a b', '../x']) {
+      expect(await callFails(base('gw-blocked', stateFile, { table_name_prefix: hostile }))).toMatch(/table_name_prefix|letters, digits and "_"/);
+    }
     expect(await endpointsNamed('gw-blocked')).toBe(0);
+  });
+
+  it('requires the agent service principal and the ops group, or a recorded opt-out the plan warns about', async () => {
+    const stateFile = writeYamlState(dir, 'grants-required', SCENARIOS.passing);
+    const none = await call({ ...base('gw-nogrants', stateFile), grants: {} });
+    expect(none.status).toBe('blocked');
+    expect(none.findings?.filter((f) => f.rule === 'f4.grants-required').map((f) => f.path).sort()).toEqual(['/grants/agent_service_principal', '/grants/ops_group']);
+    const optedOut = await call({ ...base('gw-nogrants', stateFile), grants: { opt_out_reason: 'sandbox trial, no team yet' } });
+    expect(optedOut.status).toBe('planned');
+    expect(optedOut.plan.warnings.join('\n')).toMatch(/Grants opted out \("sandbox trial, no team yet"\)/);
+    expect(optedOut.plan.changes).toEqual(expect.arrayContaining([expect.objectContaining({ path: '/state/Foundation/f4_gateway', to: expect.objectContaining({ grants_opt_out: 'sandbox trial, no team yet' }) })]));
+    expect(await endpointsNamed('gw-nogrants')).toBe(0);
   });
 
   it('refuses a forged, an expired and a stale plan_id', async () => {

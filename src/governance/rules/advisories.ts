@@ -19,16 +19,16 @@ export const advisoryRules: Rule[] = [
     },
   },
   {
-    id: 'advice.rate-limit-zero',
-    severity: 'warning',
+    id: 'f4.rate-limit-zero',
+    severity: 'error',
     title: 'No rate limit of 0 calls or tokens',
-    fix: 'Set a real ceiling, or remove the limit: 0 means "disabled" in the UI but "unlimited" through other tools',
+    fix: 'Set a real ceiling (e.g. 120 calls/min for the endpoint, 20 per user): a limit of 0 leaves no effective limit',
     check: ({ body }) =>
       rateLimits(body).flatMap((limit, i) => {
         const l = asRecord(limit);
         return (['calls', 'tokens'] as const)
           .filter((f) => l?.[f] === 0)
-          .map((f) => ({ path: pointer('ai_gateway', 'rate_limits', i, f), message: `${f} is 0, which tools read differently: "disabled" in the UI, "unlimited" elsewhere` }));
+          .map((f) => ({ path: pointer('ai_gateway', 'rate_limits', i, f), message: `${f} is 0: tools read it differently ("disabled" in the UI, "unlimited" elsewhere), so it leaves no effective limit` }));
       }),
   },
   {

@@ -3,6 +3,14 @@ import { evaluateAudit } from '../probe.js';
 import { aiGateway, asRecord, config, guardrails, inferenceTable, pointer, rateLimits, servedEntities, show } from './body.js';
 import type { Rule, RuleHit } from './types.js';
 
+/** Room for the "_payload" suffix inside Unity Catalog's 255-character table names, with margin. */
+export const MAX_PREFIX_LENGTH = 64;
+
+/** Letters, digits and "_", not starting with a digit: a name that needs no quoting anywhere. */
+export function isPrefixIdentifier(prefix: string): boolean {
+  return prefix.length <= MAX_PREFIX_LENGTH && /^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix);
+}
+
 export const f4Rules: Rule[] = [
   {
     id: 'f4.usage-tracking',
@@ -45,7 +53,23 @@ export const f4Rules: Rule[] = [
       return [
         {
           path: pointer('ai_gateway', 'inference_table_config', 'table_name_prefix'),
-          message: `table_name_prefix ${show(prefix)} ends in "_": the platform appends its own "_<name>_payload" suffix, so it yields ${prefix}_…_payload with a double underscore and breaks downstream queries; use ${show(clean)}`,
+          message: `table_name_prefix ${show(prefix)} ends in "_": the payload table is <prefix>_payload, so it would be ${prefix}_payload with a double underscore, which breaks downstream queries; use ${show(clean)}`,
+        },
+      ];
+    },
+  },
+  {
+    id: 'f4.table-prefix-identifier',
+    severity: 'error',
+    title: 'table_name_prefix is a plain Unity Catalog identifier: letters, digits and "_", starting with a letter or "_"',
+    fix: 'Use a short identifier such as "gw" or "skyloyalty_gw": no spaces, quotes, dots, slashes or other punctuation',
+    check: ({ body }) => {
+      const prefix = inferenceTable(body)?.table_name_prefix;
+      if (typeof prefix !== 'string' || isPrefixIdentifier(prefix)) return [];
+      return [
+        {
+          path: pointer('ai_gateway', 'inference_table_config', 'table_name_prefix'),
+          message: `table_name_prefix ${show(prefix)} is not a plain identifier: it names a table (<prefix>_payload), and Unity Catalog table names the platform creates are letters, digits and "_" of at most ${MAX_PREFIX_LENGTH} characters`,
         },
       ];
     },
