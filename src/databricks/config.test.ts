@@ -102,4 +102,17 @@ describe('normaliseHost', () => {
   it('refuses plain http, where a token would travel in clear text', () => {
     expect(() => normaliseHost('http://example.com')).toThrow(/https/);
   });
+
+  it('never echoes credentials written into the host, parsed or not', () => {
+    for (const raw of ['https://user:s3cret-pw@bad host', 'user:s3cret-pw@bad host', 'http://user:s3cret-pw@example.com', 'https://:s3cret-pw@exa mple.com/x@y']) {
+      let message = '';
+      try {
+        normaliseHost(raw);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/DATABRICKS_HOST "(https?:\/\/)?\[credentials removed\]@/);
+      expect(message).not.toContain('s3cret-pw');
+    }
+  });
 });

@@ -152,12 +152,20 @@ export function normaliseHost(raw: string): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ToolError(`DATABRICKS_HOST "${raw}" is not a valid host`, 'it does not parse as a URL', 'Set it to the workspace URL, e.g. https://dbc-1234.cloud.databricks.com', 'WORKSPACE_NOT_CONFIGURED');
+    throw new ToolError(`DATABRICKS_HOST "${withoutCredentials(raw)}" is not a valid host`, 'it does not parse as a URL', 'Set it to the workspace URL, e.g. https://dbc-1234.cloud.databricks.com', 'WORKSPACE_NOT_CONFIGURED');
   }
   if (url.protocol !== 'https:') {
-    throw new ToolError(`DATABRICKS_HOST "${raw}" does not use https`, 'Databricks workspaces are only reachable over HTTPS and a token must never travel in clear text', 'Use the https:// workspace URL', 'WORKSPACE_NOT_CONFIGURED');
+    throw new ToolError(`DATABRICKS_HOST "${withoutCredentials(raw)}" does not use https`, 'Databricks workspaces are only reachable over HTTPS and a token must never travel in clear text', 'Use the https:// workspace URL', 'WORKSPACE_NOT_CONFIGURED');
   }
   return `https://${url.host}`;
+}
+
+/**
+ * A host as it may be shown: anything before an "@" in its authority is credentials (`https://user:pw@host`)
+ * and never printed, whether or not the rest parses.
+ */
+function withoutCredentials(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}[credentials removed]@`);
 }
 
 interface LoadedProfile {

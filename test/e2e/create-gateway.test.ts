@@ -389,6 +389,24 @@ describe('create_gateway against the sandbox', () => {
       await none.close();
     }
   });
+
+  it('never echoes a password written into DATABRICKS_HOST, in any workspace tool', async () => {
+    const password = 'pw-hunter2-canary';
+    const bad = await connect({ cwd: dir, env: { DATABRICKS_HOST: `https://user:${password}@bad host`, DATABRICKS_TOKEN: 'dapi0123456789abcdef0123456789abcdef', DATABRICKS_WAREHOUSE_ID: 'abc' } });
+    try {
+      const stateFile = writeYamlState(dir, 'bad-host', SCENARIOS.passing);
+      const texts = [
+        await callFails(base('gw-badhost', stateFile), bad),
+        await callError(bad.client, 'query_usage', {}),
+        await callError(bad.client, 'tail_inference', { endpoint: 'gw-x' }),
+        await callError(bad.client, 'validate_config', { endpoint: 'gw-x' }),
+      ];
+      for (const text of texts) expect(text).toMatch(/DATABRICKS_HOST/);
+      expect(texts.join('\n') + bad.stderr()).not.toContain(password);
+    } finally {
+      await bad.close();
+    }
+  });
 });
 
 describe('create_gateway with OAuth M2M', () => {
