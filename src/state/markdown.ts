@@ -4,7 +4,7 @@
  * (`## endpoint_guardrail_audit`); both merge into one state object.
  */
 import { isRecord } from '../shared/records.js';
-import type { StateData } from './read.js';
+import type { StateData } from './parse.js';
 
 export interface YamlBlock {
   /** Offsets into the file: the opening fence line starts at `start`; `end` is just past the closing fence. */
