@@ -1,6 +1,6 @@
 /** The Databricks API's own shape: what the serving-endpoints API would reject, caught before a call. */
 import { aiGateway, asArray, asRecord, config, guardrails, pointer, rateLimits, servedEntities, show } from './body.js';
-import type { Rule, RuleHit } from './types.js';
+import type { Rule, RuleHit, RuleInfo } from './types.js';
 
 export const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'] as const;
 export const RENEWAL_PERIODS = ['minute'] as const;
@@ -12,6 +12,14 @@ const AI_GATEWAY_FIELDS = new Set(['usage_tracking_config', 'inference_table_con
 const caseHint = (value: unknown, allowed: readonly string[]): string => {
   const match = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
   return match ? ` (the API is case-sensitive: write "${match}")` : '';
+};
+
+/** The body itself must be an object; checked before any rule, which all read into it. */
+export const bodyRule: RuleInfo = {
+  id: 'api.body',
+  severity: 'error',
+  title: 'The create body is a JSON object',
+  fix: 'Pass {"name", "config": {"served_entities": [...]}, "ai_gateway": {...}}',
 };
 
 export const shapeRules: Rule[] = [
