@@ -4,7 +4,7 @@ import { loadConfigFile } from '../config/load.js';
 import { ToolError } from '../errors.js';
 import { liveCompliance } from '../gateway/live-compliance.js';
 import { validateCreateBody } from '../governance/validate.js';
-import { loadState } from '../state/read.js';
+import { loadStateIfPresent } from '../state/read.js';
 import { defineTool } from './define.js';
 import { table } from './format.js';
 import { stateFileInput } from './read-audit.js';
@@ -63,7 +63,7 @@ Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a
         'INVALID_ARGUMENTS',
       );
     }
-    const state = args.state_file || !args.endpoint ? await optionalState(call.runtime, args.state_file) : undefined;
+    const state = await loadStateIfPresent(call.runtime, args.state_file);
     if (args.endpoint) {
       const { workspace, ...validation } = await liveCompliance(call.runtime, args.endpoint, state?.data, { signal: call.signal });
       const live: ValidateConfigOutput = { ...validation, source: 'live', endpoint: args.endpoint, workspace, ...(state ? { state_file: state.path } : {}) };
@@ -83,20 +83,6 @@ Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a
   },
   text: renderValidation,
 });
-
-/**
- * The state file is optional for validation: an explicit path must load, but when none was named and no
- * default file exists the audited-entities rule reports that it could not run.
- */
-async function optionalState(runtime: Parameters<typeof loadState>[0], file: string | undefined) {
-  if (file) return loadState(runtime, file);
-  try {
-    return await loadState(runtime);
-  } catch (error) {
-    if (error instanceof ToolError && error.code === 'STATE_FILE_NOT_FOUND') return undefined;
-    throw error;
-  }
-}
 
 export function renderValidation(result: Pick<ValidateConfigOutput, 'valid' | 'findings'> & { state_file?: string; config_file?: string; endpoint?: string }): string {
   const subject = result.endpoint ? `live endpoint ${result.endpoint}` : result.config_file ?? 'config';
