@@ -23,7 +23,7 @@ export const EXAMPLE_ENDPOINTS = {
 } as const;
 
 /** Where the example's gateway puts its inference tables. */
-export const EXAMPLE_UC_SCHEMA = 'workshop.agent_ops';
+const EXAMPLE_UC_SCHEMA = 'workshop.agent_ops';
 
 /** The audit time written into examples/ (the sandbox's copy is audited "now", so it never reads as stale). */
 export const EXAMPLE_AUDITED_AT = '2026-11-20T09:00:00Z';

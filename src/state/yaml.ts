@@ -19,8 +19,8 @@ const MAX_DEPTH = 64;
  * State, config and price files hold a few hundred values; walking this many takes tens of milliseconds.
  * No file under the 5 MB size cap reaches the character budget without aliases.
  */
-export const MAX_EXPANDED_VALUES = 100_000;
-export const MAX_EXPANDED_CHARS = 12_000_000;
+const MAX_EXPANDED_VALUES = 100_000;
+const MAX_EXPANDED_CHARS = 12_000_000;
 
 export class YamlSyntaxError extends Error {
   constructor(

@@ -5,7 +5,7 @@ import type { Rule, RuleHit, RuleInfo } from './types.js';
 export const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'] as const;
 export const RENEWAL_PERIODS = ['minute'] as const;
 export const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'] as const;
-export const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'] as const;
+const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'] as const;
 const ENDPOINT_NAME = /^[A-Za-z0-9_-]{1,63}$/;
 const AI_GATEWAY_FIELDS = new Set(['usage_tracking_config', 'inference_table_config', 'rate_limits', 'guardrails', 'fallback_config']);
 
