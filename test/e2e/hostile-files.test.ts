@@ -69,6 +69,21 @@ describe('a state file whose YAML aliases expand to 2^31 values', () => {
   });
 });
 
+describe('a price file (AIGW_PRICES_FILE) built to stall the server', () => {
+  it.each([
+    ['an alias bomb', () => file('bomb-prices.yaml', `prices:\n${aliasBomb(32, '  ')}`), /more than 100,000 values/],
+    ['a FIFO', () => fifo('prices.yaml'), /named pipe \(FIFO\), not a regular file/],
+  ])('is refused when it is %s, before any workspace call', async (_kind, make, refusal) => {
+    const withPrices = await connect({ cwd: dir, env: { AIGW_PRICES_FILE: make() } });
+    try {
+      expect(await callError(withPrices.client, 'query_usage', { report: 'chargeback' })).toMatch(refusal);
+      expect(await callOk(withPrices.client, 'read_audit', { state_file: passing })).toMatchObject({ status: 'ok' });
+    } finally {
+      await withPrices.close();
+    }
+  });
+});
+
 describe('a FIFO named as a file', () => {
   it('is refused as a state file or config file, four at once, and file reads go on', async () => {
     const pipes = [1, 2, 3, 4].map((n) => fifo(`pipe-${n}.yaml`));
