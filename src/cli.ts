@@ -70,6 +70,7 @@ async function main(argv: string[]): Promise<void> {
     closeSandbox = () => sandbox.close();
     options.workspace = { host: sandbox.url, token: sandbox.token, warehouseId: sandbox.warehouseId, caCert: sandbox.caCert };
     options.workspaceLabel = 'sandbox';
+    options.exampleStateFallback = true;
     process.stderr.write(`ai-gateway-mcp: using the local sandbox workspace at ${sandbox.url}\n`);
   }
   const runtime = new Runtime(options);

@@ -35,6 +35,11 @@ export interface RuntimeOptions {
   workspaceLabel?: string;
   /** Settings that arrived unsubstituted or still encrypted (see settings-check.ts), named in workspace errors. */
   settingsProblems?: readonly SettingProblem[];
+  /**
+   * With no state file named or found, use a copy of the example state (state/example.ts). Only `--sandbox`
+   * sets it: the example audits endpoints the sandbox seeds, and would mislead about any other workspace.
+   */
+  exampleStateFallback?: boolean;
 }
 
 export class Runtime {
@@ -45,6 +50,7 @@ export class Runtime {
   readonly workspace: ExplicitWorkspaceSettings;
   readonly workspaceLabel: string | undefined;
   readonly settingsProblems: readonly SettingProblem[];
+  readonly exampleStateFallback: boolean;
   /** Secret values (tokens, client secrets) this process knows; scrubbed from anything it prints. */
   readonly secrets = new Set<string>();
   private readonly services = new Map<string, unknown>();
@@ -59,6 +65,7 @@ export class Runtime {
     this.workspace = options.workspace ?? {};
     this.workspaceLabel = options.workspaceLabel;
     this.settingsProblems = options.settingsProblems ?? [];
+    this.exampleStateFallback = options.exampleStateFallback ?? false;
     for (const value of [this.workspace.token, this.workspace.clientSecret, this.env.DATABRICKS_TOKEN, this.env.DATABRICKS_CLIENT_SECRET]) {
       if (value) this.secrets.add(value);
     }

@@ -10,7 +10,7 @@ import { ToolError } from '../errors.js';
 import { catalog, type Finding } from '../governance/rules/index.js';
 import { validateCreateBody } from '../governance/validate.js';
 import { Runtime } from '../runtime.js';
-import { loadState } from '../state/read.js';
+import { loadStateIfPresent } from '../state/read.js';
 import { renderValidation } from '../tools/validate-config.js';
 import { VERSION } from '../version.js';
 
@@ -43,13 +43,14 @@ export async function runValidateCommand(argv: string[], out: NodeJS.WritableStr
   let state;
   try {
     loaded = await loadConfigFile(runtime, file as string);
-    state = stateFile ? await loadState(runtime, stateFile) : undefined;
+    // Like the MCP tools: --state, else AIGW_STATE_FILE, else ./state.yaml or ./.vibecoding-state.md when present.
+    state = await loadStateIfPresent(runtime, stateFile);
   } catch (error) {
     err.write(`validate: ${error instanceof ToolError ? error.message : String(error)}\n`);
     return 2;
   }
   const validation = validateCreateBody(loaded.body, { state: state?.data });
-  if (format === 'json') out.write(`${JSON.stringify({ file: loaded.path, ...validation }, null, 2)}\n`);
+  if (format === 'json') out.write(`${JSON.stringify({ file: loaded.path, ...(state ? { state_file: state.path } : {}), ...validation }, null, 2)}\n`);
   else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(loaded.path, loaded.text, validation.findings), null, 2)}\n`);
   else out.write(`${renderValidation({ ...validation, config_file: loaded.path, ...(state ? { state_file: state.path } : {}) })}\n`);
   return validation.valid ? 0 : 1;

@@ -3,7 +3,7 @@ import { ToolError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { confine } from '../state/locate.js';
 import { readTextFile } from '../state/read.js';
-import { parseYaml, YamlSyntaxError } from '../state/yaml.js';
+import { parseYaml, YamlExpansionError, YamlSyntaxError } from '../state/yaml.js';
 
 /** A create body is a few KB; a megabyte is already generous. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -22,6 +22,9 @@ export async function loadConfigFile(runtime: Runtime, file: string): Promise<Lo
   } catch (error) {
     if (error instanceof YamlSyntaxError) {
       throw new ToolError(`The config file ${full} is not valid JSON or YAML`, error.message, 'Fix the syntax at that line and call again', 'CONFIG_FILE_SYNTAX');
+    }
+    if (error instanceof YamlExpansionError) {
+      throw new ToolError(`Refused to read the config file ${full}`, error.message, 'A create body holds a few dozen values: check that this is the right file', 'CONFIG_FILE_TOO_MANY_VALUES');
     }
     throw error;
   }

@@ -65,6 +65,17 @@ describe('role probe', () => {
     expect(evaluateAudit(broken, { roles: ['agent_chat', 'summarizer'], now }).status).toBe('halted');
   });
 
+  it('says a file is not a state file, or has no audit, instead of halting for FMAPI candidates', () => {
+    const notState = { name: 'gw', config: { served_entities: [] }, ai_gateway: {} };
+    expect(() => evaluateAudit(notState, { roles: ['agent_chat'], now })).toThrow(expect.objectContaining({ code: 'STATE_FILE_NOT_STATE', message: expect.stringMatching(/not a workshop state file/) }));
+    const noAudit = { llm_role_endpoints: { agent_chat: bind(SONNET, [SONNET]) }, endpoint_guardrail_audit: null };
+    expect(() => evaluateAudit(noAudit, { roles: ['agent_chat'], now })).toThrow(expect.objectContaining({ code: 'STATE_FILE_NO_AUDIT', message: expect.stringMatching(/Run vibecoding-state\.endpoint_guardrail_audit/) }));
+    // Without served roles there is no halt to decide: the rules that only read the audit still answer.
+    expect(evaluateAudit(noAudit, { roles: [], now }).status).toBe('ok');
+    // An audit with no entries is an audit: every candidate fails it, and the halt asks for candidates.
+    expect(evaluateAudit({ ...noAudit, endpoint_guardrail_audit: {} }, { roles: ['agent_chat'], now }).status).toBe('halted');
+  });
+
   it('gives the bound, passing endpoint of each role', () => {
     expect([...boundPassingEndpoints(SCENARIOS.passing)]).toEqual([
       ['agent_chat', SONNET],

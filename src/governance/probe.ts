@@ -3,6 +3,7 @@
  * role's probe in `endpoint_guardrail_audit`; when a served role has no such endpoint, F4 halts and asks the
  * operator — no admin ticket, no default, never "any healthy endpoint". Pure: state in, decision out.
  */
+import { ToolError } from '../errors.js';
 import { type StateData, isRecord } from '../shared/records.js';
 
 export type RoleStatus = 'pass' | 'fail' | 'unbound';
@@ -69,6 +70,7 @@ interface RoleBinding {
 }
 
 export function evaluateAudit(state: StateData, options: ProbeOptions): AuditReport {
+  if (options.roles.length > 0) requireAudit(state);
   const now = options.now ?? new Date();
   const maxAgeDays = options.maxAuditAgeDays ?? 30;
   const bindings = roleBindings(state);
@@ -97,6 +99,30 @@ export function evaluateAudit(state: StateData, options: ProbeOptions): AuditRep
   }
   if (halted.length === 0) return { status: 'ok', roles };
   return { status: 'halted', roles, operator_prompt: { message: operatorMessage(halted), roles: halted } };
+}
+
+/**
+ * A halt asks the operator for FMAPI candidates, which is the wrong request when there is no audit to read:
+ * a file that is not the workshop state, or a state whose audit step has not run, is said to be so instead.
+ */
+function requireAudit(state: StateData): void {
+  const has = (key: string) => state[key] !== undefined && state[key] !== null;
+  if (!has('llm_role_endpoints') && !has('endpoint_guardrail_audit')) {
+    throw new ToolError(
+      'This is not a workshop state file',
+      'it has neither llm_role_endpoints nor endpoint_guardrail_audit, the two keys the F4 halt rule reads',
+      'Pass the workshop state file (state.yaml or .vibecoding-state.md; examples/ shows the format), or run the Phase 1.2 steps (vibecoding-state.llm_role_endpoint_probe, vibecoding-state.endpoint_guardrail_audit) that write those keys',
+      'STATE_FILE_NOT_STATE',
+    );
+  }
+  if (!has('endpoint_guardrail_audit')) {
+    throw new ToolError(
+      'The state file has no endpoint_guardrail_audit',
+      'the endpoint guardrail audit has not run, so no role endpoint can be shown to have passed its probe',
+      'Run vibecoding-state.endpoint_guardrail_audit, then call again',
+      'STATE_FILE_NO_AUDIT',
+    );
+  }
 }
 
 /** Bound endpoints that pass their role's probe, by role: the only names a gateway may serve. */

@@ -22,6 +22,8 @@ describe('validateCreateBody', () => {
     ['an unknown ai_gateway field', (b) => (b.ai_gateway.usage_tracking = true), 'api.ai-gateway-fields', '/ai_gateway/usage_tracking', 'warning'],
     ['no served entities', (b) => (b.config.served_entities = []), 'api.served-entities', '/config/served_entities', 'error'],
     ['a numeric entity_version', (b) => (b.config.served_entities[0].entity_version = 1), 'api.entity-version-string', '/config/served_entities/0/entity_version', 'error'],
+    ['workload_size in lower case', (b) => (b.config.served_entities[0].workload_size = 'small'), 'api.workload-size', '/config/served_entities/0/workload_size', 'error'],
+    ['scale_to_zero_enabled as a string', (b) => (b.config.served_entities[1].scale_to_zero_enabled = 'yes'), 'api.scale-to-zero-boolean', '/config/served_entities/1/scale_to_zero_enabled', 'error'],
     ['routes not summing to 100', (b) => (b.config.traffic_config.routes[0].traffic_percentage = 90), 'api.traffic-routes', '/config/traffic_config/routes', 'error'],
     ['rate-limit key in upper case', (b) => (b.ai_gateway.rate_limits[0].key = 'ENDPOINT'), 'api.rate-limit-key', '/ai_gateway/rate_limits/0/key', 'error'],
     ['renewal_period missing', (b) => delete b.ai_gateway.rate_limits[1].renewal_period, 'api.rate-limit-renewal-period', '/ai_gateway/rate_limits/1/renewal_period', 'error'],
@@ -77,6 +79,17 @@ describe('validateCreateBody', () => {
     const [finding] = hit(goodBody(), 'f4.audited-entities', false);
     expect(finding).toMatchObject({ severity: 'warning' });
     expect(finding?.message).toMatch(/no state file was given/);
+  });
+
+  it('says the served entities cannot be checked against a state file with no audit', () => {
+    const { endpoint_guardrail_audit: _audit, ...noAudit } = SCENARIOS.passing;
+    const found = validateCreateBody(goodBody(), { state: noAudit }).findings.filter((f) => f.rule === 'f4.audited-entities');
+    expect(found).toEqual([expect.objectContaining({ severity: 'error', path: '/config/served_entities', message: expect.stringMatching(/no endpoint_guardrail_audit/) })]);
+  });
+
+  it('hints at the API\'s spelling of a workload size', () => {
+    const [finding] = hit(bodyWith((b) => (b.config.served_entities[0].workload_size = 'small')), 'api.workload-size');
+    expect(finding?.message).toMatch(/write "Small"/);
   });
 
   it('refuses a body that is not an object', () => {

@@ -1,6 +1,7 @@
 /** Lints a serving-endpoint create body against the rule catalog. Pure. */
 import { type StateData, isRecord } from '../shared/records.js';
 import { RULES, type Finding } from './rules/index.js';
+import { bodyRule } from './rules/shape.js';
 
 export interface Validation {
   valid: boolean;
@@ -11,10 +12,7 @@ const ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 export function validateCreateBody(body: unknown, options: { state?: StateData } = {}): Validation {
   if (!isRecord(body)) {
-    return {
-      valid: false,
-      findings: [{ rule: 'api.body', severity: 'error', path: '', message: 'the create body is not a JSON object', fix: 'Pass {"name", "config": {"served_entities": [...]}, "ai_gateway": {...}}' }],
-    };
+    return { valid: false, findings: [{ rule: bodyRule.id, severity: bodyRule.severity, path: '', message: 'the create body is not a JSON object', fix: bodyRule.fix }] };
   }
   const findings: Finding[] = [];
   for (const rule of RULES) {

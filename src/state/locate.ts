@@ -1,12 +1,14 @@
 /**
  * Where a file a caller names may be read from. The state file comes from the tool argument, else
- * AIGW_STATE_FILE, else the workshop's default names in the working folder. When a root is set (always over
- * HTTP, where the caller may be remote) every path must resolve inside it, symlinks included.
+ * AIGW_STATE_FILE, else the workshop's default names in the working folder, else (under `--sandbox` only) a
+ * copy of the example state that matches the sandbox. When a root is set (always over HTTP, where the caller
+ * may be remote) every path a caller names must resolve inside it, symlinks included.
  */
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ToolError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
+import { exampleStateFile } from './example.js';
 
 export const DEFAULT_STATE_FILES = ['state.yaml', '.vibecoding-state.md'] as const;
 
@@ -17,10 +19,12 @@ export function resolveStatePath(runtime: Runtime, explicit?: string): string {
     const full = path.join(runtime.cwd, candidate);
     if (existsSync(full)) return confine(runtime, full);
   }
+  // The server picks this file, not the caller: it is a temporary copy, outside any root on purpose.
+  if (runtime.exampleStateFallback) return exampleStateFile(runtime);
   throw new ToolError(
     'No state file found',
     `no state_file argument, AIGW_STATE_FILE is unset, and neither ${DEFAULT_STATE_FILES.join(' nor ')} exists in ${runtime.cwd}`,
-    'Pass state_file with the path of the workshop state file (YAML, or the Markdown state file with fenced yaml blocks)',
+    'Pass state_file with the path of the workshop state file (YAML, or the Markdown state file with fenced yaml blocks; examples/ in the package shows both)',
     'STATE_FILE_NOT_FOUND',
   );
 }

@@ -2,9 +2,26 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { load } from 'js-yaml';
+import { Runtime } from '../runtime.js';
+import { findYamlBlocks } from './markdown.js';
+import { loadState } from './read.js';
 import { recordF4Gateway, setYamlKey } from './write.js';
+import { aliasBomb } from '../../test/support/hostile-files.js';
 
 const record = { endpoint_name: 'gw-1', inference_table_prefix: 'gw', payload_table: 'c.s.gw_payload', served_entities: ['a', 'b'], updated_at: '2026-11-27T00:00:00.000Z' };
+
+/** What a reader sees that merges every yaml block and ignores the headings (the workshop's Python reader does). */
+function mergedIgnoringHeadings(text: string): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const block of findYamlBlocks(text)) {
+    for (const [key, value] of Object.entries((load(block.content) ?? {}) as Record<string, unknown>)) {
+      const existing = merged[key];
+      merged[key] = existing && typeof existing === 'object' && value && typeof value === 'object' ? { ...existing, ...value } : value;
+    }
+  }
+  return merged;
+}
 
 function tempFile(name: string, text: string): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'aigw-state-')), name);
@@ -36,16 +53,40 @@ describe('recordF4Gateway', () => {
     expect(await recordF4Gateway(file, record)).toMatchObject({ changed: false });
   });
 
-  it('edits the Markdown block in place, or appends a section, every other byte unchanged', async () => {
+  it('appends a Markdown section whose block nests the record under Foundation, then edits it in place', async () => {
     const head = '# State\n\nProse with ```yaml in text.\n\n## llm_role_endpoints\n\n```yaml\nagent_chat:\n  endpoint: e1\n```\n\nTrailing prose.\n';
     const file = tempFile('.vibecoding-state.md', head);
     await recordF4Gateway(file, record);
     const appended = readFileSync(file, 'utf8');
     expect(appended.startsWith(head)).toBe(true);
-    expect(appended.slice(head.length)).toMatch(/^\n## Foundation\.f4_gateway\n\n```yaml\nendpoint_name: gw-1\n/);
+    expect(appended.slice(head.length)).toMatch(/^\n## Foundation\.f4_gateway\n\n```yaml\nFoundation:\n  f4_gateway:\n    endpoint_name: gw-1\n/);
+    expect(mergedIgnoringHeadings(appended)).toMatchObject({ Foundation: { f4_gateway: { inference_table_prefix: 'gw' } } });
+    expect(mergedIgnoringHeadings(appended)).not.toHaveProperty('inference_table_prefix');
     await recordF4Gateway(file, { ...record, endpoint_name: 'gw-2' });
     const edited = readFileSync(file, 'utf8');
     expect(edited).toBe(appended.replace('endpoint_name: gw-1', 'endpoint_name: gw-2'));
+  });
+
+  it('rewrites a record written the old way (bare keys under its heading) nested, prose byte for byte', async () => {
+    const prose = '# State\n\nIntro.\n\n## Foundation.f4_gateway\n\nWritten by F4.\n\n';
+    const old = `${prose}\`\`\`yaml\nendpoint_name: gw-0\ninference_table_prefix: old\n\`\`\`\n\nTail.\n`;
+    const file = tempFile('.vibecoding-state.md', old);
+    await expect(loadState(new Runtime({ cwd: path.dirname(file) }), file)).resolves.toMatchObject({ data: { Foundation: { f4_gateway: { inference_table_prefix: 'old' } } } });
+    await recordF4Gateway(file, record);
+    const out = readFileSync(file, 'utf8');
+    expect(out.startsWith(`${prose}\`\`\`yaml\nFoundation:\n  f4_gateway:\n    endpoint_name: gw-1\n`)).toBe(true);
+    expect(out.endsWith('\n```\n\nTail.\n')).toBe(true);
+    expect(out.match(/```/g)).toHaveLength(2);
+    expect(mergedIgnoringHeadings(out)).toEqual({ Foundation: { f4_gateway: record } });
+  });
+
+  it('nests the other bare keys of an old `## Foundation` block with the record, keeping their comments', async () => {
+    const old = '## Foundation\n\n```yaml\nf2_otel:   # from F2\n  otel_table_prefix: agent_otel\n```\n';
+    const file = tempFile('state.md', old);
+    await recordF4Gateway(file, record);
+    const out = readFileSync(file, 'utf8');
+    expect(out.startsWith('## Foundation\n\n```yaml\nFoundation:\n  f2_otel:   # from F2\n    otel_table_prefix: agent_otel\n  f4_gateway:\n')).toBe(true);
+    expect(mergedIgnoringHeadings(out)).toEqual({ Foundation: { f2_otel: { otel_table_prefix: 'agent_otel' }, f4_gateway: record } });
   });
 
   it('edits a Foundation block that already holds the key', async () => {
@@ -61,6 +102,13 @@ describe('recordF4Gateway', () => {
     const text = 'a: [1, 2\nb: }\n';
     const file = tempFile('state.yaml', text);
     await expect(recordF4Gateway(file, record)).rejects.toThrow(/cannot be parsed/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('refuses a file whose aliases expand past the budget, as the reader does, without walking them', async () => {
+    const text = `Foundation:\n  f4_gateway:\n${aliasBomb(32, '    ')}`;
+    const file = tempFile('state.yaml', text);
+    await expect(recordF4Gateway(file, record)).rejects.toMatchObject({ code: 'STATE_FILE_TOO_MANY_VALUES' });
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 

@@ -1,9 +1,10 @@
 /**
  * Records what F4 produced (`Foundation.f4_gateway`) in the state file the caller named. The edit is textual
  * and confined to that one key: in plain YAML the key's block is replaced or added; in the Markdown state
- * file the fenced yaml block that holds it is edited in place, or a new section is appended. Every other byte
- * stays as it was. The write is locked against concurrent writers, re-reads the file under the lock, refuses
- * a file it cannot parse, verifies the result parses to the intended state, and lands by temp file + rename.
+ * file the record is written as nested YAML inside a fenced yaml block (edited in place, or in a new section
+ * appended at the end). Every other byte stays as it was. The write is locked against concurrent writers,
+ * re-reads the file under the lock, refuses a file it cannot parse, verifies the result parses to the intended
+ * state, and lands by temp file + rename.
  */
 import { randomBytes } from 'node:crypto';
 import { rename, stat, unlink, writeFile, open } from 'node:fs/promises';
@@ -11,10 +12,10 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 
 import { ToolError } from '../errors.js';
-import { findYamlBlocks, mergeBlocks } from './markdown.js';
+import { findYamlBlocks, type YamlBlock } from './markdown.js';
 import { isRecord, type StateData } from '../shared/records.js';
-import { readTextFile, stateFormat } from './read.js';
-import { parseYaml, YamlSyntaxError } from './yaml.js';
+import { readTextFile } from './read.js';
+import { parseStateText } from './parse.js';
 
 export interface StateWriteResult {
   path: string;
@@ -41,11 +42,10 @@ export async function setStateKey(file: string, keyPath: string[], value: Record
   }
   try {
     const text = await readTextFile(file, 'state file');
-    const format = stateFormat(file, text);
-    const before = format === 'markdown' ? parseMarkdown(file, text) : parsePlain(file, text);
+    const { format, data: before } = parseForWrite(file, text);
     if (equalJson(getPath(before, keyPath), value)) return { path: file, format, changed: false };
     const next = format === 'markdown' ? editMarkdown(text, keyPath, value) : setYamlKey(text, keyPath, value);
-    const after = format === 'markdown' ? parseMarkdown(file, next) : parsePlain(file, next);
+    const { data: after } = parseForWrite(file, next);
     if (!equalJson(after, setPath(structuredClone(before), keyPath, value))) {
       throw new ToolError(`Did not update the state file ${file}`, `${keyPath.join('.')} could not be written without changing other state (its YAML layout is unusual, e.g. flow style)`, `Add ${keyPath.join('.')} by hand, or convert that part of the file to block-style YAML`, 'STATE_FILE_LAYOUT');
     }
@@ -74,56 +74,49 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
-function parsePlain(file: string, text: string): StateData {
-  const value = parseOrRefuse(file, () => parseYaml(text));
-  if (value === undefined || value === null) return {};
-  if (!isRecord(value)) throw refuseUnparseable(file, 'its top level is not a mapping of keys');
-  return value;
-}
-
-function parseMarkdown(file: string, text: string): StateData {
-  const blocks = findYamlBlocks(text).map((block) => {
-    const value = parseOrRefuse(file, () => parseYaml(block.content, block.contentStartLine - 1));
-    if (value !== null && value !== undefined && !isRecord(value)) throw refuseUnparseable(file, `the yaml block at line ${block.contentStartLine} is not a mapping`);
-    return { heading: block.heading, value: (value ?? {}) as StateData };
-  });
-  return mergeBlocks(blocks);
-}
-
-function parseOrRefuse(file: string, parse: () => unknown): unknown {
+/** The state as readers see it (the same parse); a file that does not parse is never overwritten. */
+function parseForWrite(file: string, text: string): ReturnType<typeof parseStateText> {
   try {
-    return parse();
+    return parseStateText(file, text);
   } catch (error) {
-    if (error instanceof YamlSyntaxError) throw refuseUnparseable(file, error.message);
-    throw error;
+    if (!(error instanceof ToolError)) throw error;
+    throw new ToolError(`Did not update the state file ${file}`, `it cannot be parsed (${error.why}), and a file that cannot be parsed is never overwritten`, 'Fix the file (read_audit shows the same error), then apply again: the gateway itself is already in place', error.code);
   }
 }
 
-function refuseUnparseable(file: string, why: string): ToolError {
-  return new ToolError(`Did not update the state file ${file}`, `it cannot be parsed (${why}), and a file that cannot be parsed is never overwritten`, 'Fix the file (reading the audit shows the same error), then apply again: the gateway itself is already in place', 'STATE_FILE_SYNTAX');
-}
-
-/** Markdown: edit the block that holds the key, or append a section with a new block. */
+/**
+ * Markdown: the value is written as nested YAML (`Foundation:` → `f4_gateway:` → …) inside a fenced block, so
+ * a reader that merges the blocks without looking at headings finds it where it belongs. A block written the
+ * old way (bare keys under a heading naming the key, which the reader nests) is rewritten nested in place; else
+ * the block that holds the top-level key is edited; else a section is appended. Prose stays byte for byte.
+ */
 function editMarkdown(text: string, keyPath: string[], value: Record<string, unknown>): string {
   const blocks = findYamlBlocks(text);
-  const dotted = keyPath.join('.');
+  const top = keyPath[0] ?? '';
+  const withContent = (block: YamlBlock, content: string) => text.slice(0, block.contentStart) + content + text.slice(block.contentEnd);
   for (let depth = keyPath.length; depth >= 1; depth -= 1) {
-    // A block under a heading naming a prefix of the key holds the rest of the path as bare keys.
-    const heading = keyPath.slice(0, depth).join('.');
+    const headingPath = keyPath.slice(0, depth);
     const rest = keyPath.slice(depth);
-    const candidates = blocks.filter((b) => b.heading === heading && !hasTopLevelKey(b.content, keyPath[0] ?? ''));
+    const candidates = blocks.filter((b) => b.heading === headingPath.join('.') && !hasTopLevelKey(b.content, top));
     const block = candidates.find((b) => rest.length === 0 || hasTopLevelKey(b.content, rest[0] ?? '')) ?? candidates[0];
-    if (!block) continue;
-    const content = rest.length === 0 ? dumpYaml(value) : setYamlKey(block.content, rest, value);
-    return text.slice(0, block.contentStart) + content + text.slice(block.contentEnd);
+    if (block) return withContent(block, setYamlKey(nestUnder(block.content, headingPath), keyPath, value));
   }
-  const holders = blocks.filter((b) => hasTopLevelKey(b.content, keyPath[0] ?? ''));
+  const holders = blocks.filter((b) => hasTopLevelKey(b.content, top));
   const holder = holders.find((b) => keyPath.length < 2 || new RegExp(`^\\s+${escapeRegExp(keyPath[1] ?? '')}\\s*:`, 'm').test(b.content)) ?? holders[0];
-  if (holder) return text.slice(0, holder.contentStart) + setYamlKey(holder.content, keyPath, value) + text.slice(holder.contentEnd);
+  if (holder) return withContent(holder, setYamlKey(holder.content, keyPath, value));
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const section = [`## ${dotted}`, '', '```yaml', ...dumpYaml(value).trimEnd().split('\n'), '```', ''].join(eol);
+  const section = [`## ${keyPath.join('.')}`, '', '```yaml', ...dumpYaml(nestValue(keyPath, value)).trimEnd().split('\n'), '```', ''].join(eol);
   const separator = text.length === 0 ? '' : text.endsWith('\n\n') || text.endsWith('\r\n\r\n') ? '' : text.endsWith('\n') ? eol : eol + eol;
   return text + separator + section;
+}
+
+/** Block-style YAML `content` moved under `keyPath`: the key lines first, every content line indented below them. */
+function nestUnder(content: string, keyPath: string[]): string {
+  const eol = content.includes('\r\n') ? '\r\n' : '\n';
+  const keys = keyPath.map((key, i) => `${'  '.repeat(i)}${key}:`);
+  const pad = '  '.repeat(keyPath.length);
+  const lines = content.trim() === '' ? [] : content.replace(/\r?\n$/, '').split(/\r?\n/).map((line) => (line.trim() === '' ? line : pad + line));
+  return [...keys, ...lines].join(eol) + eol;
 }
 
 function hasTopLevelKey(content: string, key: string): boolean {
@@ -176,8 +169,7 @@ function setIn(lines: Line[], start: number, end: number, parentIndent: number, 
   // Absent: add it after the last content line of the parent.
   let insertAt = start;
   for (let i = start; i < end; i += 1) if (!lines[i]!.filler) insertAt = i + 1;
-  const nested = keyPath.reduceRight<Record<string, unknown>>((inner, k) => ({ [k]: inner }), value);
-  return [...texts.slice(0, insertAt), ...indentLines(dumpYaml(nested), indent), ...texts.slice(insertAt)];
+  return [...texts.slice(0, insertAt), ...indentLines(dumpYaml(nestValue(keyPath, value)), indent), ...texts.slice(insertAt)];
 }
 
 /** Index just past the last content line belonging to the key at line `i` (trailing blanks and comments stay outside). */
@@ -191,6 +183,11 @@ function endOfBlock(lines: Line[], i: number, end: number, indent: number): numb
     last = j;
   }
   return last + 1;
+}
+
+/** `{a: {b: value}}` for the key path `[a, b]`. */
+function nestValue(keyPath: string[], value: Record<string, unknown>): Record<string, unknown> {
+  return keyPath.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value);
 }
 
 function dumpYaml(value: unknown): string {

@@ -10,7 +10,7 @@ import { validateCreateBody, type Validation } from '../governance/validate.js';
 import type { Runtime } from '../runtime.js';
 import type { StateData } from '../shared/records.js';
 import { loadConfigFile } from '../config/load.js';
-import { loadState, type LoadedState } from '../state/read.js';
+import { loadStateIfPresent } from '../state/read.js';
 
 interface LiveCompliance extends Validation {
   /** What tool results call the workspace. */
@@ -43,7 +43,7 @@ export async function validateConfig(runtime: Runtime, request: ValidationReques
       'INVALID_ARGUMENTS',
     );
   }
-  const state = request.stateFile || !request.endpoint ? await optionalState(runtime, request.stateFile) : undefined;
+  const state = await loadStateIfPresent(runtime, request.stateFile);
   const stateFile = state ? { state_file: state.path } : {};
   if (request.endpoint) {
     const { workspace, ...validation } = await liveCompliance(runtime, request.endpoint, state?.data, { signal: request.signal });
@@ -56,19 +56,6 @@ export async function validateConfig(runtime: Runtime, request: ValidationReques
   return { ...validateCreateBody(request.config, { state: state?.data }), source: 'object', ...stateFile };
 }
 
-/**
- * The state file is optional for validation: an explicit path must load, but when none was named and no
- * default file exists the audited-entities rule reports that it could not run.
- */
-async function optionalState(runtime: Runtime, file: string | undefined): Promise<LoadedState | undefined> {
-  if (file) return loadState(runtime, file);
-  try {
-    return await loadState(runtime);
-  } catch (error) {
-    if (error instanceof ToolError && error.code === 'STATE_FILE_NOT_FOUND') return undefined;
-    throw error;
-  }
-}
 
 async function liveCompliance(
   runtime: Runtime,

@@ -85,6 +85,9 @@ export const f4Rules: Rule[] = [
       if (!state) {
         return [{ path: pointer('config', 'served_entities'), severity: 'warning', message: 'no state file was given, so the served entities could not be checked against endpoint_guardrail_audit' }];
       }
+      if (state.endpoint_guardrail_audit === undefined || state.endpoint_guardrail_audit === null) {
+        return [{ path: pointer('config', 'served_entities'), message: 'the state file has no endpoint_guardrail_audit (the audit step has not run), so no served entity is shown to have passed its role probe' }];
+      }
       const report = evaluateAudit(state, { roles: [] });
       const bound = new Set(report.roles.filter((r) => r.status === 'pass' && r.endpoint).map((r) => r.endpoint as string));
       const fallbacks = new Set(report.roles.filter((r) => r.status === 'pass').flatMap((r) => r.fallback_candidates));

@@ -2,14 +2,15 @@
 import { advisoryRules } from './advisories.js';
 import { deprecatedRules } from './deprecated.js';
 import { f4Rules } from './f4.js';
-import { shapeRules } from './shape.js';
-import type { Rule } from './types.js';
+import { liveRules } from './live.js';
+import { bodyRule, shapeRules } from './shape.js';
+import type { Rule, RuleInfo } from './types.js';
 
 export const RULES: readonly Rule[] = [...shapeRules, ...f4Rules, ...deprecatedRules, ...advisoryRules];
 
-export type { Finding, Rule } from './types.js';
+export type { Finding, Rule, RuleInfo } from './types.js';
 
-/** The catalog as data (for rules://catalog and SARIF rule metadata). */
-export function catalog() {
-  return RULES.map(({ id, severity, title, fix }) => ({ id, severity, title, fix }));
+/** The catalog as data (for rules://catalog and SARIF rule metadata): every rule a finding can name. */
+export function catalog(): RuleInfo[] {
+  return [bodyRule, ...RULES, ...liveRules].map(({ id, severity, title, fix }) => ({ id, severity, title, fix }));
 }

@@ -1,16 +1,25 @@
 /** The Databricks API's own shape: what the serving-endpoints API would reject, caught before a call. */
 import { aiGateway, asArray, asRecord, config, guardrails, pointer, rateLimits, servedEntities, show } from './body.js';
-import type { Rule, RuleHit } from './types.js';
+import type { Rule, RuleHit, RuleInfo } from './types.js';
 
 export const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'] as const;
 export const RENEWAL_PERIODS = ['minute'] as const;
 export const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'] as const;
+const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'] as const;
 const ENDPOINT_NAME = /^[A-Za-z0-9_-]{1,63}$/;
 const AI_GATEWAY_FIELDS = new Set(['usage_tracking_config', 'inference_table_config', 'rate_limits', 'guardrails', 'fallback_config']);
 
 const caseHint = (value: unknown, allowed: readonly string[]): string => {
   const match = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
   return match ? ` (the API is case-sensitive: write "${match}")` : '';
+};
+
+/** The body itself must be an object; checked before any rule, which all read into it. */
+export const bodyRule: RuleInfo = {
+  id: 'api.body',
+  severity: 'error',
+  title: 'The create body is a JSON object',
+  fix: 'Pass {"name", "config": {"served_entities": [...]}, "ai_gateway": {...}}',
 };
 
 export const shapeRules: Rule[] = [
@@ -82,6 +91,30 @@ export const shapeRules: Rule[] = [
       servedEntities(body).flatMap((entity, i) => {
         const version = asRecord(entity)?.entity_version;
         return version !== undefined && typeof version !== 'string' ? [{ path: pointer('config', 'served_entities', i, 'entity_version'), message: `entity_version is ${show(version)}, a ${typeof version}; the API takes a string` }] : [];
+      }),
+  },
+  {
+    id: 'api.workload-size',
+    severity: 'error',
+    title: `served_entities[].workload_size is one of ${WORKLOAD_SIZES.join(' | ')} (capitalised)`,
+    fix: 'Write "workload_size": "Small" (or "Medium", "Large"), capitalised as the API spells it',
+    check: ({ body }) =>
+      servedEntities(body).flatMap((entity, i) => {
+        const size = asRecord(entity)?.workload_size;
+        if (size === undefined || (WORKLOAD_SIZES as readonly unknown[]).includes(size)) return [];
+        return [{ path: pointer('config', 'served_entities', i, 'workload_size'), message: `workload_size ${show(size)} is not one of ${WORKLOAD_SIZES.join(', ')}${caseHint(size, WORKLOAD_SIZES)}` }];
+      }),
+  },
+  {
+    id: 'api.scale-to-zero-boolean',
+    severity: 'error',
+    title: 'served_entities[].scale_to_zero_enabled is a boolean',
+    fix: 'Write "scale_to_zero_enabled": true or false, without quotes',
+    check: ({ body }) =>
+      servedEntities(body).flatMap((entity, i) => {
+        const enabled = asRecord(entity)?.scale_to_zero_enabled;
+        if (enabled === undefined || typeof enabled === 'boolean') return [];
+        return [{ path: pointer('config', 'served_entities', i, 'scale_to_zero_enabled'), message: `scale_to_zero_enabled is ${show(enabled)}, a ${enabled === null ? 'null' : typeof enabled}; the API takes true or false` }];
       }),
   },
   {

@@ -18,13 +18,17 @@ export interface RuleHit {
   severity?: Severity;
 }
 
-export interface Rule {
+/** What the catalog says of a rule: its id, default severity, what it requires and how to fix it. */
+export interface RuleInfo {
   id: string;
   severity: Severity;
   /** What the rule requires, in one line (the catalog's description). */
   title: string;
   /** How to fix a violation. */
   fix: string;
+}
+
+export interface Rule extends RuleInfo {
   check(context: RuleContext): RuleHit[];
 }
 
