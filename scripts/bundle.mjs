@@ -7,7 +7,7 @@
  * SQL driver's optional native add-ons (lz4-napi, the kernel): it falls back to its pure-JS paths without them.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,14 +22,23 @@ const MAX_BYTES = 10 * 1024 * 1024;
 const LEFT_OUT = /(^|\/)(sandbox\/index|commands\/sandbox|commands\/demo)\.js$/;
 const NATIVE_OPTIONAL = /^lz4-napi$|native\/kernel/;
 
+const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+
+/** Where to get what the bundle leaves out: the npm package, built from the repository (it is not published). */
+function leftOutMessage(modulePath) {
+  const [what, command] = modulePath.includes('demo') ? ['the demo', 'ai-gateway-mcp demo'] : ['the sandbox', 'ai-gateway-mcp --sandbox'];
+  return (
+    `${what} is not part of the Claude Desktop bundle: build the npm package from the repository ` +
+    `(npm ci && npm run build && npm pack), install it with npm i -g ./ai-gateway-mcp-${version}.tgz, then run ${command}`
+  );
+}
+
 const leaveOut = {
   name: 'leave-out',
   setup(b) {
     b.onResolve({ filter: LEFT_OUT }, (args) => ({ path: args.path, namespace: 'left-out' }));
     b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(
-        `${args.path.includes('demo') ? 'the demo' : 'the sandbox'} is not part of the Claude Desktop bundle: run it from the npm package (npx ai-gateway-mcp ...)`,
-      )});`,
+      contents: `throw new Error(${JSON.stringify(leftOutMessage(args.path))});`,
       loader: 'js',
     }));
     b.onResolve({ filter: NATIVE_OPTIONAL }, (args) => ({ path: args.path, external: true }));

@@ -81,8 +81,12 @@ async function main(argv: string[]): Promise<void> {
     await serveHttp(runtime, { host: values.host, port: values.port === undefined ? undefined : Number(values.port) });
     return;
   }
-  const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
-  const handle = serveStdio(serverFactory(runtime));
+  const [{ serveStdio }, { StdioWire }] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./stdio.js')]);
+  const handle = serveStdio(serverFactory(runtime), {
+    transport: new StdioWire(),
+    // Problems the wire cannot answer on the wire (a malformed response from the client, a failed write).
+    onerror: (error) => process.stderr.write(`ai-gateway-mcp: stdio: ${error.message}\n`),
+  });
   const shutdown = async () => {
     await handle.close();
     await runtime.close();

@@ -1,23 +1,27 @@
 /**
  * Streamable HTTP transport on Node's `http` server: the SDK's handler serves the 2026-07-28 protocol and,
- * statelessly, 2025-era clients at `/mcp`. Access is checked from headers before any body is read
- * (`http-access.ts`); bodies are capped; SIGTERM lets in-flight calls finish before the runtime closes.
+ * statelessly, 2025-era clients at `/mcp`. The request target and Host are checked first (`http-target.ts`),
+ * then access from headers before any body is read (`http-access.ts`); bodies are capped in size and time, and
+ * connections in number (`http-limits.ts`); SIGTERM lets in-flight calls finish before the runtime closes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { accessPolicy, checkAccess, urlHost } from './http-access.js';
+import { checkingIntervalMs, httpLimits } from './http-limits.js';
+import { requestTarget } from './http-target.js';
+import { MAX_MESSAGE_BYTES } from './message-limits.js';
 import type { Runtime } from './runtime.js';
 import { serverFactory } from './server.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8787;
 export const MCP_PATH = '/mcp';
-/** Tool arguments are small (paths, names, a create body); a megabyte is generous and bounds memory per request. */
-export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 /** How long SIGTERM waits for in-flight calls before closing what remains. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** A full connection table is logged at most this often, so a flood cannot flood stderr too. */
+const DROP_LOG_INTERVAL_MS = 10_000;
 
 export interface HttpOptions {
   host?: string;
@@ -40,13 +44,15 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, not ${String(options.port)}`);
   const extraHosts = options.allowedHosts ?? splitList(runtime.env.AIGW_HTTP_ALLOWED_HOSTS);
   const policy = accessPolicy(host, options.token ?? runtime.env.AIGW_HTTP_TOKEN, extraHosts);
+  const limits = httpLimits(runtime.env);
 
-  const mcp = createMcpHandler(serverFactory(runtime), { legacy: 'stateless', maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
-  const serve = toNodeHandler(mcp, { maxRequestBodySize: MAX_REQUEST_BODY_BYTES });
+  const mcp = createMcpHandler(serverFactory(runtime), { legacy: 'stateless', maxRequestBodySize: MAX_MESSAGE_BYTES });
+  const serve = toNodeHandler(mcp, { maxRequestBodySize: MAX_MESSAGE_BYTES });
   const inFlight = new Set<ServerResponse>();
   let drained: (() => void) | undefined;
 
-  const server = createServer((req, res) => {
+  const serverOptions = { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: checkingIntervalMs(limits) };
+  const server = createServer(serverOptions, (req, res) => {
     inFlight.add(res);
     res.once('close', () => {
       inFlight.delete(res);
@@ -59,13 +65,29 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
     });
   });
 
+  server.maxConnections = limits.maxConnections;
+  let lastDropLogged = 0;
+  server.on('drop', () => {
+    if (Date.now() - lastDropLogged < DROP_LOG_INTERVAL_MS) return;
+    lastDropLogged = Date.now();
+    process.stderr.write(`ai-gateway-mcp: refusing connections: ${limits.maxConnections} are open already (AIGW_HTTP_MAX_CONNECTIONS)\n`);
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== MCP_PATH) {
+    const target = requestTarget(req.url, req.headers.host);
+    if ('malformed' in target) {
+      await send(res, badRequest(target.malformed));
+      return;
+    }
+    // From here on the SDK and the access check see origin-form and the Host the client really addressed.
+    req.url = target.path;
+    req.headers.host = target.host;
+    if (new URL(target.path, 'http://localhost').pathname !== MCP_PATH) {
       await send(res, Response.json({ error: `not found: the MCP endpoint is ${MCP_PATH}` }, { status: 404 }));
       return;
     }
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) {
+    if (Number.isFinite(declared) && declared > MAX_MESSAGE_BYTES) {
       await send(res, tooLarge());
       return;
     }
@@ -145,8 +167,15 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 
 function tooLarge(): Response {
   return Response.json(
-    { jsonrpc: '2.0', error: { code: -32000, message: `request body over ${MAX_REQUEST_BODY_BYTES} bytes` }, id: null },
+    { jsonrpc: '2.0', error: { code: -32000, message: `request body over ${MAX_MESSAGE_BYTES} bytes` }, id: null },
     { status: 413, headers: { connection: 'close' } },
+  );
+}
+
+function badRequest(why: string): Response {
+  return Response.json(
+    { jsonrpc: '2.0', error: { code: -32000, message: `Bad Request: ${why}. Send POST /mcp with Host: <host>[:<port>]` }, id: null },
+    { status: 400, headers: { connection: 'close' } },
   );
 }
 

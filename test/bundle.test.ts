@@ -5,7 +5,7 @@
  */
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,14 @@ describe('packed bundle', () => {
     const client = await connectBundle();
     expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(manifest.tools.map((t: { name: string }) => t.name).sort());
     await client.close();
+  });
+
+  it('says where to get the sandbox it leaves out: the npm package built with npm pack', () => {
+    const entry = path.join(unpacked, 'server', 'cli.js');
+    const run = spawnSync(process.execPath, [entry, '--sandbox'], { cwd: unpacked, env: { PATH: process.env.PATH ?? '', HOME: unpacked }, input: '', encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/not part of the Claude Desktop bundle: build the npm package .*npm pack.*npm i -g \.\/ai-gateway-mcp-[\d.]+\.tgz, then run ai-gateway-mcp --sandbox/);
+    expect(run.stderr).not.toMatch(/npx ai-gateway-mcp/);
   });
 
   describe('against the sandbox workspace', () => {

@@ -8,7 +8,7 @@
  */
 import type { DBSQLParameter as DriverParameter, DBSQLClient as DriverClient } from '@databricks/sql';
 import { scrubSecrets, ToolError } from '../errors.js';
-import type { Runtime } from '../runtime.js';
+import { isTruthy, type Runtime } from '../runtime.js';
 import { driverProxy } from './proxy.js';
 import type { SqlStatement, SqlValue } from '../shared/sql-statement.js';
 
@@ -75,10 +75,27 @@ export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '::1' || hostname === '[::1]' || /^127\./.test(hostname);
 }
 
+export interface DriverLogger {
+  log(level: string, message: string): void;
+}
+
+/**
+ * The driver's `logger` option. Its default logger writes to stdout, which is the MCP stdio channel, and at
+ * info level says "Created DBSQLClient" for every client: here warnings and errors go to stderr, and the
+ * rest only when `debug` (AIGW_DEBUG=1) asks for it.
+ */
+export function driverLogger(debug: boolean): DriverLogger {
+  return {
+    log(level, message) {
+      if (debug || level === 'warn' || level === 'error') process.stderr.write(`@databricks/sql ${level}: ${scrubSecrets(message)}\n`);
+    },
+  };
+}
+
 /** The warehouse client for a target, shared through the runtime and closed with it. */
 export function warehouseClient(runtime: Runtime, target: WarehouseTarget): WarehouseClient {
   return runtime.service(`sql:${target.host}:${target.warehouseId}`, () => {
-    const client = new WarehouseClient(target);
+    const client = new WarehouseClient(target, driverLogger(isTruthy(runtime.env.AIGW_DEBUG)));
     runtime.onClose(() => client.close());
     return client;
   });
@@ -91,7 +108,10 @@ export class WarehouseClient {
   private sessions = 0;
   private closed = false;
 
-  constructor(readonly target: WarehouseTarget) {}
+  constructor(
+    readonly target: WarehouseTarget,
+    private readonly logger: DriverLogger = driverLogger(false),
+  ) {}
 
   get warehousePath(): string {
     return `/sql/1.0/warehouses/${this.target.warehouseId}`;
@@ -173,14 +193,7 @@ export class WarehouseClient {
   private async connect(): Promise<DriverClient> {
     const driver = await loadDriver();
     const url = new URL(this.target.host);
-    // The driver's default logger writes to stdout, which is the MCP stdio channel: keep only warnings, on stderr.
-    const client = new driver.DBSQLClient({
-      logger: {
-        log: (level: string, message: string) => {
-          if (level === 'warn' || level === 'error') process.stderr.write(`@databricks/sql ${level}: ${scrubSecrets(message)}\n`);
-        },
-      } as never,
-    });
+    const client = new driver.DBSQLClient({ logger: this.logger as never });
     // Telemetry is skipped for loopback hosts anyway; say so explicitly for the local sandbox.
     const loopback = isLoopback(url.hostname);
     const target = this.target;

@@ -1,7 +1,8 @@
 /**
  * The Streamable HTTP transport of the built server: who it refuses (foreign Host or Origin, a missing or wrong
- * token off loopback, an oversized body, files outside its folder) and that both protocol eras — a v1-era
- * client on 2025-11-25 and a v2 client pinned to 2026-07-28 — complete a read_audit call over HTTP and stdio.
+ * token off loopback, an oversized body, files outside its folder), what it does with malformed and stalled
+ * requests and too many connections (raw sockets), and that both protocol eras — a v1-era client on 2025-11-25
+ * and a v2 client pinned to 2026-07-28 — complete a read_audit call over HTTP and stdio.
  */
 import { Client } from '@modelcontextprotocol/client';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -10,6 +11,7 @@ import { StdioClientTransport as V1StdioClientTransport } from '@modelcontextpro
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { connect as connectSocket, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, connect, textOf } from '../support/mcp.js';
@@ -54,10 +56,14 @@ interface RawResponse {
   body: string;
 }
 
-/** A raw POST (node:http, so Host and Origin can be forged as a browser or a rebinding page would). */
-function post(url: string, headers: Record<string, string>, body: string | Buffer): Promise<RawResponse> {
+/**
+ * A raw POST (node:http, so Host and Origin can be forged as a browser or a rebinding page would). `target`
+ * replaces the request target, e.g. with the absolute form `http://host:port/mcp` a proxy would receive.
+ */
+function post(url: string, headers: Record<string, string>, body: string | Buffer, target?: string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
+    const options = { method: 'POST', agent: false, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, ...(target ? { path: target } : {}) };
+    const req = request(url, options, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
@@ -144,6 +150,84 @@ describe('HTTP access checks', () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/Refused to open .*inside the server's root folder/);
     await client.close();
+  });
+});
+
+/** A socket to the server that sends `text` and resolves, once the server closes it, with all it answered. */
+function stall(url: string, text: string): { socket: Socket; answered: Promise<string> } {
+  const { hostname, port } = new URL(url);
+  const socket = connectSocket(Number(port), hostname, () => socket.write(text));
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  const answered = new Promise<string>((resolve) => {
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(received));
+  });
+  return { socket, answered };
+}
+
+describe('malformed request targets and Host headers', () => {
+  const port = () => new URL(loopback.url).port;
+
+  it('serves the absolute form of the target, taking its authority as the Host', async () => {
+    const served = await post(loopback.url, {}, INITIALIZE, `http://127.0.0.1:${port()}/mcp`);
+    expect(served.status).toBe(200);
+    expect(served.body).toContain('ai-gateway-mcp');
+    // The authority, not the Host header, is what the access check sees: a foreign one is refused.
+    const foreign = await post(loopback.url, { host: `127.0.0.1:${port()}` }, INITIALIZE, 'http://attacker.example/mcp');
+    expect(foreign.status).toBe(403);
+  });
+
+  it('answers 400, never 500, to credentials or paths in Host and to targets that are not http:// or a path', async () => {
+    const cases: Array<[Record<string, string>, string | undefined]> = [
+      [{ host: `user@127.0.0.1:${port()}` }, undefined],
+      [{ host: `127.0.0.1:${port()}/elsewhere` }, undefined],
+      [{}, `http://user:pw@127.0.0.1:${port()}/mcp`],
+      [{}, `https://127.0.0.1:${port()}/mcp`],
+      [{}, '*'],
+    ];
+    for (const [headers, target] of cases) {
+      const answer = await post(loopback.url, headers, INITIALIZE, target);
+      expect(answer.status, JSON.stringify([headers, target])).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { message: expect.stringMatching(/^Bad Request: /) } });
+    }
+    expect(loopback.stderr()).not.toMatch(/HTTP request failed/);
+  });
+});
+
+describe('stalled requests and connection limits', () => {
+  let limited: Served;
+  let capped: Served;
+
+  beforeAll(async () => {
+    [limited, capped] = await Promise.all([
+      serve([], { AIGW_HTTP_HEADERS_TIMEOUT_SECONDS: '0.3', AIGW_HTTP_REQUEST_TIMEOUT_SECONDS: '0.6' }, dir),
+      serve([], { AIGW_HTTP_MAX_CONNECTIONS: '2' }, dir),
+    ]);
+  });
+
+  afterAll(() => {
+    for (const served of [limited, capped]) if (served && served.child.exitCode === null) served.child.kill('SIGTERM');
+  });
+
+  it('closes a connection whose headers or body stall, with 408', async () => {
+    const silent = stall(limited.url, '');
+    const headers = stall(limited.url, 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: app');
+    const body = stall(limited.url, `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${INITIALIZE.length}\r\n\r\n{"jsonrpc"`);
+    for (const { answered } of [silent, headers, body]) expect(await answered).toMatch(/^HTTP\/1\.1 408 /);
+    // A request that arrives whole is served as before.
+    expect((await post(limited.url, {}, INITIALIZE)).status).toBe(200);
+  });
+
+  it('closes connections beyond AIGW_HTTP_MAX_CONNECTIONS as they arrive, and serves again once some close', async () => {
+    const held = [stall(capped.url, 'POST /mcp HTTP/1.1\r\n'), stall(capped.url, 'POST /mcp HTTP/1.1\r\n')];
+    await Promise.all(held.map(({ socket }) => new Promise((resolve) => (socket.readyState === 'open' ? resolve(undefined) : socket.once('connect', resolve)))));
+    const extra = stall(capped.url, `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${INITIALIZE.length}\r\n\r\n${INITIALIZE}`);
+    expect(await extra.answered).toBe('');
+    await expect.poll(() => capped.stderr()).toMatch(/refusing connections: 2 are open already \(AIGW_HTTP_MAX_CONNECTIONS\)/);
+    for (const { socket } of held) socket.destroy();
+    // The server notices the closed sockets on its own schedule: ask until it has room again.
+    await expect.poll(async () => (await post(capped.url, {}, INITIALIZE).catch(() => ({ status: 0 }))).status, { timeout: 20_000 }).toBe(200);
   });
 });
 

@@ -5,6 +5,7 @@
 import { DBSQLClient } from '@databricks/sql';
 import type IDBSQLSession from '@databricks/sql/dist/contracts/IDBSQLSession.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/contract.js';
+import { driverLogger } from '../../src/databricks/sql.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 
 export interface WarehouseClient {
@@ -21,7 +22,8 @@ export async function connectWarehouse(
   token = sandbox.token,
   namespace?: { initialCatalog: string; initialSchema: string },
 ): Promise<WarehouseClient> {
-  const client = new DBSQLClient();
+  // The product's logger: the driver's default prints "Created DBSQLClient" on stdout for every client.
+  const client = new DBSQLClient({ logger: driverLogger(false) as never });
   await client.connect({
     host: sandbox.host,
     port: sandbox.port,
