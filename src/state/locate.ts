@@ -23,10 +23,18 @@ export function resolveStatePath(runtime: Runtime, explicit?: string): string {
   if (runtime.exampleStateFallback) return exampleStateFile(runtime);
   throw new ToolError(
     'No state file found',
-    `no state_file argument, AIGW_STATE_FILE is unset, and neither ${DEFAULT_STATE_FILES.join(' nor ')} exists in ${runtime.cwd}`,
+    `no state_file argument, AIGW_STATE_FILE is unset, and neither ${DEFAULT_STATE_FILES.join(' nor ')} exists in ${whereToLook(runtime)}`,
     'Pass state_file with the path of the workshop state file (YAML, or the Markdown state file with fenced yaml blocks; examples/ in the package shows both)',
     'STATE_FILE_NOT_FOUND',
   );
+}
+
+/**
+ * Where default files are looked for, as a caller may be told: with a root set (always over HTTP, where the
+ * caller may be remote) the server's own folders are not revealed.
+ */
+function whereToLook(runtime: Runtime): string {
+  return runtime.root ? "the server's working folder" : runtime.cwd;
 }
 
 /** Resolves `file` against the working folder and refuses anything outside the runtime's root. */
@@ -39,8 +47,8 @@ export function confine(runtime: Runtime, file: string): string {
   if (relative.startsWith('..') || path.isAbsolute(relative)) {
     throw new ToolError(
       `Refused to open ${file}`,
-      `files must be inside the server's root folder ${runtime.root} (AIGW_ROOT)`,
-      'Use a path inside that folder, or start the server with AIGW_ROOT set to the folder that holds the file',
+      "files must be inside the server's root folder (AIGW_ROOT; over HTTP, by default the server's working folder)",
+      'Use a path relative to that folder, or ask whoever runs the server to set AIGW_ROOT to the folder that holds the file',
       'PATH_OUTSIDE_ROOT',
     );
   }

@@ -149,6 +149,8 @@ describe('HTTP access checks', () => {
     const result = await client.callTool({ name: 'read_audit', arguments: { state_file: outside } });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/Refused to open .*inside the server's root folder/);
+    // A remote caller learns nothing of the server's own folders from a refusal.
+    expect(textOf(result)).not.toContain(dir);
     await client.close();
   });
 });
