@@ -10,8 +10,10 @@ import type { Sandbox, SandboxOptions, Warehouse, WarehouseOptions } from './con
 import { createFaultController } from './faults.js';
 import { Identities } from './identity.js';
 import { Grants } from './rest/grants.js';
+import { RegisteredModels } from './rest/models.js';
 import { ServingEndpoints } from './rest/serving-endpoints.js';
 import { OPS_GROUP, SEED_ENDPOINTS } from './seed/catalog.js';
+import { FEATURE_SPECS, SEED_MODELS } from './seed/models.js';
 import { serverPort, startServer } from './server.js';
 
 export type WarehouseFactory = (opts: WarehouseOptions) => Promise<Warehouse>;
@@ -29,8 +31,11 @@ function seedGrants(grants: Grants): void {
   grants.registerTable('system', 'serving', 'endpoint_usage');
   grants.registerTable('system', 'serving', 'served_entities');
   grants.registerTable('system', 'ai_gateway', 'usage');
-  // As in a workspace: everyone may use the system catalog; its schemas need USE SCHEMA and SELECT granted.
+  grants.registerSchema('system', 'ai');
+  // As in a workspace: everyone may use the system catalog; its schemas need USE SCHEMA and SELECT granted,
+  // except system.ai, whose Databricks-provided models every user may execute.
   grants.grant('catalog', 'system', 'account users', ['USE_CATALOG']);
+  grants.grant('schema', 'system.ai', 'account users', ['USE_SCHEMA', 'EXECUTE']);
   grants.grant('catalog', 'workshop', OPS_GROUP, ['USE_CATALOG']);
   grants.grant('schema', 'workshop.skyloyalty_ops', OPS_GROUP, ['USE_SCHEMA']);
 }
@@ -44,6 +49,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
   const identities = new Identities(opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
   const grants = new Grants(identities);
   seedGrants(grants);
+  const models = new RegisteredModels(SEED_MODELS, FEATURE_SPECS, grants);
 
   // Certificates and the warehouse seed are independent: overlap them to keep start-up short.
   const [certs, warehouse] = await Promise.all([
@@ -72,7 +78,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
 
   let server;
   try {
-    server = await startServer({ certs, faults, identities, endpoints, grants, warehouse }, host, opts.port ?? 0);
+    server = await startServer({ certs, faults, identities, endpoints, grants, models, warehouse }, host, opts.port ?? 0);
   } catch (error) {
     await warehouse.close();
     await removeDir();

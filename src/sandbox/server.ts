@@ -13,6 +13,7 @@ import { ApiError } from './rest/errors.js';
 import { PERMISSIONS_PREFIX, type Grants } from './rest/grants.js';
 import type { Reply, RestRequest } from './rest/http.js';
 import { discovery, DISCOVERY_PATH, issueToken, TOKEN_PATH } from './rest/oauth.js';
+import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './rest/models.js';
 import { ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.js';
 
 export interface SandboxServerParts {
@@ -21,6 +22,7 @@ export interface SandboxServerParts {
   identities: Identities;
   endpoints: ServingEndpoints;
   grants: Grants;
+  models: RegisteredModels;
   warehouse: Warehouse;
 }
 
@@ -95,10 +97,22 @@ function pathParameter(raw: string): string {
 
 const ENDPOINT_ROUTE = /^\/api\/2\.0\/serving-endpoints\/([^/]+)(\/config|\/ai-gateway)?$/;
 const PERMISSIONS_ROUTE = /^\/api\/2\.1\/unity-catalog\/permissions\/([^/]+)\/([^/]+)$/;
+const MODEL_ROUTE = /^\/api\/2\.1\/unity-catalog\/models\/([^/]+)(\/versions)?$/;
+const OPTIMIZATION_INFO_ROUTE = /^\/api\/2\.0\/serving-endpoints\/get-model-optimization-info\/([^/]+)\/([^/]+)$/;
 
 async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply> {
-  const { endpoints, grants } = parts;
+  const { endpoints, grants, models } = parts;
   const { method, path } = req;
+  if (method === 'GET' && path.startsWith(OPTIMIZATION_INFO_PREFIX)) {
+    const [, rawName = '', rawVersion = ''] = OPTIMIZATION_INFO_ROUTE.exec(path) ?? [];
+    if (rawName) return models.optimizationInfo(pathParameter(rawName), pathParameter(rawVersion));
+  }
+  if (method === 'GET' && path === MODELS_PATH) return models.list(req);
+  const model = method === 'GET' ? MODEL_ROUTE.exec(path) : null;
+  if (model) {
+    const [, rawName = '', versions] = model;
+    return versions ? models.versions(req, pathParameter(rawName)) : models.get(pathParameter(rawName));
+  }
   if (path === ENDPOINTS_PATH) {
     if (method === 'GET') return endpoints.list();
     if (method === 'POST') return endpoints.create(req);

@@ -65,6 +65,11 @@ export class Grants {
     this.register('schema', `${catalog}.${schema}`);
   }
 
+  /** Whether a catalog, schema or table of that full name exists in this metastore. */
+  exists(type: SecurableType, fullName: string): boolean {
+    return this.securables.has(securableKey(type, fullName));
+  }
+
   grant(type: SecurableType, fullName: string, principal: string, privileges: string[]): void {
     const assignments = this.assignmentsOf(type, fullName);
     const held = assignments.get(principal) ?? new Set<string>();
