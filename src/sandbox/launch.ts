@@ -67,6 +67,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     configUpdateMs: opts.configUpdateMs ?? DEFAULT_CONFIG_UPDATE_MS,
     identities,
     grants,
+    models,
     faults,
     ensurePayloadTable: (ref) => warehouse.ensurePayloadTable(ref),
   });

@@ -52,7 +52,7 @@ it("a payload table whose names hold '-' (valid in Unity Catalog) is created and
     headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       name: 'hyphen-gateway',
-      config: { served_entities: [{ entity_name: 'databricks-claude-sonnet-4-6', entity_version: '1' }] },
+      config: { served_entities: [{ entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50 }] },
       ai_gateway: { inference_table_config: { enabled: true, catalog_name: 'ml-prod', schema_name: 'gate-way', table_name_prefix: 'hy-phen' } },
     }),
     dispatcher: agent,

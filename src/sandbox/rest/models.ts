@@ -18,6 +18,12 @@ export type ServableEntity =
   | { kind: 'custom-model'; fullName: string; version: string }
   | { kind: 'feature-spec'; fullName: string };
 
+/** Why an entity name and version name nothing servable, and which of the two is unknown. */
+export interface UnknownEntity {
+  unknown: 'name' | 'version';
+  problem: string;
+}
+
 const lower = (s: string) => s.toLowerCase();
 const fullNameOf = (m: SeedRegisteredModel) => `${m.catalog}.${m.schema}.${m.name}`;
 
@@ -87,18 +93,19 @@ export class RegisteredModels {
   }
 
   /** What a served entity's `entity_name` and `entity_version` name here, or why they name nothing servable. */
-  resolve(entityName: string, entityVersion: string): ServableEntity | { problem: string } {
+  resolve(entityName: string, entityVersion: string | undefined): ServableEntity | UnknownEntity {
     if (this.featureSpecs.has(lower(entityName))) return { kind: 'feature-spec', fullName: entityName };
     const model = this.models.get(lower(entityName));
-    if (!model) return { problem: `no registered model or FEATURE_SPEC function named '${entityName}' exists in Unity Catalog` };
+    if (!model) return { unknown: 'name', problem: `no registered model or FEATURE_SPEC function named '${entityName}' exists in Unity Catalog` };
     const found = model.versions.find((v) => String(v.version) === entityVersion);
     if (!found) {
-      return { problem: `model '${entityName}' has no version '${entityVersion}' (versions: ${model.versions.map((v) => v.version).join(', ')})` };
+      return { unknown: 'version', problem: `model '${entityName}' has no version '${entityVersion ?? ''}' (versions: ${model.versions.map((v) => v.version).join(', ')})` };
     }
     const fullName = fullNameOf(model);
+    const version = String(found.version);
     return found.provisioning
-      ? { kind: 'foundation-model', fullName, version: entityVersion, provisioning: found.provisioning }
-      : { kind: 'custom-model', fullName, version: entityVersion };
+      ? { kind: 'foundation-model', fullName, version, provisioning: found.provisioning }
+      : { kind: 'custom-model', fullName, version };
   }
 
   private find(fullName: string): SeedRegisteredModel {

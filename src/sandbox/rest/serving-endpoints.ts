@@ -10,6 +10,8 @@ import type { Identities } from '../identity.js';
 import type { SeedEndpoint } from '../seed/catalog.js';
 import { ApiError, invalid, notFound } from './errors.js';
 import type { Grants } from './grants.js';
+import type { RegisteredModels } from './models.js';
+import type { EntityCatalog } from './served-entities.js';
 import { jsonBody, ok, type Reply, type RestRequest } from './http.js';
 import {
   validateAiGateway,
@@ -53,6 +55,7 @@ export interface ServingEndpointsOptions {
   configUpdateMs: number;
   identities: Identities;
   grants: Grants;
+  models: RegisteredModels;
   faults: FaultController;
   /** Called when an endpoint gets inference tables enabled (the warehouse creates the payload table). */
   ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
@@ -62,13 +65,15 @@ const SEED_AGE_MS = 30 * 24 * 3600 * 1000;
 
 export class ServingEndpoints {
   private readonly endpoints = new Map<string, StoredEndpoint>();
-  private readonly knownEntities: Set<string>;
+  /** What served entities may name: the metastore's models, and this workspace's endpoints. */
+  private readonly catalog: EntityCatalog;
 
   constructor(private readonly opts: ServingEndpointsOptions) {
     const createdAt = Date.now() - SEED_AGE_MS;
-    this.knownEntities = new Set(
-      opts.seeds.flatMap((seed) => [seed.name, ...seed.servedEntities.map((e) => e.entityName)]),
-    );
+    this.catalog = {
+      resolveEntity: (name, version) => opts.models.resolve(name, version),
+      endpointExists: (name) => this.endpoints.has(name),
+    };
     for (const seed of opts.seeds) {
       const servedEntities = seed.servedEntities.map((e) =>
         e.entityType === 'EXTERNAL_MODEL'
@@ -114,7 +119,7 @@ export class ServingEndpoints {
 
   async create(req: RestRequest): Promise<Reply> {
     this.requireManager(req.principal, 'create serving endpoints');
-    const request = validateCreate(jsonBody(req), (entity) => this.isKnownEntity(entity));
+    const request = validateCreate(jsonBody(req), this.catalog);
     if (this.endpoints.has(request.name)) {
       throw new ApiError('RESOURCE_ALREADY_EXISTS', `Endpoint with name '${request.name}' already exists. Pick another name or update the existing endpoint.`);
     }
@@ -142,7 +147,7 @@ export class ServingEndpoints {
     const endpoint = this.find(name);
     this.refuseManaged(endpoint);
     this.refuseWhileUpdating(endpoint);
-    const config = validateEndpointConfig(jsonBody(req), (entity) => this.isKnownEntity(entity));
+    const config = validateEndpointConfig(jsonBody(req), this.catalog);
     this.startUpdate(endpoint, config);
     return ok(this.detailed(endpoint));
   }
@@ -174,10 +179,6 @@ export class ServingEndpoints {
     }
     this.settle(endpoint);
     return endpoint;
-  }
-
-  private isKnownEntity(entityName: string): boolean {
-    return this.knownEntities.has(entityName) || entityName.startsWith('system.ai.');
   }
 
   private requireManager(principal: string, action: string): void {

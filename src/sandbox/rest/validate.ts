@@ -4,9 +4,9 @@
  * the sandbox accepts should be one a workspace accepts; one it refuses names the field and the fix.
  */
 import { invalid } from './errors.js';
+import { checkRegisteredEntity, type EntityCatalog } from './served-entities.js';
+import { array, boolean, count, object, oneOf, onlyFields, string, type Json } from './fields.js';
 import { defaultTablePrefix } from '../payload-names.js';
-
-type Json = Record<string, unknown>;
 
 export interface ServedEntity extends Json {
   name: string;
@@ -85,55 +85,6 @@ const CREATE_FIELDS = [
   'email_notifications',
 ];
 
-function typeName(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-}
-
-function object(value: unknown, path: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid(`Invalid ${path}: expected an object, got ${typeName(value)}.`);
-  }
-  return value as Json;
-}
-
-function array(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw invalid(`Invalid ${path}: expected an array, got ${typeName(value)}.`);
-  return value;
-}
-
-function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw invalid(`Invalid ${path}: expected a string, got ${typeName(value)}.`);
-  return value;
-}
-
-function boolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw invalid(`Invalid ${path}: expected a boolean, got ${typeName(value)}.`);
-  return value;
-}
-
-function count(value: unknown, path: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw invalid(`Invalid ${path}: expected an integer from 0 to ${max}, got ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
-
-function oneOf(value: unknown, allowed: string[], path: string): string {
-  const text = string(value, path);
-  if (!allowed.includes(text)) {
-    throw invalid(`Invalid ${path} '${text}': must be one of ${allowed.join(', ')} (case-sensitive).`);
-  }
-  return text;
-}
-
-function onlyFields(body: Json, allowed: string[], path: string, hints: Record<string, string> = {}): void {
-  for (const field of Object.keys(body)) {
-    if (allowed.includes(field)) continue;
-    const hint = hints[field];
-    throw invalid(`Unknown field '${field}' in ${path}.${hint ? ` ${hint}` : ''}`);
-  }
-}
-
 export function validateEndpointName(name: unknown): string {
   const text = string(name, 'name');
   if (!ENDPOINT_NAME.test(text)) {
@@ -144,14 +95,19 @@ export function validateEndpointName(name: unknown): string {
   return text;
 }
 
-/** Server-filled served-entity name, as the real API derives it. */
+/**
+ * Server-filled served-entity name (PY `ServedEntityInput.name`): an external model's name with '.' and ':'
+ * replaced by '-'; otherwise entity_name-entity_version. For a three-part Unity Catalog name the sandbox keeps
+ * the last part, since served-entity names cannot hold dots (what a workspace fills is unconfirmed).
+ */
 function defaultEntityName(entity: Json): string {
   const external = entity.external_model as Json | undefined;
   if (external) return String(external.name).replace(/[.:]/g, '-');
-  return `${String(entity.entity_name)}-${String(entity.entity_version)}`;
+  const model = String(entity.entity_name).split('.').at(-1);
+  return entity.entity_version === undefined ? String(model) : `${model}-${String(entity.entity_version)}`;
 }
 
-function validateServedEntity(raw: unknown, path: string, knownEntity: (name: string) => boolean): ServedEntity {
+function validateServedEntity(raw: unknown, path: string, catalog: EntityCatalog): ServedEntity {
   const entity = object(raw, path);
   onlyFields(entity, SERVED_ENTITY_FIELDS, path, {
     model_name: "Use 'entity_name' ('model_name' belongs to the deprecated served_models).",
@@ -162,22 +118,18 @@ function validateServedEntity(raw: unknown, path: string, knownEntity: (name: st
   if (hasEntity === hasExternal) {
     throw invalid(`Invalid ${path}: set exactly one of 'entity_name' (with 'entity_version') or 'external_model'.`);
   }
+  if (entity.workload_size !== undefined) oneOf(entity.workload_size, WORKLOAD_SIZES, `${path}.workload_size`);
+  if (entity.scale_to_zero_enabled !== undefined) boolean(entity.scale_to_zero_enabled, `${path}.scale_to_zero_enabled`);
   if (hasEntity) {
-    const entityName = string(entity.entity_name, `${path}.entity_name`);
-    string(entity.entity_version, `${path}.entity_version`);
-    if (!knownEntity(entityName)) {
-      throw invalid(
-        `Invalid ${path}.entity_name '${entityName}': no such model or Foundation Model API endpoint in this workspace. List endpoints to see the models available.`,
-      );
-    }
+    string(entity.entity_name, `${path}.entity_name`);
+    if (entity.entity_version !== undefined) string(entity.entity_version, `${path}.entity_version`);
+    checkRegisteredEntity(entity, path, catalog);
   } else {
     const external = object(entity.external_model, `${path}.external_model`);
     string(external.name, `${path}.external_model.name`);
     oneOf(external.provider, EXTERNAL_PROVIDERS, `${path}.external_model.provider`);
     string(external.task, `${path}.external_model.task`);
   }
-  if (entity.workload_size !== undefined) oneOf(entity.workload_size, WORKLOAD_SIZES, `${path}.workload_size`);
-  if (entity.scale_to_zero_enabled !== undefined) boolean(entity.scale_to_zero_enabled, `${path}.scale_to_zero_enabled`);
   const name = entity.name === undefined ? defaultEntityName(entity) : string(entity.name, `${path}.name`);
   return { ...entity, name };
 }
@@ -215,7 +167,7 @@ function validateTrafficConfig(raw: unknown, entities: ServedEntity[], at: strin
 }
 
 /** `path` is 'config' inside a create request, or undefined for the bare body of PUT /config. */
-export function validateEndpointConfig(raw: unknown, knownEntity: (name: string) => boolean, path?: string): EndpointConfig {
+export function validateEndpointConfig(raw: unknown, catalog: EntityCatalog, path?: string): EndpointConfig {
   const at = path ? `${path}.` : '';
   const config = object(raw, path ?? 'request body');
   onlyFields(config, ['served_entities', 'traffic_config'], path ?? 'the config update', {
@@ -229,7 +181,7 @@ export function validateEndpointConfig(raw: unknown, knownEntity: (name: string)
   if (rawEntities.length > MAX_SERVED_ENTITIES) {
     throw invalid(`Invalid ${at}served_entities: ${rawEntities.length} given, at most ${MAX_SERVED_ENTITIES} are allowed.`);
   }
-  const entities = rawEntities.map((e, i) => validateServedEntity(e, `${at}served_entities[${i}]`, knownEntity));
+  const entities = rawEntities.map((e, i) => validateServedEntity(e, `${at}served_entities[${i}]`, catalog));
   const names = new Set<string>();
   for (const e of entities) {
     if (names.has(e.name)) throw invalid(`Invalid ${at}served_entities: the name '${e.name}' is used twice.`);
@@ -333,7 +285,7 @@ export function validateAiGateway(raw: unknown, endpointName: string, path: stri
   return result;
 }
 
-export function validateCreate(raw: unknown, knownEntity: (name: string) => boolean): CreateRequest {
+export function validateCreate(raw: unknown, catalog: EntityCatalog): CreateRequest {
   const body = object(raw, 'request body');
   onlyFields(body, CREATE_FIELDS, 'the create request', {
     rate_limits: "Top-level 'rate_limits' is deprecated: use ai_gateway.rate_limits.",
@@ -341,7 +293,7 @@ export function validateCreate(raw: unknown, knownEntity: (name: string) => bool
   });
   const name = validateEndpointName(body.name);
   if (body.config === undefined) throw invalid("Missing required field 'config' with at least one served entity.");
-  const config = validateEndpointConfig(body.config, knownEntity, 'config');
+  const config = validateEndpointConfig(body.config, catalog, 'config');
   const aiGateway = body.ai_gateway === undefined ? undefined : validateAiGateway(body.ai_gateway, name, 'ai_gateway');
   const extras: Json = {};
   for (const field of ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications']) {
