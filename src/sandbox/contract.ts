@@ -148,5 +148,10 @@ export interface Sandbox {
   readonly warehouse: Warehouse;
   /** Adds a personal access token for a principal (e.g. one without system-table grants) and returns it. */
   addToken(principal: string): string;
+  /**
+   * The workspace's secret scopes, as the Secrets API serves them (seeded: scope `ai-gateway`, key `fmapi-token`).
+   * `put` writes a key, creating its scope if absent; `remove` deletes a key, or the whole scope without `key`.
+   */
+  readonly secrets: { put(scope: string, key: string): void; remove(scope: string, key?: string): void };
   close(): Promise<void>;
 }

@@ -11,8 +11,9 @@ import { createFaultController } from './faults.js';
 import { Identities } from './identity.js';
 import { Grants } from './rest/grants.js';
 import { RegisteredModels } from './rest/models.js';
+import { Secrets } from './rest/secrets.js';
 import { ServingEndpoints } from './rest/serving-endpoints.js';
-import { OPS_GROUP, SEED_ENDPOINTS } from './seed/catalog.js';
+import { GATEWAY_SECRET, OPS_GROUP, SEED_ENDPOINTS } from './seed/catalog.js';
 import { FEATURE_SPECS, SEED_MODELS } from './seed/models.js';
 import { serverPort, startServer } from './server.js';
 
@@ -50,6 +51,8 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
   const grants = new Grants(identities);
   seedGrants(grants);
   const models = new RegisteredModels(SEED_MODELS, FEATURE_SPECS, grants);
+  const secrets = new Secrets();
+  secrets.put(GATEWAY_SECRET.scope, GATEWAY_SECRET.key);
 
   // Certificates and the warehouse seed are independent: overlap them to keep start-up short.
   const [certs, warehouse] = await Promise.all([
@@ -79,7 +82,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
 
   let server;
   try {
-    server = await startServer({ certs, faults, identities, endpoints, grants, models, warehouse }, host, opts.port ?? 0);
+    server = await startServer({ certs, faults, identities, endpoints, grants, models, secrets, warehouse }, host, opts.port ?? 0);
   } catch (error) {
     await warehouse.close();
     await removeDir();
@@ -101,6 +104,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     faults,
     warehouse,
     addToken: (principal) => identities.addToken(principal),
+    secrets: { put: (scope, key) => secrets.put(scope, key), remove: (scope, key) => secrets.remove(scope, key) },
     async close() {
       faults.clear();
       await new Promise<void>((resolve) => {

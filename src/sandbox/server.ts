@@ -14,6 +14,7 @@ import { PERMISSIONS_PREFIX, type Grants } from './rest/grants.js';
 import type { Reply, RestRequest } from './rest/http.js';
 import { discovery, DISCOVERY_PATH, issueToken, TOKEN_PATH } from './rest/oauth.js';
 import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './rest/models.js';
+import { SECRETS_PREFIX, type Secrets } from './rest/secrets.js';
 import { ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.js';
 
 export interface SandboxServerParts {
@@ -23,6 +24,7 @@ export interface SandboxServerParts {
   endpoints: ServingEndpoints;
   grants: Grants;
   models: RegisteredModels;
+  secrets: Secrets;
   warehouse: Warehouse;
 }
 
@@ -101,8 +103,10 @@ const MODEL_ROUTE = /^\/api\/2\.1\/unity-catalog\/models\/([^/]+)(\/versions)?$/
 const OPTIMIZATION_INFO_ROUTE = /^\/api\/2\.0\/serving-endpoints\/get-model-optimization-info\/([^/]+)\/([^/]+)$/;
 
 async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply> {
-  const { endpoints, grants, models } = parts;
+  const { endpoints, grants, models, secrets } = parts;
   const { method, path } = req;
+  const secretsReply = path.startsWith(SECRETS_PREFIX) ? secrets.route(req) : undefined;
+  if (secretsReply) return secretsReply;
   if (method === 'GET' && path.startsWith(OPTIMIZATION_INFO_PREFIX)) {
     const [, rawName = '', rawVersion = ''] = OPTIMIZATION_INFO_ROUTE.exec(path) ?? [];
     if (rawName) return models.optimizationInfo(pathParameter(rawName), pathParameter(rawVersion));

@@ -50,6 +50,9 @@ export const RUNAWAY_AGENT = SERVICE_PRINCIPALS[0];
 
 export const TEAMS = ['loyalty', 'support', 'finance', 'platform'] as const;
 
+/** The secret holding the token that dedicated gateways use to call pay-per-token endpoints. */
+export const GATEWAY_SECRET = { scope: 'ai-gateway', key: 'fmapi-token' } as const;
+
 const fm = (
   id: string,
   entityName: string,
