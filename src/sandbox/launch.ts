@@ -3,6 +3,7 @@
  * DuckDB lazily, and so the REST side can be exercised against any Warehouse honouring the contract.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificates } from './certs.js';
@@ -66,31 +67,36 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     }),
   ]);
   const endpoints = new ServingEndpoints({
-    seeds: SEED_ENDPOINTS,
     configUpdateMs: opts.configUpdateMs ?? DEFAULT_CONFIG_UPDATE_MS,
     identities,
     grants,
     models,
+    secrets,
     faults,
     ensurePayloadTable: (ref) => warehouse.ensurePayloadTable(ref),
   });
-  for (const ref of endpoints.seededPayloadTables()) {
-    await warehouse.ensurePayloadTable(ref);
-    grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`);
-    grants.grant('table', `${ref.catalog}.${ref.schema}.${ref.prefix}_payload`, OPS_GROUP, ['SELECT']);
-  }
 
-  let server;
+  let server: Server | undefined;
+  let url: string;
   try {
     server = await startServer({ certs, faults, identities, endpoints, grants, models, secrets, warehouse }, host, opts.port ?? 0);
+    url = `https://${host}:${serverPort(server)}`;
+    // The seeded gateways' external models point at this workspace's own URL, known only once it listens. No
+    // client can reach the server before this function returns the port, so seeding now races no one.
+    endpoints.seed(SEED_ENDPOINTS, url);
+    for (const ref of endpoints.seededPayloadTables()) {
+      await warehouse.ensurePayloadTable(ref);
+      grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`);
+      grants.grant('table', `${ref.catalog}.${ref.schema}.${ref.prefix}_payload`, OPS_GROUP, ['SELECT']);
+    }
   } catch (error) {
+    server?.close();
     await warehouse.close();
     await removeDir();
     throw error;
   }
   const port = serverPort(server);
   const listening = server;
-  const url = `https://${host}:${port}`;
   return {
     url,
     host,

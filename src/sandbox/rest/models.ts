@@ -14,7 +14,7 @@ export const OPTIMIZATION_INFO_PREFIX = '/api/2.0/serving-endpoints/get-model-op
 
 /** What an `entity_name` (with its `entity_version`) resolves to in this metastore. */
 export type ServableEntity =
-  | { kind: 'foundation-model'; fullName: string; version: string; provisioning: Provisioning }
+  | { kind: 'foundation-model'; fullName: string; version: string; provisioning: Provisioning; task: string | undefined }
   | { kind: 'custom-model'; fullName: string; version: string }
   | { kind: 'feature-spec'; fullName: string };
 
@@ -104,7 +104,7 @@ export class RegisteredModels {
     const fullName = fullNameOf(model);
     const version = String(found.version);
     return found.provisioning
-      ? { kind: 'foundation-model', fullName, version, provisioning: found.provisioning }
+      ? { kind: 'foundation-model', fullName, version, provisioning: found.provisioning, task: model.task }
       : { kind: 'custom-model', fullName, version };
   }
 

@@ -7,19 +7,22 @@
 import { randomBytes } from 'node:crypto';
 import type { FaultController, PayloadTableRef } from '../contract.js';
 import type { Identities } from '../identity.js';
-import type { SeedEndpoint } from '../seed/catalog.js';
+import { GATEWAY_SECRET, type SeedEndpoint, type SeedServedEntity } from '../seed/catalog.js';
 import { ApiError, invalid, notFound } from './errors.js';
 import type { Grants } from './grants.js';
 import type { RegisteredModels } from './models.js';
+import type { Secrets } from './secrets.js';
 import type { EntityCatalog } from './served-entities.js';
 import { jsonBody, ok, type Reply, type RestRequest } from './http.js';
 import {
+  checkFallback,
   validateAiGateway,
   validateCreate,
   validateEndpointConfig,
   type AiGatewayConfig,
   type EndpointConfig,
   type InferenceTableConfig,
+  type ServedEntity,
 } from './validate.js';
 import { defaultTablePrefix } from '../payload-names.js';
 
@@ -48,14 +51,18 @@ interface StoredEndpoint {
   extras: Record<string, unknown>;
   /** Foundation Model API pay-per-token endpoints: Databricks owns their config. */
   managedByDatabricks: boolean;
+  /** What the endpoint answers (`llm/v1/chat`, …), when its served entities say. */
+  task?: string;
+  /** Created with external models: a config update may not drop them (nor add them to one created without). */
+  servesExternalModels: boolean;
 }
 
 export interface ServingEndpointsOptions {
-  seeds: SeedEndpoint[];
   configUpdateMs: number;
   identities: Identities;
   grants: Grants;
   models: RegisteredModels;
+  secrets: Secrets;
   faults: FaultController;
   /** Called when an endpoint gets inference tables enabled (the warehouse creates the payload table). */
   ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
@@ -63,23 +70,58 @@ export interface ServingEndpointsOptions {
 
 const SEED_AGE_MS = 30 * 24 * 3600 * 1000;
 
+/** A seeded served entity as the API holds it: the fields a create request would have given. */
+function seededEntity(entity: SeedServedEntity, task: string, workspaceUrl: string): ServedEntity {
+  const { served } = entity;
+  switch (served.kind) {
+    case 'foundation-model':
+      return { name: entity.name, foundation_model: { name: entity.entityName, display_name: served.displayName } };
+    case 'wrapped-endpoint':
+      return {
+        name: entity.name,
+        external_model: {
+          name: served.endpoint,
+          provider: 'databricks-model-serving',
+          task,
+          databricks_model_serving_config: {
+            databricks_workspace_url: workspaceUrl,
+            databricks_api_token: `{{secrets/${GATEWAY_SECRET.scope}/${GATEWAY_SECRET.key}}}`,
+          },
+        },
+      };
+    case 'provisioned':
+      return {
+        name: entity.name,
+        entity_name: entity.entityName,
+        entity_version: entity.entityVersion,
+        min_provisioned_throughput: served.minThroughput,
+        max_provisioned_throughput: served.maxThroughput,
+      };
+  }
+}
+
 export class ServingEndpoints {
   private readonly endpoints = new Map<string, StoredEndpoint>();
   /** What served entities may name: the metastore's models, and this workspace's endpoints. */
   private readonly catalog: EntityCatalog;
 
   constructor(private readonly opts: ServingEndpointsOptions) {
-    const createdAt = Date.now() - SEED_AGE_MS;
     this.catalog = {
       resolveEntity: (name, version) => opts.models.resolve(name, version),
       endpointExists: (name) => this.endpoints.has(name),
+      endpointTask: (name) => this.endpoints.get(name)?.task,
+      secretExists: (scope, key) => opts.secrets.has(scope, key),
     };
-    for (const seed of opts.seeds) {
-      const servedEntities = seed.servedEntities.map((e) =>
-        e.entityType === 'EXTERNAL_MODEL'
-          ? { name: e.name, external_model: { name: e.entityName, provider: 'openai', task: 'llm/v1/chat' } }
-          : { name: e.name, entity_name: e.entityName, entity_version: e.entityVersion },
-      );
+  }
+
+  /**
+   * Adds the seed workspace's endpoints, created a month ago with their config landed. `workspaceUrl` is this
+   * workspace's own URL, which the seeded external models that wrap its endpoints point at.
+   */
+  seed(seeds: readonly SeedEndpoint[], workspaceUrl: string): void {
+    const createdAt = Date.now() - SEED_AGE_MS;
+    for (const seed of seeds) {
+      const servedEntities = seed.servedEntities.map((e) => seededEntity(e, seed.task, workspaceUrl));
       this.endpoints.set(seed.name, {
         name: seed.name,
         id: seed.id,
@@ -89,14 +131,16 @@ export class ServingEndpoints {
         config: {
           served_entities: servedEntities,
           traffic_config: {
-            routes: servedEntities.map((e, i) => ({ served_entity_name: e.name, traffic_percentage: i === 0 ? 100 : 0 })),
+            routes: seed.servedEntities.map((e) => ({ served_entity_name: e.name, traffic_percentage: e.trafficPercentage })),
           },
         },
         configVersion: 1,
         lastUpdateFailed: false,
         aiGateway: seed.aiGateway as AiGatewayConfig | undefined,
         extras: {},
-        managedByDatabricks: seed.name.startsWith('databricks-'),
+        managedByDatabricks: seed.servedEntities.some((e) => e.served.kind === 'foundation-model'),
+        task: seed.task,
+        servesExternalModels: seed.servedEntities.some((e) => e.served.kind === 'wrapped-endpoint'),
       });
     }
   }
@@ -136,6 +180,8 @@ export class ServingEndpoints {
       aiGateway: request.aiGateway,
       extras: request.extras,
       managedByDatabricks: false,
+      task: taskOf(request.config, this.opts.models),
+      servesExternalModels: servesExternalModels(request.config),
     };
     this.startUpdate(endpoint, request.config);
     this.endpoints.set(endpoint.name, endpoint);
@@ -148,6 +194,14 @@ export class ServingEndpoints {
     this.refuseManaged(endpoint);
     this.refuseWhileUpdating(endpoint);
     const config = validateEndpointConfig(jsonBody(req), this.catalog);
+    if (servesExternalModels(config) !== endpoint.servesExternalModels) {
+      throw invalid(
+        endpoint.servesExternalModels
+          ? `Endpoint '${endpoint.name}' was created with external models: its served entities must stay external models. Create a new endpoint to serve registered models.`
+          : `Endpoint '${endpoint.name}' was created without external models: external models cannot be added to it. Create a new endpoint of external models.`,
+      );
+    }
+    checkFallback(config, endpoint.aiGateway, 'ai_gateway');
     this.startUpdate(endpoint, config);
     return ok(this.detailed(endpoint));
   }
@@ -157,6 +211,7 @@ export class ServingEndpoints {
     const endpoint = this.find(name);
     this.refuseWhileUpdating(endpoint);
     const config = validateAiGateway(jsonBody(req), endpoint.name, 'ai_gateway');
+    if (endpoint.config) checkFallback(endpoint.config, config, 'ai_gateway');
     const current = endpoint.aiGateway?.inference_table_config;
     await this.applyInferenceTable(endpoint.name, current, config.inference_table_config);
     endpoint.aiGateway = config;
@@ -274,7 +329,7 @@ export class ServingEndpoints {
 
   private detailed(endpoint: StoredEndpoint): Record<string, unknown> {
     const entityOut = (deployment: string) => (e: Record<string, unknown>) => ({
-      ...e,
+      ...withoutPlaintext(e),
       creator: endpoint.creator,
       creation_timestamp: endpoint.createdAt,
       state: { deployment, deployment_state_message: '' },
@@ -315,11 +370,35 @@ export class ServingEndpoints {
     const { pending_config: _pending, config, ...rest } = this.detailed(endpoint);
     if (!config) return rest;
     const entities = (config as EndpointConfig).served_entities.map((e) => {
-      const { name, entity_name, entity_version, external_model } = e;
-      return { name, entity_name, entity_version, external_model };
+      const { name, entity_name, entity_version, external_model, foundation_model } = e;
+      return { name, entity_name, entity_version, external_model, foundation_model };
     });
     return { ...rest, config: { served_entities: entities } };
   }
+}
+
+/** A copy without `*_plaintext` fields at any depth: secrets given in plaintext are input-only, never returned. */
+function withoutPlaintext<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutPlaintext) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).filter(([key]) => !key.endsWith('_plaintext')).map(([key, v]) => [key, withoutPlaintext(v)]),
+  ) as T;
+}
+
+const servesExternalModels = (config: EndpointConfig) => config.served_entities.some((e) => e.external_model !== undefined);
+
+/** An endpoint's task: its external models' task, or the task of the foundation model it provisions. */
+function taskOf(config: EndpointConfig, models: RegisteredModels): string | undefined {
+  for (const entity of config.served_entities) {
+    const external = entity.external_model as { task?: string } | undefined;
+    if (external?.task) return external.task;
+    if (typeof entity.entity_name === 'string') {
+      const resolved = models.resolve(entity.entity_name, entity.entity_version as string | undefined);
+      if ('kind' in resolved && resolved.kind === 'foundation-model' && resolved.task) return resolved.task;
+    }
+  }
+  return undefined;
 }
 
 function payloadRef(endpointName: string, table: InferenceTableConfig): PayloadTableRef {

@@ -4,7 +4,7 @@
  * the sandbox accepts should be one a workspace accepts; one it refuses names the field and the fix.
  */
 import { invalid } from './errors.js';
-import { checkRegisteredEntity, type EntityCatalog } from './served-entities.js';
+import { checkExternalModel, checkRegisteredEntity, type EntityCatalog } from './served-entities.js';
 import { array, boolean, count, object, oneOf, onlyFields, string, type Json } from './fields.js';
 import { defaultTablePrefix } from '../payload-names.js';
 
@@ -46,17 +46,6 @@ const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'];
 const RENEWAL_PERIODS = ['minute'];
 const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'];
 const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'];
-const EXTERNAL_PROVIDERS = [
-  'ai21labs',
-  'anthropic',
-  'amazon-bedrock',
-  'cohere',
-  'databricks-model-serving',
-  'google-cloud-vertex-ai',
-  'openai',
-  'palm',
-  'custom',
-];
 const SERVED_ENTITY_FIELDS = [
   'name',
   'entity_name',
@@ -125,10 +114,7 @@ function validateServedEntity(raw: unknown, path: string, catalog: EntityCatalog
     if (entity.entity_version !== undefined) string(entity.entity_version, `${path}.entity_version`);
     checkRegisteredEntity(entity, path, catalog);
   } else {
-    const external = object(entity.external_model, `${path}.external_model`);
-    string(external.name, `${path}.external_model.name`);
-    oneOf(external.provider, EXTERNAL_PROVIDERS, `${path}.external_model.provider`);
-    string(external.task, `${path}.external_model.task`);
+    checkExternalModel(entity, path, catalog);
   }
   const name = entity.name === undefined ? defaultEntityName(entity) : string(entity.name, `${path}.name`);
   return { ...entity, name };
@@ -187,8 +173,14 @@ export function validateEndpointConfig(raw: unknown, catalog: EntityCatalog, pat
     if (names.has(e.name)) throw invalid(`Invalid ${at}served_entities: the name '${e.name}' is used twice.`);
     names.add(e.name);
   }
-  const tasks = new Set(entities.flatMap((e) => (e.external_model ? [(e.external_model as Json).task] : [])));
-  if (tasks.size > 1) throw invalid(`Invalid ${at}served_entities: all external models of an endpoint must share one task.`);
+  const external = entities.filter((e) => e.external_model !== undefined);
+  if (external.length > 0 && external.length < entities.length) {
+    throw invalid(`Invalid ${at}served_entities: an endpoint serves either external models or registered models, not both.`);
+  }
+  const tasks = new Set(external.map((e) => (e.external_model as Json).task));
+  if (tasks.size > 1) {
+    throw invalid(`Invalid ${at}served_entities: all external models of an endpoint must share one task (got ${[...tasks].join(', ')}).`);
+  }
   return { served_entities: entities, traffic_config: validateTrafficConfig(config.traffic_config, entities, at) };
 }
 
@@ -285,6 +277,27 @@ export function validateAiGateway(raw: unknown, endpointName: string, path: stri
   return result;
 }
 
+/** Fallbacks take at most this many entities at 0 % traffic (Databricks' notebook wording; reference §1). */
+export const MAX_FALLBACKS = 2;
+
+/**
+ * Fallback (`ai_gateway.fallback_config.enabled`) retries a failed request on the other served entities, and is
+ * for external models only; an entity at 0 % traffic is fallback-only, and there may be at most two of those.
+ * An entity above 0 % is simply served, not a fallback. Checked wherever the config or the gateway changes.
+ */
+export function checkFallback(config: EndpointConfig, aiGateway: AiGatewayConfig | undefined, path: string): void {
+  if ((aiGateway?.fallback_config as Json | undefined)?.enabled !== true) return;
+  if (config.served_entities.some((e) => e.external_model === undefined)) {
+    throw invalid(`Invalid ${path}.fallback_config: fallbacks need an endpoint of external models; this endpoint serves registered models.`);
+  }
+  const fallbacks = config.traffic_config.routes.filter((r) => r.traffic_percentage === 0);
+  if (fallbacks.length > MAX_FALLBACKS) {
+    throw invalid(
+      `Invalid ${path}.fallback_config: ${fallbacks.length} served entities are at 0 % traffic (${fallbacks.map((r) => r.served_entity_name).join(', ')}); at most ${MAX_FALLBACKS} fallbacks are allowed.`,
+    );
+  }
+}
+
 export function validateCreate(raw: unknown, catalog: EntityCatalog): CreateRequest {
   const body = object(raw, 'request body');
   onlyFields(body, CREATE_FIELDS, 'the create request', {
@@ -295,6 +308,7 @@ export function validateCreate(raw: unknown, catalog: EntityCatalog): CreateRequ
   if (body.config === undefined) throw invalid("Missing required field 'config' with at least one served entity.");
   const config = validateEndpointConfig(body.config, catalog, 'config');
   const aiGateway = body.ai_gateway === undefined ? undefined : validateAiGateway(body.ai_gateway, name, 'ai_gateway');
+  checkFallback(config, aiGateway, 'ai_gateway');
   const extras: Json = {};
   for (const field of ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications']) {
     if (body[field] !== undefined) extras[field] = body[field];

@@ -26,6 +26,8 @@ export interface SeedRegisteredModel {
   schema: string;
   name: string;
   versions: SeedModelVersion[];
+  /** What an endpoint serving a foundation model answers, e.g. `llm/v1/chat`. */
+  task?: string;
 }
 
 const units: Provisioning = { kind: 'model-units' };
@@ -36,6 +38,7 @@ const foundation = (name: string, ...versions: Provisioning[]): SeedRegisteredMo
   catalog: 'system',
   schema: 'ai',
   name,
+  task: 'llm/v1/chat',
   versions: versions.map((provisioning, i) => ({ version: i + 1, provisioning })),
 });
 
@@ -47,7 +50,7 @@ export const SYSTEM_AI_MODELS: SeedRegisteredModel[] = [
   // Version 2 is published but not yet optimizable: a version the workspace lists is not proof it can be served.
   foundation('llama-4-maverick', units, notEligible),
   foundation('meta-llama-3-3-70b-instruct', band(LLAMA_3_3_CHUNK)),
-  foundation('gte-large-en', band(20000)),
+  { ...foundation('gte-large-en', band(20000)), task: 'llm/v1/embeddings' },
   foundation('claude-sonnet-4-6', notEligible),
 ];
 

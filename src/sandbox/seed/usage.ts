@@ -190,11 +190,14 @@ export function servedEntitiesSql({ now }: SeedClock, endpoints: readonly SeedEn
     const history = endpoint.aiGateway ? [60, 21, 4] : [90, 40];
     history.forEach((daysAgo, version) => {
       for (const entity of endpoint.servedEntities) {
-        const config = JSON.stringify({ entity_name: entity.entityName, entity_version: entity.entityVersion });
+        const external = entity.entityType === 'EXTERNAL_MODEL';
+        const config = sqlText(
+          JSON.stringify(external ? { name: entity.entityName, provider: 'databricks-model-serving', task: endpoint.task } : { entity_name: entity.entityName, entity_version: entity.entityVersion }),
+        );
         rows.push(`(${[
           entity.id, ACCOUNT_ID, WORKSPACE_ID, endpoint.createdBy, endpoint.name, endpoint.id, entity.name, entity.entityType,
           entity.entityName, entity.entityVersion,
-        ].map(sqlText).join(', ')}, ${version + 1}, 'llm/v1/chat', NULL, ${sqlText(config)}, NULL, NULL, ${ts(today - daysAgo * DAY_MS + 9 * 3_600_000)}, NULL)`);
+        ].map(sqlText).join(', ')}, ${version + 1}, ${sqlText(endpoint.task)}, ${external ? config : 'NULL'}, ${external ? 'NULL' : config}, NULL, NULL, ${ts(today - daysAgo * DAY_MS + 9 * 3_600_000)}, NULL)`);
       }
     });
   }
