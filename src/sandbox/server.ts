@@ -118,14 +118,14 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
     return versions ? models.versions(req, pathParameter(rawName)) : models.get(pathParameter(rawName));
   }
   if (path === ENDPOINTS_PATH) {
-    if (method === 'GET') return endpoints.list();
+    if (method === 'GET') return endpoints.list(req);
     if (method === 'POST') return endpoints.create(req);
   }
   const endpoint = ENDPOINT_ROUTE.exec(path);
   if (endpoint) {
     const [, rawName = '', action] = endpoint;
     const name = pathParameter(rawName);
-    if (action === undefined && method === 'GET') return endpoints.get(name);
+    if (action === undefined && method === 'GET') return endpoints.get(req, name);
     if (action === undefined && method === 'DELETE') return endpoints.delete(req, name);
     if (action === '/config' && method === 'PUT') return endpoints.updateConfig(req, name);
     if (action === '/ai-gateway' && method === 'PUT') return endpoints.putAiGateway(req, name);

@@ -55,7 +55,11 @@ interface StoredEndpoint {
   task?: string;
   /** Created with external models: a config update may not drop them (nor add them to one created without). */
   servesExternalModels: boolean;
+  /** Permission levels held by principals or groups (`users`: everyone), beside the creator's and admins' CAN_MANAGE. */
+  acl: Map<string, PermissionLevel>;
 }
+
+export type PermissionLevel = 'CAN_MANAGE' | 'CAN_QUERY' | 'CAN_VIEW';
 
 export interface ServingEndpointsOptions {
   configUpdateMs: number;
@@ -141,6 +145,8 @@ export class ServingEndpoints {
         managedByDatabricks: seed.servedEntities.some((e) => e.served.kind === 'foundation-model'),
         task: seed.task,
         servesExternalModels: seed.servedEntities.some((e) => e.served.kind === 'wrapped-endpoint'),
+        // Pay-per-token endpoints are queryable by every user; the seeded gateways were shared the same way.
+        acl: new Map([['users', 'CAN_QUERY']]),
       });
     }
   }
@@ -153,16 +159,27 @@ export class ServingEndpoints {
     });
   }
 
-  list(): Reply {
-    return ok({ endpoints: [...this.endpoints.values()].map((e) => this.summary(e)) });
+  /** Lists the endpoints the caller holds a permission on. */
+  list(req: RestRequest): Reply {
+    const visible = [...this.endpoints.values()].filter((e) => this.permissionLevel(e, req.principal) !== undefined);
+    return ok({ endpoints: visible.map((e) => this.summary(e, req.principal)) });
   }
 
-  get(name: string): Reply {
-    return ok(this.detailed(this.find(name)));
+  get(req: RestRequest, name: string): Reply {
+    const endpoint = this.find(name);
+    if (this.permissionLevel(endpoint, req.principal) === undefined) {
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        `'${req.principal}' does not have permission to view serving endpoint '${name}'. Ask its owner or a workspace admin for CAN_VIEW or CAN_QUERY.`,
+      );
+    }
+    return ok(this.detailed(endpoint, req.principal));
   }
 
   async create(req: RestRequest): Promise<Reply> {
-    this.requireManager(req.principal, 'create serving endpoints');
+    if (!this.opts.identities.canManage(req.principal)) {
+      throw new ApiError('PERMISSION_DENIED', `'${req.principal}' is not allowed to create serving endpoints. Use a workspace admin's credentials.`);
+    }
     const request = validateCreate(jsonBody(req), this.catalog);
     if (this.endpoints.has(request.name)) {
       throw new ApiError('RESOURCE_ALREADY_EXISTS', `Endpoint with name '${request.name}' already exists. Pick another name or update the existing endpoint.`);
@@ -182,15 +199,16 @@ export class ServingEndpoints {
       managedByDatabricks: false,
       task: taskOf(request.config, this.opts.models),
       servesExternalModels: servesExternalModels(request.config),
+      acl: new Map(),
     };
     this.startUpdate(endpoint, request.config);
     this.endpoints.set(endpoint.name, endpoint);
-    return ok(this.detailed(endpoint));
+    return ok(this.detailed(endpoint, req.principal));
   }
 
   updateConfig(req: RestRequest, name: string): Reply {
-    this.requireManager(req.principal, 'update serving endpoints');
     const endpoint = this.find(name);
+    this.requireManage(endpoint, req.principal, 'update');
     this.refuseManaged(endpoint);
     this.refuseWhileUpdating(endpoint);
     const config = validateEndpointConfig(jsonBody(req), this.catalog);
@@ -203,12 +221,17 @@ export class ServingEndpoints {
     }
     checkFallback(config, endpoint.aiGateway, 'ai_gateway');
     this.startUpdate(endpoint, config);
-    return ok(this.detailed(endpoint));
+    return ok(this.detailed(endpoint, req.principal));
   }
 
+  /**
+   * Replaces the gateway config. Databricks documents this as supported on pay-per-token endpoints too; who may
+   * manage a workspace's `databricks-*` endpoints is not documented, so the sandbox lets its workspace admins
+   * (the seeded admin and the agent service principal) do it, and everyone else holds CAN_QUERY there.
+   */
   async putAiGateway(req: RestRequest, name: string): Promise<Reply> {
-    this.requireManager(req.principal, 'update serving endpoints');
     const endpoint = this.find(name);
+    this.requireManage(endpoint, req.principal, 'update');
     this.refuseWhileUpdating(endpoint);
     const config = validateAiGateway(jsonBody(req), endpoint.name, 'ai_gateway');
     if (endpoint.config) checkFallback(endpoint.config, config, 'ai_gateway');
@@ -220,8 +243,8 @@ export class ServingEndpoints {
   }
 
   delete(req: RestRequest, name: string): Reply {
-    this.requireManager(req.principal, 'delete serving endpoints');
     const endpoint = this.find(name);
+    this.requireManage(endpoint, req.principal, 'delete');
     this.refuseManaged(endpoint);
     this.endpoints.delete(endpoint.name);
     return ok({});
@@ -236,9 +259,19 @@ export class ServingEndpoints {
     return endpoint;
   }
 
-  private requireManager(principal: string, action: string): void {
-    if (!this.opts.identities.canManage(principal)) {
-      throw new ApiError('PERMISSION_DENIED', `'${principal}' is not allowed to ${action}: it lacks CAN_MANAGE. Use a workspace admin's credentials.`);
+  /** Workspace admins and the creator manage an endpoint; others hold what its ACL grants them or their groups. */
+  private permissionLevel(endpoint: StoredEndpoint, principal: string): PermissionLevel | undefined {
+    if (this.opts.identities.canManage(principal) || endpoint.creator === principal) return 'CAN_MANAGE';
+    return endpoint.acl.get(principal) ?? endpoint.acl.get('users');
+  }
+
+  private requireManage(endpoint: StoredEndpoint, principal: string, action: string): void {
+    const held = this.permissionLevel(endpoint, principal);
+    if (held !== 'CAN_MANAGE') {
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        `'${principal}' is not allowed to ${action} serving endpoint '${endpoint.name}': it holds ${held ?? 'no permission'}, and this needs CAN_MANAGE. Use a workspace admin's credentials.`,
+      );
     }
   }
 
@@ -327,7 +360,7 @@ export class ServingEndpoints {
     };
   }
 
-  private detailed(endpoint: StoredEndpoint): Record<string, unknown> {
+  private detailed(endpoint: StoredEndpoint, principal: string): Record<string, unknown> {
     const entityOut = (deployment: string) => (e: Record<string, unknown>) => ({
       ...withoutPlaintext(e),
       creator: endpoint.creator,
@@ -341,8 +374,10 @@ export class ServingEndpoints {
       creation_timestamp: endpoint.createdAt,
       last_updated_timestamp: endpoint.updatedAt,
       state: this.state(endpoint),
-      permission_level: 'CAN_MANAGE',
+      permission_level: this.permissionLevel(endpoint, principal),
       route_optimized: false,
+      ...(endpoint.task ? { task: endpoint.task } : {}),
+      ...(endpoint.managedByDatabricks ? { endpoint_type: 'FOUNDATION_MODEL_API' } : {}),
       ...endpoint.extras,
     };
     if (endpoint.config) {
@@ -365,9 +400,9 @@ export class ServingEndpoints {
   }
 
   /** The list operation returns ServingEndpoint: a config summary without traffic or pending config. */
-  private summary(endpoint: StoredEndpoint): Record<string, unknown> {
+  private summary(endpoint: StoredEndpoint, principal: string): Record<string, unknown> {
     this.settle(endpoint);
-    const { pending_config: _pending, config, ...rest } = this.detailed(endpoint);
+    const { pending_config: _pending, config, ...rest } = this.detailed(endpoint, principal);
     if (!config) return rest;
     const entities = (config as EndpointConfig).served_entities.map((e) => {
       const { name, entity_name, entity_version, external_model, foundation_model } = e;
