@@ -46,9 +46,9 @@ export interface PayloadTableRef {
 /** A Unity Catalog table named by its three parts, as a statement reads it. */
 export type TableName = readonly [catalog: string, schema: string, table: string];
 
-/** The first privilege a principal lacks to read a table, as Databricks names it in the refusal. */
+/** The first privilege a principal lacks for an action, as Databricks names it in the refusal. */
 export interface MissingPrivilege {
-  privilege: 'USE CATALOG' | 'USE SCHEMA' | 'SELECT';
+  privilege: 'USE CATALOG' | 'USE SCHEMA' | 'SELECT' | 'CREATE TABLE' | 'CREATE SCHEMA';
   securable: 'Catalog' | 'Schema' | 'Table';
   fullName: string;
 }
@@ -59,6 +59,8 @@ export interface Warehouse {
   readonly id: string;
   /** Serves one Thrift-over-HTTP request whose bearer token the server has already checked. */
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void;
+  /** Creates `<catalog>.<schema>` if absent (REST calls this when a schema is created, and for seeded schemas). */
+  ensureSchema(catalog: string, schema: string): Promise<void>;
   /** Creates `<catalog>.<schema>.<prefix>_payload` if absent (REST calls this when inference tables get enabled). */
   ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
   /** Runs SQL straight on DuckDB: for seeding and test fixtures only, never for product paths. */

@@ -13,8 +13,9 @@ import { Identities } from './identity.js';
 import { Grants } from './rest/grants.js';
 import { RegisteredModels } from './rest/models.js';
 import { Secrets } from './rest/secrets.js';
+import { UnityCatalog } from './rest/unity-catalog.js';
 import { ServingEndpoints } from './rest/serving-endpoints.js';
-import { GATEWAY_SECRET, OPS_GROUP, SEED_ENDPOINTS } from './seed/catalog.js';
+import { AGENT_SP, GATEWAY_SECRET, OPS_GROUP, SEED_ENDPOINTS, SEED_SCHEMAS } from './seed/catalog.js';
 import { FEATURE_SPECS, SEED_MODELS } from './seed/models.js';
 import { serverPort, startServer } from './server.js';
 
@@ -26,10 +27,9 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 /** Enough usage history for daily and weekly cycles and the spike to show, small enough to seed fast. */
 export const DEFAULT_USAGE_ROWS = 50_000;
 
-/** Securables that exist before any inference table is configured, and who may read them. */
+/** Securables that exist before any inference table is configured, and who may use them. */
 function seedGrants(grants: Grants): void {
-  grants.registerSchema('workshop', 'skyloyalty_ops');
-  grants.registerSchema('ml', 'gateway');
+  for (const schema of SEED_SCHEMAS) grants.registerSchema(...schema);
   grants.registerTable('system', 'serving', 'endpoint_usage');
   grants.registerTable('system', 'serving', 'served_entities');
   grants.registerTable('system', 'ai_gateway', 'usage');
@@ -40,6 +40,9 @@ function seedGrants(grants: Grants): void {
   grants.grant('schema', 'system.ai', 'account users', ['USE_SCHEMA', 'EXECUTE']);
   grants.grant('catalog', 'workshop', OPS_GROUP, ['USE_CATALOG']);
   grants.grant('schema', 'workshop.skyloyalty_ops', OPS_GROUP, ['USE_SCHEMA']);
+  // The gateway-ops agent works in the workshop's ops schema by grants, not ownership: elsewhere it needs more.
+  grants.grant('catalog', 'workshop', AGENT_SP, ['USE_CATALOG']);
+  grants.grant('schema', 'workshop.skyloyalty_ops', AGENT_SP, ['USE_SCHEMA', 'SELECT', 'CREATE_TABLE']);
 }
 
 export async function launchSandbox(opts: SandboxOptions, createWarehouse: WarehouseFactory): Promise<Sandbox> {
@@ -79,7 +82,9 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
   let server: Server | undefined;
   let url: string;
   try {
-    server = await startServer({ certs, faults, identities, endpoints, grants, models, secrets, warehouse }, host, opts.port ?? 0);
+    for (const [catalog, schema] of SEED_SCHEMAS) await warehouse.ensureSchema(catalog, schema);
+    const unityCatalog = new UnityCatalog(grants, identities, warehouse);
+    server = await startServer({ certs, faults, identities, endpoints, grants, models, secrets, unityCatalog, warehouse }, host, opts.port ?? 0);
     url = `https://${host}:${serverPort(server)}`;
     // The seeded gateways' external models point at this workspace's own URL, known only once it listens. No
     // client can reach the server before this function returns the port, so seeding now races no one.

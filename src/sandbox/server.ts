@@ -16,6 +16,7 @@ import { discovery, DISCOVERY_PATH, issueToken, TOKEN_PATH } from './rest/oauth.
 import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './rest/models.js';
 import { SECRETS_PREFIX, type Secrets } from './rest/secrets.js';
 import { ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.js';
+import { CATALOGS_PATH, SCHEMAS_PATH, type UnityCatalog } from './rest/unity-catalog.js';
 
 export interface SandboxServerParts {
   certs: SandboxCertificates;
@@ -25,6 +26,7 @@ export interface SandboxServerParts {
   grants: Grants;
   models: RegisteredModels;
   secrets: Secrets;
+  unityCatalog: UnityCatalog;
   warehouse: Warehouse;
 }
 
@@ -103,8 +105,12 @@ const MODEL_ROUTE = /^\/api\/2\.1\/unity-catalog\/models\/([^/]+)(\/versions)?$/
 const OPTIMIZATION_INFO_ROUTE = /^\/api\/2\.0\/serving-endpoints\/get-model-optimization-info\/([^/]+)\/([^/]+)$/;
 
 async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply> {
-  const { endpoints, grants, models, secrets } = parts;
+  const { endpoints, grants, models, secrets, unityCatalog } = parts;
   const { method, path } = req;
+  if (path === CATALOGS_PATH && method === 'POST') return unityCatalog.createCatalog(req);
+  if (path === SCHEMAS_PATH && method === 'POST') return unityCatalog.createSchema(req);
+  if (method === 'GET' && path.startsWith(`${CATALOGS_PATH}/`)) return unityCatalog.getCatalog(pathParameter(path.slice(CATALOGS_PATH.length + 1)));
+  if (method === 'GET' && path.startsWith(`${SCHEMAS_PATH}/`)) return unityCatalog.getSchema(pathParameter(path.slice(SCHEMAS_PATH.length + 1)));
   const secretsReply = path.startsWith(SECRETS_PREFIX) ? secrets.route(req) : undefined;
   if (secretsReply) return secretsReply;
   if (method === 'GET' && path.startsWith(OPTIMIZATION_INFO_PREFIX)) {

@@ -320,11 +320,11 @@ describe('PUT /ai-gateway', () => {
 
     expect((await h.call('PUT', `${EP}/tables/ai-gateway`, { body: { inference_table_config: { ...location, enabled: false } } })).status).toBe(200);
     const relocated = await h.call('PUT', `${EP}/tables/ai-gateway`, {
-      body: { inference_table_config: { ...location, enabled: true, catalog_name: 'analytics' } },
+      body: { inference_table_config: { ...location, enabled: true, catalog_name: 'workshop', schema_name: 'demo_team' } },
     });
     expect(relocated.status).toBe(200);
-    expect(h.warehouse.payloadTables.at(-1)).toEqual({ catalog: 'analytics', schema: 'gateway', prefix: 'tables', endpointName: 'tables' });
-    expect((await h.call('GET', `${PERMS}/schema/analytics.gateway`)).status).toBe(200);
+    expect(h.warehouse.payloadTables.at(-1)).toEqual({ catalog: 'workshop', schema: 'demo_team', prefix: 'tables', endpointName: 'tables' });
+    expect((await h.call('GET', `${PERMS}/table/workshop.demo_team.tables_payload`)).status).toBe(200);
   });
 
   it('defaults the table prefix from the endpoint name and makes sure seeded payload tables exist', async () => {

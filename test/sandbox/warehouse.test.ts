@@ -323,7 +323,7 @@ describe('Unity Catalog grants on payload tables', () => {
     }
   });
 
-  test('the admin and the OAuth service principal read payload tables without grants', async () => {
+  test('the admin reads payload tables as metastore admin, the OAuth service principal by its seeded grants', async () => {
     for (const token of [sandbox.token, sandbox.addToken(sandbox.oauth.clientId)]) {
       const client = await connectWarehouse(sandbox, token);
       try {

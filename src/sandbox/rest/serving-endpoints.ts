@@ -184,7 +184,7 @@ export class ServingEndpoints {
     if (this.endpoints.has(request.name)) {
       throw new ApiError('RESOURCE_ALREADY_EXISTS', `Endpoint with name '${request.name}' already exists. Pick another name or update the existing endpoint.`);
     }
-    if (request.aiGateway) await this.applyInferenceTable(request.name, undefined, request.aiGateway.inference_table_config);
+    if (request.aiGateway) await this.applyInferenceTable(req.principal, request.name, undefined, request.aiGateway.inference_table_config);
     const now = Date.now();
     const endpoint: StoredEndpoint = {
       name: request.name,
@@ -236,7 +236,7 @@ export class ServingEndpoints {
     const config = validateAiGateway(jsonBody(req), endpoint.name, 'ai_gateway');
     if (endpoint.config) checkFallback(endpoint.config, config, 'ai_gateway');
     const current = endpoint.aiGateway?.inference_table_config;
-    await this.applyInferenceTable(endpoint.name, current, config.inference_table_config);
+    await this.applyInferenceTable(req.principal, endpoint.name, current, config.inference_table_config);
     endpoint.aiGateway = config;
     endpoint.updatedAt = Date.now();
     return ok(config);
@@ -322,8 +322,14 @@ export class ServingEndpoints {
     endpoint.updatedAt = pending.endsAt;
   }
 
-  /** Enforces the inference-table rules and has the payload table created when tables get enabled. */
+  /**
+   * Enforces the inference-table rules and has the payload table created when tables get enabled: the catalog
+   * and schema must exist (nothing is created for the caller), the caller needs USE CATALOG, USE SCHEMA and
+   * CREATE TABLE there, and `<prefix>_payload` must not exist yet. It then owns the table. The error texts a
+   * workspace gives for these are unknown; these name the field, the missing privilege and the fix.
+   */
   private async applyInferenceTable(
+    principal: string,
     endpointName: string,
     current: InferenceTableConfig | undefined,
     next: InferenceTableConfig | undefined,
@@ -338,19 +344,37 @@ export class ServingEndpoints {
       }
       return;
     }
+    const { grants } = this.opts;
     const ref = payloadRef(endpointName, next);
+    const at = 'ai_gateway.inference_table_config';
+    const schema = `${ref.catalog}.${ref.schema}`;
+    const table = `${schema}.${ref.prefix}_payload`;
+    if (!grants.exists('catalog', ref.catalog)) {
+      throw invalid(`Invalid ${at}.catalog_name: catalog '${ref.catalog}' does not exist. Inference tables are written to an existing catalog and schema: create them first, or name ones that exist.`);
+    }
+    if (!grants.exists('schema', schema)) {
+      throw invalid(`Invalid ${at}.schema_name: schema '${schema}' does not exist. Create it first (POST /api/2.1/unity-catalog/schemas), or name one that exists.`);
+    }
+    const missing = grants.missingCreateTablePrivilege(principal, ref.catalog, ref.schema);
+    if (missing) {
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        `User '${principal}' does not have ${missing.privilege} on ${missing.securable} '${missing.fullName}'. Enabling inference tables creates ${table}, which takes USE CATALOG, USE SCHEMA and CREATE TABLE: ask the schema's owner or a metastore admin to grant the missing one.`,
+      );
+    }
     for (const other of this.endpoints.values()) {
-      const table = other.aiGateway?.inference_table_config;
-      if (other.name === endpointName || !table?.enabled) continue;
-      const taken = payloadRef(other.name, table);
+      const config = other.aiGateway?.inference_table_config;
+      if (other.name === endpointName || !config?.enabled) continue;
+      const taken = payloadRef(other.name, config);
       if (taken.catalog === ref.catalog && taken.schema === ref.schema && taken.prefix === ref.prefix) {
-        throw invalid(
-          `The inference table ${ref.catalog}.${ref.schema}.${ref.prefix}_payload is already used by endpoint '${other.name}'. Choose another table_name_prefix.`,
-        );
+        throw new ApiError('RESOURCE_ALREADY_EXISTS', `The inference table ${table} is already used by endpoint '${other.name}'. Choose another table_name_prefix.`);
       }
     }
+    if (grants.exists('table', table)) {
+      throw new ApiError('RESOURCE_ALREADY_EXISTS', `Table '${table}' already exists. Choose another table_name_prefix (${at}.table_name_prefix), or drop the table first.`);
+    }
     await this.opts.ensurePayloadTable(ref);
-    this.opts.grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`);
+    grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`, principal);
   }
 
   private state(endpoint: StoredEndpoint): { ready: string; config_update: string } {

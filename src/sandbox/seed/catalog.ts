@@ -67,6 +67,15 @@ export const RUNAWAY_AGENT = SERVICE_PRINCIPALS[0];
 
 export const TEAMS = ['loyalty', 'support', 'finance', 'platform'] as const;
 
+/** Catalogs and schemas that exist from the start: the workshop's ops and demo schemas, an ML schema, main.default. */
+export const SEED_SCHEMAS: readonly (readonly [catalog: string, schema: string])[] = [
+  ['workshop', 'skyloyalty_ops'],
+  ['workshop', 'demo_team'],
+  ['workshop', 'default'],
+  ['ml', 'gateway'],
+  ['main', 'default'],
+];
+
 /** The secret holding the token that dedicated gateways use to call pay-per-token endpoints. */
 export const GATEWAY_SECRET = { scope: 'ai-gateway', key: 'fmapi-token' } as const;
 

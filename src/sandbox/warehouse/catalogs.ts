@@ -104,12 +104,20 @@ CREATE TABLE IF NOT EXISTS ${payloadTableName(ref)} (
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** Refuses names the sandbox cannot hold, with a message a test author can act on. */
-export function checkPayloadRef(ref: { catalog: string; schema: string; prefix: string }): void {
-  for (const [what, value] of [['catalog', ref.catalog], ['schema', ref.schema], ['table prefix', ref.prefix]] as const) {
+function checkNames(kind: string, names: [what: string, value: string][]): void {
+  for (const [what, value] of names) {
     if (!NAME.test(value)) {
-      throw new Error(`Payload table ${what} "${value}" is not a plain identifier; the sandbox accepts letters, digits, '-' and '_' only.`);
+      throw new Error(`${kind} ${what} "${value}" is not a plain identifier; the sandbox accepts letters, digits, '-' and '_' only.`);
     }
   }
+}
+
+export function checkSchemaName(catalog: string, schema: string): void {
+  checkNames('Schema', [['catalog', catalog], ['name', schema]]);
+}
+
+export function checkPayloadRef(ref: { catalog: string; schema: string; prefix: string }): void {
+  checkNames('Payload table', [['catalog', ref.catalog], ['schema', ref.schema], ['table prefix', ref.prefix]]);
 }
 
 /**
