@@ -270,7 +270,6 @@ describe('serving endpoints', () => {
     ['missing renewal_period', createBody('rl-missing', { ai_gateway: { rate_limits: [{ key: 'user', calls: 5 }] } }), /renewal_period/],
     ['PII behavior in lower case', createBody('pii', { ai_gateway: { guardrails: { input: { pii: { behavior: 'block' } } } } }), /behavior 'block'/],
     ['inference table without schema', createBody('it', { ai_gateway: { inference_table_config: { enabled: true, catalog_name: 'ml' } } }), /schema_name/],
-    ['top-level rate_limits', createBody('legacy-rl', { rate_limits: [] }), /deprecated/],
     ['body that is not JSON', '{not json', /JSON/],
   ];
   it.each(invalidCreates)('refuses a create with %s (400)', async (_label, body, message) => {

@@ -4,6 +4,7 @@
  * the sandbox accepts should be one a workspace accepts; one it refuses names the field and the fix.
  */
 import { invalid } from './errors.js';
+import { legacyRateLimits, servedModelsAsEntities, validateTelemetryConfig } from './deprecated-fields.js';
 import { checkExternalModel, checkRegisteredEntity, type EntityCatalog } from './served-entities.js';
 import { array, boolean, count, object, oneOf, onlyFields, string, type Json } from './fields.js';
 import { defaultTablePrefix } from '../payload-names.js';
@@ -63,16 +64,9 @@ const SERVED_ENTITY_FIELDS = [
   'instance_profile_arn',
   'burst_scaling_enabled',
 ];
-const CREATE_FIELDS = [
-  'name',
-  'config',
-  'ai_gateway',
-  'tags',
-  'description',
-  'budget_policy_id',
-  'route_optimized',
-  'email_notifications',
-];
+/** Create fields kept as given and returned by GET. */
+const EXTRA_FIELDS = ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications', 'telemetry_config'];
+const CREATE_FIELDS = ['name', 'config', 'ai_gateway', 'rate_limits', ...EXTRA_FIELDS];
 
 export function validateEndpointName(name: unknown): string {
   const text = string(name, 'name');
@@ -109,15 +103,17 @@ function validateServedEntity(raw: unknown, path: string, catalog: EntityCatalog
   }
   if (entity.workload_size !== undefined) oneOf(entity.workload_size, WORKLOAD_SIZES, `${path}.workload_size`);
   if (entity.scale_to_zero_enabled !== undefined) boolean(entity.scale_to_zero_enabled, `${path}.scale_to_zero_enabled`);
+  let defaults: Json = {};
   if (hasEntity) {
     string(entity.entity_name, `${path}.entity_name`);
     if (entity.entity_version !== undefined) string(entity.entity_version, `${path}.entity_version`);
-    checkRegisteredEntity(entity, path, catalog);
+    // Custom models and feature specs run on CPU/GPU compute; Databricks fills what the caller left out.
+    if (checkRegisteredEntity(entity, path, catalog).kind !== 'foundation-model') defaults = { workload_type: 'CPU', scale_to_zero_enabled: false };
   } else {
     checkExternalModel(entity, path, catalog);
   }
   const name = entity.name === undefined ? defaultEntityName(entity) : string(entity.name, `${path}.name`);
-  return { ...entity, name };
+  return { ...defaults, ...entity, name };
 }
 
 function validateTrafficConfig(raw: unknown, entities: ServedEntity[], at: string): TrafficConfig {
@@ -156,18 +152,22 @@ function validateTrafficConfig(raw: unknown, entities: ServedEntity[], at: strin
 export function validateEndpointConfig(raw: unknown, catalog: EntityCatalog, path?: string): EndpointConfig {
   const at = path ? `${path}.` : '';
   const config = object(raw, path ?? 'request body');
-  onlyFields(config, ['served_entities', 'traffic_config'], path ?? 'the config update', {
+  onlyFields(config, ['served_entities', 'served_models', 'traffic_config'], path ?? 'the config update', {
     ai_gateway: "'ai_gateway' is a top-level field of the create request (a sibling of 'config'), or the body of PUT /api/2.0/serving-endpoints/{name}/ai-gateway.",
     rate_limits: "Rate limits belong in ai_gateway.rate_limits.",
-    served_models: "'served_models' is deprecated: use 'served_entities'.",
     auto_capture_config: "Legacy inference tables can no longer be enabled: use ai_gateway.inference_table_config.",
   });
-  const rawEntities = array(config.served_entities, `${at}served_entities`);
-  if (rawEntities.length === 0) throw invalid(`Invalid ${at}served_entities: at least one served entity is required.`);
-  if (rawEntities.length > MAX_SERVED_ENTITIES) {
-    throw invalid(`Invalid ${at}served_entities: ${rawEntities.length} given, at most ${MAX_SERVED_ENTITIES} are allowed.`);
+  if (config.served_models !== undefined && config.served_entities !== undefined) {
+    throw invalid(`Invalid ${path ?? 'request body'}: set served_entities or the deprecated served_models, not both.`);
   }
-  const entities = rawEntities.map((e, i) => validateServedEntity(e, `${at}served_entities[${i}]`, catalog));
+  const list = config.served_models === undefined ? 'served_entities' : 'served_models';
+  const rawEntities =
+    list === 'served_models' ? servedModelsAsEntities(config.served_models, `${at}served_models`) : array(config.served_entities, `${at}served_entities`);
+  if (rawEntities.length === 0) throw invalid(`Invalid ${at}${list}: at least one served entity is required.`);
+  if (rawEntities.length > MAX_SERVED_ENTITIES) {
+    throw invalid(`Invalid ${at}${list}: ${rawEntities.length} given, at most ${MAX_SERVED_ENTITIES} are allowed.`);
+  }
+  const entities = rawEntities.map((e, i) => validateServedEntity(e, `${at}${list}[${i}]`, catalog));
   const names = new Set<string>();
   for (const e of entities) {
     if (names.has(e.name)) throw invalid(`Invalid ${at}served_entities: the name '${e.name}' is used twice.`);
@@ -301,18 +301,22 @@ export function checkFallback(config: EndpointConfig, aiGateway: AiGatewayConfig
 export function validateCreate(raw: unknown, catalog: EntityCatalog): CreateRequest {
   const body = object(raw, 'request body');
   onlyFields(body, CREATE_FIELDS, 'the create request', {
-    rate_limits: "Top-level 'rate_limits' is deprecated: use ai_gateway.rate_limits.",
     served_entities: "'served_entities' belongs inside 'config'.",
   });
   const name = validateEndpointName(body.name);
   if (body.config === undefined) throw invalid("Missing required field 'config' with at least one served entity.");
   const config = validateEndpointConfig(body.config, catalog, 'config');
-  const aiGateway = body.ai_gateway === undefined ? undefined : validateAiGateway(body.ai_gateway, name, 'ai_gateway');
+  let aiGateway = body.ai_gateway === undefined ? undefined : validateAiGateway(body.ai_gateway, name, 'ai_gateway');
+  if (body.rate_limits !== undefined) {
+    if (aiGateway?.rate_limits !== undefined) throw invalid('Invalid rate_limits: set rate limits in ai_gateway.rate_limits only, not also in the deprecated top-level rate_limits.');
+    aiGateway = { ...aiGateway, rate_limits: legacyRateLimits(body.rate_limits, 'rate_limits') };
+  }
   checkFallback(config, aiGateway, 'ai_gateway');
   const extras: Json = {};
-  for (const field of ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications']) {
+  for (const field of EXTRA_FIELDS) {
     if (body[field] !== undefined) extras[field] = body[field];
   }
+  if (extras.telemetry_config !== undefined) validateTelemetryConfig(extras.telemetry_config, 'telemetry_config');
   if (extras.tags !== undefined) {
     array(extras.tags, 'tags').forEach((t, i) => string(object(t, `tags[${i}]`).key, `tags[${i}].key`));
   }
