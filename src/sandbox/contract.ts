@@ -106,6 +106,8 @@ export interface WarehouseOptions {
    * SELECT `table`, or undefined when it may read it or the table is not governed. Omitted: no such checks.
    */
   missingReadPrivilege?(principal: string, table: TableName): MissingPrivilege | undefined;
+  /** Every table Unity Catalog governs (the ones missingReadPrivilege answers for), to filter information_schema. */
+  governedTables?(): TableName[];
   /** Initial test switches; defaults as documented on WarehouseBehaviour. */
   behaviour?: Partial<WarehouseBehaviour>;
 }

@@ -67,6 +67,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
       faults,
       principalOf: (token) => identities.principalOf(token),
       missingReadPrivilege: (principal, table) => grants.missingReadPrivilege(principal, table),
+      governedTables: () => grants.tables(),
     }),
   ]);
   const endpoints = new ServingEndpoints({

@@ -184,6 +184,10 @@ async function serve(parts: SandboxServerParts, req: IncomingMessage, res: Serve
   if ('problem' in auth) return send(res, errorReply(new ApiError('UNAUTHENTICATED', auth.problem)));
 
   if (path.startsWith('/sql/')) {
+    // The workspace has one SQL warehouse; any other HTTP path names none, and the driver sees an HTTP 404.
+    if (path !== `/sql/1.0/warehouses/${parts.warehouse.id}`) {
+      return send(res, errorReply(new ApiError('RESOURCE_DOES_NOT_EXIST', `No SQL warehouse at '${path}': this workspace's warehouse is /sql/1.0/warehouses/${parts.warehouse.id}.`)));
+    }
     parts.warehouse.handle(req, res, body);
     return;
   }

@@ -135,7 +135,8 @@ test('a statement that finishes before the direct-results wait leaves no timer r
   await sql(admin, 'SELECT 1 AS one');
   const before = timers();
   expect(await sql(admin, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
-  expect(timers()).toBe(before);
+  // At most as many: a timer of an earlier test (the driver's poll delay) may expire meanwhile, none may be added.
+  expect(timers()).toBeLessThanOrEqual(before);
 });
 
 describe('errors', () => {

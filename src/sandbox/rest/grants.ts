@@ -76,6 +76,13 @@ export class Grants {
     return this.securables.has(securableKey(type, fullName));
   }
 
+  /** Every registered table, by its three parts (lower case). */
+  tables(): TableName[] {
+    return [...this.securables.keys()]
+      .filter((key) => key.startsWith('table:'))
+      .map((key) => key.slice('table:'.length).split('.') as unknown as TableName);
+  }
+
   /** The owner of a securable: its creator, or the metastore admin for what the seed made. */
   ownerOf(type: SecurableType, fullName: string): string | undefined {
     return this.owners.get(securableKey(type, fullName));

@@ -121,8 +121,15 @@ export function checkPayloadRef(ref: { catalog: string; schema: string; prefix: 
 }
 
 /**
+ * The connection variable holding the tables the session's principal may not use (lower-case full names), which
+ * the information_schema views leave out. Unset (the default on a fresh connection): every table is listed.
+ */
+export const HIDDEN_TABLES_VARIABLE = 'dbx_uc_hidden_tables';
+
+/**
  * Unity Catalog's `system.information_schema`, over DuckDB's: catalog names mapped back (dbx_system → system),
- * DuckDB's own catalogs hidden, types spelled the Databricks way.
+ * DuckDB's own catalogs hidden, types spelled the Databricks way, and (as in Unity Catalog) only the tables the
+ * caller may use listed in `tables` and `columns`.
  */
 export const INFORMATION_SCHEMA_DDL = `
 CREATE SCHEMA IF NOT EXISTS dbx_system.uc_information_schema;
@@ -141,20 +148,26 @@ CREATE OR REPLACE VIEW dbx_system.uc_information_schema.catalogs AS
 CREATE OR REPLACE VIEW dbx_system.uc_information_schema.schemata AS
   SELECT dbx_uc_catalog(catalog_name) AS catalog_name, schema_name FROM information_schema.schemata
   WHERE catalog_name NOT IN ('memory', 'system', 'temp') AND schema_name NOT IN ('main', 'pg_catalog', 'uc_information_schema');
+CREATE OR REPLACE MACRO memory.main.dbx_uc_visible(c, s, t) AS
+  getvariable('${HIDDEN_TABLES_VARIABLE}') IS NULL
+  OR NOT list_contains(getvariable('${HIDDEN_TABLES_VARIABLE}'), lower(dbx_uc_catalog(c) || '.' || s || '.' || t));
 CREATE OR REPLACE VIEW dbx_system.uc_information_schema.tables AS
   SELECT dbx_uc_catalog(table_catalog) AS table_catalog, table_schema, table_name,
     CASE table_type WHEN 'BASE TABLE' THEN 'MANAGED' ELSE table_type END AS table_type,
     'DELTA' AS data_source_format, CAST(NULL AS VARCHAR) AS comment
   FROM information_schema.tables
-  WHERE table_catalog NOT IN ('memory', 'system', 'temp') AND table_schema NOT IN ('uc_information_schema');
+  WHERE table_catalog NOT IN ('memory', 'system', 'temp') AND table_schema NOT IN ('uc_information_schema')
+    AND dbx_uc_visible(table_catalog, table_schema, table_name);
 CREATE OR REPLACE VIEW dbx_system.uc_information_schema.columns AS
   SELECT dbx_uc_catalog(table_catalog) AS table_catalog, table_schema, table_name, column_name,
     CAST(ordinal_position AS INTEGER) AS ordinal_position, is_nullable,
     upper(regexp_extract(dbx_spark_type(data_type), '^[a-z]+')) AS data_type,
     dbx_spark_type(data_type) AS full_data_type, CAST(NULL AS VARCHAR) AS comment
   FROM information_schema.columns
-  WHERE table_catalog NOT IN ('memory', 'system', 'temp') AND table_schema NOT IN ('uc_information_schema');
+  WHERE table_catalog NOT IN ('memory', 'system', 'temp') AND table_schema NOT IN ('uc_information_schema')
+    AND dbx_uc_visible(table_catalog, table_schema, table_name);
 `;
+
 
 /** Attaches an in-memory catalog and creates a schema in it, if absent. */
 export function catalogAndSchemaDdl(catalog: string, schema: string, attached: Set<string>): string {

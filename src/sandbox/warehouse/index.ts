@@ -86,7 +86,7 @@ export async function createWarehouse(opts: WarehouseOptions): Promise<Warehouse
     },
   };
   const behaviour: WarehouseBehaviour = { ...DEFAULT_BEHAVIOUR, ...opts.behaviour };
-  const service = new WarehouseService(engine, opts.faults, behaviour, opts.missingReadPrivilege);
+  const service = new WarehouseService(engine, opts.faults, behaviour, opts.missingReadPrivilege, opts.governedTables);
   let closed = false;
 
   return {
