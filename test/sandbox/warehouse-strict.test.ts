@@ -157,3 +157,29 @@ describe('STATEMENT_TIMEOUT', () => {
     expect(String((error as Error).message)).toMatch(/\[INVALID_CONF_VALUE\] The value '999999'/);
   });
 });
+
+describe('system.ai_gateway.usage', () => {
+  test('has the columns Databricks documents: request_tags for attribution, no invented usage_context', async () => {
+    const columns = await admin.query(`SELECT column_name, full_data_type FROM system.information_schema.columns
+      WHERE table_catalog = 'system' AND table_schema = 'ai_gateway' AND table_name = 'usage' ORDER BY ordinal_position`);
+    const names = columns.map((c) => c['column_name']);
+    for (const documented of [
+      'request_id', 'event_time', 'requester', 'user_agent', 'destination_model', 'input_tokens', 'output_tokens', 'total_tokens', 'token_details',
+      'endpoint_name', 'endpoint_id', 'workspace_id', 'api_type', 'status_code', 'latency_ms', 'time_to_first_byte_ms', 'requester_type',
+      'request_tags', 'routing_information', 'invocation_id', 'mcp_metadata',
+    ]) {
+      expect(names, documented).toContain(documented);
+    }
+    expect(names).not.toContain('usage_context');
+    expect(columns.find((c) => c['column_name'] === 'request_tags')?.['full_data_type']).toBe('map<string,string>');
+  });
+
+  test('carries the team in request_tags and cache reads in token_details', async () => {
+    const [row] = await admin.query(`SELECT count(*) AS n, count(request_tags['team']) AS tagged,
+      sum(token_details.cache_read_input_tokens) AS cached, sum(input_tokens) AS input FROM system.ai_gateway.usage`);
+    expect(Number(row!['n'])).toBeGreaterThan(0);
+    expect(Number(row!['tagged'])).toBeGreaterThan(Number(row!['n']) / 2);
+    expect(Number(row!['cached'])).toBeGreaterThan(0);
+    expect(Number(row!['cached'])).toBeLessThan(Number(row!['input']));
+  });
+});

@@ -50,30 +50,33 @@ CREATE TABLE IF NOT EXISTS dbx_system.serving.served_entities (
 )`;
 
 /**
- * `system.ai_gateway.usage` belongs to the Beta (Unity) AI Gateway and its columns are not documented in the
- * references this project holds. The sandbox picks these: one row per gateway request, with
- * event_time/request_date (UTC), the gateway endpoint, who called (requester, requester_type USER or
- * SERVICE_PRINCIPAL), the model that answered (destination_model), token counts, latency, HTTP status and
- * the caller's usage_context map (its `team` key drives chargeback).
+ * `system.ai_gateway.usage`, one row per gateway request: the columns Databricks' own UCODE reads and those public
+ * queries use (reference §2). Types the sources leave open are guesses noted beside the column. Team attribution
+ * is the `request_tags` map (the Databricks-Ai-Gateway-Request-Tags header), not a usage_context.
  */
 export const AI_GATEWAY_USAGE_DDL = `
 CREATE TABLE IF NOT EXISTS dbx_system.ai_gateway.usage (
-  account_id VARCHAR,
   workspace_id VARCHAR,
   request_id VARCHAR,
   event_time TIMESTAMP,
-  request_date DATE,
   endpoint_id VARCHAR,
   endpoint_name VARCHAR,
   requester VARCHAR,
   requester_type VARCHAR,
+  user_agent VARCHAR,
+  api_type VARCHAR, -- values unconfirmed
   destination_model VARCHAR,
   input_tokens BIGINT,
   output_tokens BIGINT,
   total_tokens BIGINT,
+  token_details STRUCT(cache_read_input_tokens BIGINT),
   latency_ms BIGINT,
+  time_to_first_byte_ms BIGINT,
   status_code INTEGER,
-  usage_context MAP(VARCHAR, VARCHAR)
+  request_tags MAP(VARCHAR, VARCHAR),
+  routing_information VARCHAR, -- a STRUCT in Databricks, fields unconfirmed: JSON text here
+  invocation_id VARCHAR,
+  mcp_metadata STRUCT(json_rpc_method VARCHAR, tool_name VARCHAR, server_type VARCHAR)
 )`;
 
 /** Full DuckDB name of a payload table (`<catalog>.<schema>.<prefix>_payload`). */
