@@ -46,9 +46,9 @@ export interface PayloadTableRef {
 /** A Unity Catalog table named by its three parts, as a statement reads it. */
 export type TableName = readonly [catalog: string, schema: string, table: string];
 
-/** The first privilege a principal lacks to read a table, as Databricks names it in the refusal. */
+/** The first privilege a principal lacks for an action, as Databricks names it in the refusal. */
 export interface MissingPrivilege {
-  privilege: 'USE CATALOG' | 'USE SCHEMA' | 'SELECT';
+  privilege: 'USE CATALOG' | 'USE SCHEMA' | 'SELECT' | 'CREATE TABLE' | 'CREATE SCHEMA';
   securable: 'Catalog' | 'Schema' | 'Table';
   fullName: string;
 }
@@ -59,6 +59,8 @@ export interface Warehouse {
   readonly id: string;
   /** Serves one Thrift-over-HTTP request whose bearer token the server has already checked. */
   handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void;
+  /** Creates `<catalog>.<schema>` if absent (REST calls this when a schema is created, and for seeded schemas). */
+  ensureSchema(catalog: string, schema: string): Promise<void>;
   /** Creates `<catalog>.<schema>.<prefix>_payload` if absent (REST calls this when inference tables get enabled). */
   ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
   /** Runs SQL straight on DuckDB: for seeding and test fixtures only, never for product paths. */
@@ -104,6 +106,8 @@ export interface WarehouseOptions {
    * SELECT `table`, or undefined when it may read it or the table is not governed. Omitted: no such checks.
    */
   missingReadPrivilege?(principal: string, table: TableName): MissingPrivilege | undefined;
+  /** Every table Unity Catalog governs (the ones missingReadPrivilege answers for), to filter information_schema. */
+  governedTables?(): TableName[];
   /** Initial test switches; defaults as documented on WarehouseBehaviour. */
   behaviour?: Partial<WarehouseBehaviour>;
 }
@@ -148,5 +152,10 @@ export interface Sandbox {
   readonly warehouse: Warehouse;
   /** Adds a personal access token for a principal (e.g. one without system-table grants) and returns it. */
   addToken(principal: string): string;
+  /**
+   * The workspace's secret scopes, as the Secrets API serves them (seeded: scope `ai-gateway`, key `fmapi-token`).
+   * `put` writes a key, creating its scope if absent; `remove` deletes a key, or the whole scope without `key`.
+   */
+  readonly secrets: { put(scope: string, key: string): void; remove(scope: string, key?: string): void };
   close(): Promise<void>;
 }

@@ -67,8 +67,17 @@ export class Identities {
     return 'principal' in result ? result.principal : undefined;
   }
 
+  /** Workspace admins: they create, change and delete serving endpoints and change grants. */
   canManage(principal: string): boolean {
     return this.managers.has(principal);
+  }
+
+  /**
+   * The metastore admin owns every securable the seed created and passes every Unity Catalog check. Only the
+   * admin: the agent service principal manages the workspace but reads and writes Unity Catalog by its grants.
+   */
+  isMetastoreAdmin(principal: string): boolean {
+    return principal === ADMIN;
   }
 
   /** Users, groups and service principals a grant may name. */

@@ -3,6 +3,7 @@
  * DuckDB lazily, and so the REST side can be exercised against any Warehouse honouring the contract.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificates } from './certs.js';
@@ -10,8 +11,12 @@ import type { Sandbox, SandboxOptions, Warehouse, WarehouseOptions } from './con
 import { createFaultController } from './faults.js';
 import { Identities } from './identity.js';
 import { Grants } from './rest/grants.js';
+import { RegisteredModels } from './rest/models.js';
+import { Secrets } from './rest/secrets.js';
+import { UnityCatalog } from './rest/unity-catalog.js';
 import { ServingEndpoints } from './rest/serving-endpoints.js';
-import { OPS_GROUP, SEED_ENDPOINTS } from './seed/catalog.js';
+import { AGENT_SP, GATEWAY_SECRET, OPS_GROUP, SEED_ENDPOINTS, SEED_SCHEMAS } from './seed/catalog.js';
+import { FEATURE_SPECS, SEED_MODELS } from './seed/models.js';
 import { serverPort, startServer } from './server.js';
 
 export type WarehouseFactory = (opts: WarehouseOptions) => Promise<Warehouse>;
@@ -22,17 +27,22 @@ export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 /** Enough usage history for daily and weekly cycles and the spike to show, small enough to seed fast. */
 export const DEFAULT_USAGE_ROWS = 50_000;
 
-/** Securables that exist before any inference table is configured, and who may read them. */
+/** Securables that exist before any inference table is configured, and who may use them. */
 function seedGrants(grants: Grants): void {
-  grants.registerSchema('workshop', 'skyloyalty_ops');
-  grants.registerSchema('ml', 'gateway');
+  for (const schema of SEED_SCHEMAS) grants.registerSchema(...schema);
   grants.registerTable('system', 'serving', 'endpoint_usage');
   grants.registerTable('system', 'serving', 'served_entities');
   grants.registerTable('system', 'ai_gateway', 'usage');
-  // As in a workspace: everyone may use the system catalog; its schemas need USE SCHEMA and SELECT granted.
+  grants.registerSchema('system', 'ai');
+  // As in a workspace: everyone may use the system catalog; its schemas need USE SCHEMA and SELECT granted,
+  // except system.ai, whose Databricks-provided models every user may execute.
   grants.grant('catalog', 'system', 'account users', ['USE_CATALOG']);
+  grants.grant('schema', 'system.ai', 'account users', ['USE_SCHEMA', 'EXECUTE']);
   grants.grant('catalog', 'workshop', OPS_GROUP, ['USE_CATALOG']);
   grants.grant('schema', 'workshop.skyloyalty_ops', OPS_GROUP, ['USE_SCHEMA']);
+  // The gateway-ops agent works in the workshop's ops schema by grants, not ownership: elsewhere it needs more.
+  grants.grant('catalog', 'workshop', AGENT_SP, ['USE_CATALOG']);
+  grants.grant('schema', 'workshop.skyloyalty_ops', AGENT_SP, ['USE_SCHEMA', 'SELECT', 'CREATE_TABLE']);
 }
 
 export async function launchSandbox(opts: SandboxOptions, createWarehouse: WarehouseFactory): Promise<Sandbox> {
@@ -44,6 +54,9 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
   const identities = new Identities(opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
   const grants = new Grants(identities);
   seedGrants(grants);
+  const models = new RegisteredModels(SEED_MODELS, FEATURE_SPECS, grants);
+  const secrets = new Secrets();
+  secrets.put(GATEWAY_SECRET.scope, GATEWAY_SECRET.key);
 
   // Certificates and the warehouse seed are independent: overlap them to keep start-up short.
   const [certs, warehouse] = await Promise.all([
@@ -54,33 +67,42 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
       faults,
       principalOf: (token) => identities.principalOf(token),
       missingReadPrivilege: (principal, table) => grants.missingReadPrivilege(principal, table),
+      governedTables: () => grants.tables(),
     }),
   ]);
   const endpoints = new ServingEndpoints({
-    seeds: SEED_ENDPOINTS,
     configUpdateMs: opts.configUpdateMs ?? DEFAULT_CONFIG_UPDATE_MS,
     identities,
     grants,
+    models,
+    secrets,
     faults,
     ensurePayloadTable: (ref) => warehouse.ensurePayloadTable(ref),
   });
-  for (const ref of endpoints.seededPayloadTables()) {
-    await warehouse.ensurePayloadTable(ref);
-    grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`);
-    grants.grant('table', `${ref.catalog}.${ref.schema}.${ref.prefix}_payload`, OPS_GROUP, ['SELECT']);
-  }
 
-  let server;
+  let server: Server | undefined;
+  let url: string;
   try {
-    server = await startServer({ certs, faults, identities, endpoints, grants, warehouse }, host, opts.port ?? 0);
+    for (const [catalog, schema] of SEED_SCHEMAS) await warehouse.ensureSchema(catalog, schema);
+    const unityCatalog = new UnityCatalog(grants, identities, warehouse);
+    server = await startServer({ certs, faults, identities, endpoints, grants, models, secrets, unityCatalog, warehouse }, host, opts.port ?? 0);
+    url = `https://${host}:${serverPort(server)}`;
+    // The seeded gateways' external models point at this workspace's own URL, known only once it listens. No
+    // client can reach the server before this function returns the port, so seeding now races no one.
+    endpoints.seed(SEED_ENDPOINTS, url);
+    for (const ref of endpoints.seededPayloadTables()) {
+      await warehouse.ensurePayloadTable(ref);
+      grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`);
+      grants.grant('table', `${ref.catalog}.${ref.schema}.${ref.prefix}_payload`, OPS_GROUP, ['SELECT']);
+    }
   } catch (error) {
+    server?.close();
     await warehouse.close();
     await removeDir();
     throw error;
   }
   const port = serverPort(server);
   const listening = server;
-  const url = `https://${host}:${port}`;
   return {
     url,
     host,
@@ -94,6 +116,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     faults,
     warehouse,
     addToken: (principal) => identities.addToken(principal),
+    secrets: { put: (scope, key) => secrets.put(scope, key), remove: (scope, key) => secrets.remove(scope, key) },
     async close() {
       faults.clear();
       await new Promise<void>((resolve) => {

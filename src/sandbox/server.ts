@@ -13,7 +13,10 @@ import { ApiError } from './rest/errors.js';
 import { PERMISSIONS_PREFIX, type Grants } from './rest/grants.js';
 import type { Reply, RestRequest } from './rest/http.js';
 import { discovery, DISCOVERY_PATH, issueToken, TOKEN_PATH } from './rest/oauth.js';
+import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './rest/models.js';
+import { SECRETS_PREFIX, type Secrets } from './rest/secrets.js';
 import { ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.js';
+import { CATALOGS_PATH, SCHEMAS_PATH, type UnityCatalog } from './rest/unity-catalog.js';
 
 export interface SandboxServerParts {
   certs: SandboxCertificates;
@@ -21,6 +24,9 @@ export interface SandboxServerParts {
   identities: Identities;
   endpoints: ServingEndpoints;
   grants: Grants;
+  models: RegisteredModels;
+  secrets: Secrets;
+  unityCatalog: UnityCatalog;
   warehouse: Warehouse;
 }
 
@@ -95,19 +101,37 @@ function pathParameter(raw: string): string {
 
 const ENDPOINT_ROUTE = /^\/api\/2\.0\/serving-endpoints\/([^/]+)(\/config|\/ai-gateway)?$/;
 const PERMISSIONS_ROUTE = /^\/api\/2\.1\/unity-catalog\/permissions\/([^/]+)\/([^/]+)$/;
+const MODEL_ROUTE = /^\/api\/2\.1\/unity-catalog\/models\/([^/]+)(\/versions)?$/;
+const OPTIMIZATION_INFO_ROUTE = /^\/api\/2\.0\/serving-endpoints\/get-model-optimization-info\/([^/]+)\/([^/]+)$/;
 
 async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply> {
-  const { endpoints, grants } = parts;
+  const { endpoints, grants, models, secrets, unityCatalog } = parts;
   const { method, path } = req;
+  if (path === CATALOGS_PATH && method === 'POST') return unityCatalog.createCatalog(req);
+  if (path === SCHEMAS_PATH && method === 'POST') return unityCatalog.createSchema(req);
+  if (method === 'GET' && path.startsWith(`${CATALOGS_PATH}/`)) return unityCatalog.getCatalog(pathParameter(path.slice(CATALOGS_PATH.length + 1)));
+  if (method === 'GET' && path.startsWith(`${SCHEMAS_PATH}/`)) return unityCatalog.getSchema(pathParameter(path.slice(SCHEMAS_PATH.length + 1)));
+  const secretsReply = path.startsWith(SECRETS_PREFIX) ? secrets.route(req) : undefined;
+  if (secretsReply) return secretsReply;
+  if (method === 'GET' && path.startsWith(OPTIMIZATION_INFO_PREFIX)) {
+    const [, rawName = '', rawVersion = ''] = OPTIMIZATION_INFO_ROUTE.exec(path) ?? [];
+    if (rawName) return models.optimizationInfo(pathParameter(rawName), pathParameter(rawVersion));
+  }
+  if (method === 'GET' && path === MODELS_PATH) return models.list(req);
+  const model = method === 'GET' ? MODEL_ROUTE.exec(path) : null;
+  if (model) {
+    const [, rawName = '', versions] = model;
+    return versions ? models.versions(req, pathParameter(rawName)) : models.get(pathParameter(rawName));
+  }
   if (path === ENDPOINTS_PATH) {
-    if (method === 'GET') return endpoints.list();
+    if (method === 'GET') return endpoints.list(req);
     if (method === 'POST') return endpoints.create(req);
   }
   const endpoint = ENDPOINT_ROUTE.exec(path);
   if (endpoint) {
     const [, rawName = '', action] = endpoint;
     const name = pathParameter(rawName);
-    if (action === undefined && method === 'GET') return endpoints.get(name);
+    if (action === undefined && method === 'GET') return endpoints.get(req, name);
     if (action === undefined && method === 'DELETE') return endpoints.delete(req, name);
     if (action === '/config' && method === 'PUT') return endpoints.updateConfig(req, name);
     if (action === '/ai-gateway' && method === 'PUT') return endpoints.putAiGateway(req, name);
@@ -160,6 +184,10 @@ async function serve(parts: SandboxServerParts, req: IncomingMessage, res: Serve
   if ('problem' in auth) return send(res, errorReply(new ApiError('UNAUTHENTICATED', auth.problem)));
 
   if (path.startsWith('/sql/')) {
+    // The workspace has one SQL warehouse; any other HTTP path names none, and the driver sees an HTTP 404.
+    if (path !== `/sql/1.0/warehouses/${parts.warehouse.id}`) {
+      return send(res, errorReply(new ApiError('RESOURCE_DOES_NOT_EXIST', `No SQL warehouse at '${path}': this workspace's warehouse is /sql/1.0/warehouses/${parts.warehouse.id}.`)));
+    }
     parts.warehouse.handle(req, res, body);
     return;
   }

@@ -3,8 +3,9 @@ import { createFaultController } from '../../src/sandbox/faults.js';
 import { startHarness, waitForUpdate, type Harness } from './support.js';
 
 const EP = '/api/2.0/serving-endpoints';
-const claude = { entity_name: 'databricks-claude-sonnet-4-6', entity_version: '1' };
-const createBody = (name: string) => ({ name, config: { served_entities: [claude] } });
+/** A custom model the seed registers in Unity Catalog, served on CPU compute. */
+const churn = { entity_name: 'workshop.skyloyalty_ops.loyalty_churn_classifier', entity_version: '1', workload_size: 'Small' };
+const createBody = (name: string) => ({ name, config: { served_entities: [churn] } });
 
 let h: Harness;
 
@@ -106,7 +107,7 @@ describe('config-update faults', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { body } = await h.call('GET', `${EP}/stuck-ep`);
     expect(body.state).toEqual({ ready: 'NOT_READY', config_update: 'IN_PROGRESS' });
-    const refused = await h.call('PUT', `${EP}/stuck-ep/config`, { body: { served_entities: [claude] } });
+    const refused = await h.call('PUT', `${EP}/stuck-ep/config`, { body: { served_entities: [churn] } });
     expect(refused.status).toBe(409);
   });
 
@@ -122,15 +123,15 @@ describe('config-update faults', () => {
     await h.call('POST', EP, { body: createBody('failed-update') });
     await waitForUpdate(h, 'failed-update');
     h.sandbox.faults.add({ kind: 'config-update', outcome: 'failed', endpoint: 'failed-update' });
-    const change = { served_entities: [{ entity_name: 'databricks-claude-opus-4-5', entity_version: '1' }] };
+    const change = { served_entities: [{ ...churn, entity_version: '2' }] };
     expect((await h.call('PUT', `${EP}/failed-update/config`, { body: change })).status).toBe(200);
     const failed = await waitForUpdate(h, 'failed-update');
     expect(failed.state).toEqual({ ready: 'READY', config_update: 'UPDATE_FAILED' });
-    expect(failed.config.served_entities[0].entity_name).toBe('databricks-claude-sonnet-4-6');
+    expect(failed.config.served_entities[0].entity_version).toBe('1');
     expect((await h.call('PUT', `${EP}/failed-update/config`, { body: change })).status).toBe(200);
     const landed = await waitForUpdate(h, 'failed-update');
     expect(landed.state.config_update).toBe('NOT_UPDATING');
-    expect(landed.config.served_entities[0].entity_name).toBe('databricks-claude-opus-4-5');
+    expect(landed.config.served_entities[0].entity_version).toBe('2');
   });
 });
 

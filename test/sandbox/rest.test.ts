@@ -8,10 +8,11 @@ import { startHarness, waitForUpdate, type Harness } from './support.js';
 const EP = '/api/2.0/serving-endpoints';
 const PERMS = '/api/2.1/unity-catalog/permissions';
 
-const claude = { entity_name: 'databricks-claude-sonnet-4-6', entity_version: '1' };
+/** A custom model the seed registers in Unity Catalog, served on CPU compute. */
+const churn = { entity_name: 'workshop.skyloyalty_ops.loyalty_churn_classifier', entity_version: '1', workload_size: 'Small' };
 const createBody = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
-  config: { served_entities: [claude] },
+  config: { served_entities: [churn] },
   ...extra,
 });
 
@@ -154,7 +155,7 @@ describe('serving endpoints', () => {
     const calls = [
       h.call('GET', `${EP}/ghost`),
       h.call('DELETE', `${EP}/ghost`),
-      h.call('PUT', `${EP}/ghost/config`, { body: { served_entities: [claude] } }),
+      h.call('PUT', `${EP}/ghost/config`, { body: { served_entities: [churn] } }),
       h.call('PUT', `${EP}/ghost/ai-gateway`, { body: {} }),
     ];
     for (const { status, body } of await Promise.all(calls)) {
@@ -179,14 +180,14 @@ describe('serving endpoints', () => {
     });
     expect(created.body.creation_timestamp).toBeGreaterThanOrEqual(before);
     expect(created.body.config).toBeUndefined();
-    expect(created.body.pending_config.served_entities[0].name).toBe('databricks-claude-sonnet-4-6-1');
+    expect(created.body.pending_config.served_entities[0].name).toBe('loyalty_churn_classifier-1');
     expect(created.body.pending_config.traffic_config).toEqual({
-      routes: [{ served_entity_name: 'databricks-claude-sonnet-4-6-1', traffic_percentage: 100 }],
+      routes: [{ served_entity_name: 'loyalty_churn_classifier-1', traffic_percentage: 100 }],
     });
 
     const ready = await waitForUpdate(h, 'lifecycle');
     expect(ready.state).toEqual({ ready: 'READY', config_update: 'NOT_UPDATING' });
-    expect(ready.config.served_entities[0]).toMatchObject({ name: 'databricks-claude-sonnet-4-6-1', entity_version: '1' });
+    expect(ready.config.served_entities[0]).toMatchObject({ name: 'loyalty_churn_classifier-1', entity_version: '1' });
     expect(ready.pending_config).toBeUndefined();
     expect(ready.id).toBe(created.body.id);
   });
@@ -201,8 +202,8 @@ describe('serving endpoints', () => {
     await h.call('POST', EP, { body: createBody('busy') });
     const config = {
       served_entities: [
-        { ...claude, name: 'a' },
-        { entity_name: 'databricks-claude-opus-4-5', entity_version: '1', name: 'b' },
+        { ...churn, name: 'a' },
+        { ...churn, entity_version: '2', name: 'b' },
       ],
       traffic_config: { routes: [{ served_entity_name: 'a', traffic_percentage: 80 }, { served_entity_name: 'b', traffic_percentage: 20 }] },
     };
@@ -229,7 +230,7 @@ describe('serving endpoints', () => {
     expect((await h.call('GET', `${EP}/short-lived`)).status).toBe(404);
     for (const response of [
       await h.call('DELETE', `${EP}/databricks-claude-sonnet-4-6`),
-      await h.call('PUT', `${EP}/databricks-claude-sonnet-4-6/config`, { body: { served_entities: [claude] } }),
+      await h.call('PUT', `${EP}/databricks-claude-sonnet-4-6/config`, { body: { served_entities: [churn] } }),
     ]) {
       expect(response.status).toBe(400);
       expect(response.body.error_code).toBe('INVALID_PARAMETER_VALUE');
@@ -239,14 +240,14 @@ describe('serving endpoints', () => {
   it('validates the bare body of PUT /config like the config of a create', async () => {
     await h.call('POST', EP, { body: createBody('reconfigured') });
     await waitForUpdate(h, 'reconfigured');
-    const wrapped = await h.call('PUT', `${EP}/reconfigured/config`, { body: { config: { served_entities: [claude] } } });
+    const wrapped = await h.call('PUT', `${EP}/reconfigured/config`, { body: { config: { served_entities: [churn] } } });
     expect(wrapped.status).toBe(400);
     expect(wrapped.body.message).toMatch(/Unknown field 'config'/);
-    const nested = await h.call('PUT', `${EP}/reconfigured/config`, { body: { served_entities: [claude], ai_gateway: {} } });
+    const nested = await h.call('PUT', `${EP}/reconfigured/config`, { body: { served_entities: [churn], ai_gateway: {} } });
     expect(nested.status).toBe(400);
     expect(nested.body.message).toMatch(/PUT \/api\/2\.0\/serving-endpoints\/\{name\}\/ai-gateway/);
     const traffic = await h.call('PUT', `${EP}/reconfigured/config`, {
-      body: { served_entities: [claude], traffic_config: { routes: [{ served_entity_name: 'databricks-claude-sonnet-4-6-1', traffic_percentage: 101 }] } },
+      body: { served_entities: [churn], traffic_config: { routes: [{ served_entity_name: 'loyalty_churn_classifier-1', traffic_percentage: 101 }] } },
     });
     expect(traffic.status).toBe(400);
     expect(traffic.body.message).toMatch(/^Invalid traffic_config\.routes\[0\]\.traffic_percentage/);
@@ -257,19 +258,18 @@ describe('serving endpoints', () => {
     ['name with a dot', createBody('bad.name'), /endpoint name/],
     ['name longer than 63', createBody('x'.repeat(64)), /endpoint name/],
     ['missing config', { name: 'no-config' }, /config/],
-    ['ai_gateway nested in config', { name: 'nested', config: { served_entities: [claude], ai_gateway: {} } }, /top-level/],
+    ['ai_gateway nested in config', { name: 'nested', config: { served_entities: [churn], ai_gateway: {} } }, /top-level/],
     ['unknown entity', { name: 'unknown-entity', config: { served_entities: [{ entity_name: 'gpt-9', entity_version: '1' }] } }, /gpt-9/],
-    ['numeric entity_version', { name: 'num-version', config: { served_entities: [{ entity_name: claude.entity_name, entity_version: 1 }] } }, /entity_version/],
-    ['both entity and external model', { name: 'both', config: { served_entities: [{ ...claude, external_model: { name: 'x', provider: 'openai', task: 'llm/v1/chat' } }] } }, /exactly one/],
-    ['11 served entities', { name: 'too-many', config: { served_entities: Array.from({ length: 11 }, (_, i) => ({ ...claude, name: `e${i}` })) } }, /at most 10/],
-    ['traffic not summing to 100', { name: 'traffic', config: { served_entities: [claude], traffic_config: { routes: [{ served_entity_name: 'databricks-claude-sonnet-4-6-1', traffic_percentage: 90 }] } } }, /sum to 90/],
-    ['route to an unknown entity', { name: 'route', config: { served_entities: [claude], traffic_config: { routes: [{ served_entity_name: 'nope', traffic_percentage: 100 }] } } }, /nope/],
+    ['numeric entity_version', { name: 'num-version', config: { served_entities: [{ entity_name: churn.entity_name, entity_version: 1 }] } }, /entity_version/],
+    ['both entity and external model', { name: 'both', config: { served_entities: [{ ...churn, external_model: { name: 'x', provider: 'openai', task: 'llm/v1/chat' } }] } }, /exactly one/],
+    ['11 served entities', { name: 'too-many', config: { served_entities: Array.from({ length: 11 }, (_, i) => ({ ...churn, name: `e${i}` })) } }, /at most 10/],
+    ['traffic not summing to 100', { name: 'traffic', config: { served_entities: [churn], traffic_config: { routes: [{ served_entity_name: 'loyalty_churn_classifier-1', traffic_percentage: 90 }] } } }, /sum to 90/],
+    ['route to an unknown entity', { name: 'route', config: { served_entities: [churn], traffic_config: { routes: [{ served_entity_name: 'nope', traffic_percentage: 100 }] } } }, /nope/],
     ['rate limit key in upper case', createBody('rl-key', { ai_gateway: { rate_limits: [{ key: 'USER', renewal_period: 'minute', calls: 5 }] } }), /key 'USER'/],
     ['renewal_period hour', createBody('rl-period', { ai_gateway: { rate_limits: [{ key: 'user', renewal_period: 'hour', calls: 5 }] } }), /renewal_period 'hour'/],
     ['missing renewal_period', createBody('rl-missing', { ai_gateway: { rate_limits: [{ key: 'user', calls: 5 }] } }), /renewal_period/],
     ['PII behavior in lower case', createBody('pii', { ai_gateway: { guardrails: { input: { pii: { behavior: 'block' } } } } }), /behavior 'block'/],
     ['inference table without schema', createBody('it', { ai_gateway: { inference_table_config: { enabled: true, catalog_name: 'ml' } } }), /schema_name/],
-    ['top-level rate_limits', createBody('legacy-rl', { rate_limits: [] }), /deprecated/],
     ['body that is not JSON', '{not json', /JSON/],
   ];
   it.each(invalidCreates)('refuses a create with %s (400)', async (_label, body, message) => {
@@ -319,11 +319,11 @@ describe('PUT /ai-gateway', () => {
 
     expect((await h.call('PUT', `${EP}/tables/ai-gateway`, { body: { inference_table_config: { ...location, enabled: false } } })).status).toBe(200);
     const relocated = await h.call('PUT', `${EP}/tables/ai-gateway`, {
-      body: { inference_table_config: { ...location, enabled: true, catalog_name: 'analytics' } },
+      body: { inference_table_config: { ...location, enabled: true, catalog_name: 'workshop', schema_name: 'demo_team' } },
     });
     expect(relocated.status).toBe(200);
-    expect(h.warehouse.payloadTables.at(-1)).toEqual({ catalog: 'analytics', schema: 'gateway', prefix: 'tables', endpointName: 'tables' });
-    expect((await h.call('GET', `${PERMS}/schema/analytics.gateway`)).status).toBe(200);
+    expect(h.warehouse.payloadTables.at(-1)).toEqual({ catalog: 'workshop', schema: 'demo_team', prefix: 'tables', endpointName: 'tables' });
+    expect((await h.call('GET', `${PERMS}/table/workshop.demo_team.tables_payload`)).status).toBe(200);
   });
 
   it('defaults the table prefix from the endpoint name and makes sure seeded payload tables exist', async () => {

@@ -46,13 +46,27 @@ it('enabling inference tables over REST creates a payload table the SQL driver c
   }
 });
 
+/** Calls the sandbox's REST API as the admin and returns the status. */
+async function adminCall(method: 'POST' | 'PUT', path: string, body: unknown): Promise<number> {
+  const response = await request(`${sandbox.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    dispatcher: agent,
+  });
+  await response.body.dump();
+  return response.statusCode;
+}
+
 it("a payload table whose names hold '-' (valid in Unity Catalog) is created and read back-quoted", async () => {
+  expect(await adminCall('POST', '/api/2.1/unity-catalog/catalogs', { name: 'ml-prod' })).toBe(200);
+  expect(await adminCall('POST', '/api/2.1/unity-catalog/schemas', { catalog_name: 'ml-prod', name: 'gate-way' })).toBe(200);
   const response = await request(`${sandbox.url}/api/2.0/serving-endpoints`, {
     method: 'POST',
     headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       name: 'hyphen-gateway',
-      config: { served_entities: [{ entity_name: 'databricks-claude-sonnet-4-6', entity_version: '1' }] },
+      config: { served_entities: [{ entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50 }] },
       ai_gateway: { inference_table_config: { enabled: true, catalog_name: 'ml-prod', schema_name: 'gate-way', table_name_prefix: 'hy-phen' } },
     }),
     dispatcher: agent,

@@ -9,6 +9,7 @@ import type { PayloadTableRef, Sandbox, SandboxOptions, Warehouse, WarehouseOpti
 import { launchSandbox } from '../../src/sandbox/launch.js';
 
 export interface RecordingWarehouse extends Warehouse {
+  schemas: string[];
   payloadTables: PayloadTableRef[];
   handled: { path: string; principal: string | undefined }[];
 }
@@ -16,6 +17,7 @@ export interface RecordingWarehouse extends Warehouse {
 function recordingWarehouse(opts: WarehouseOptions): RecordingWarehouse {
   const warehouse: RecordingWarehouse = {
     id: 'recording0001',
+    schemas: [],
     payloadTables: [],
     handled: [],
     handle(req: IncomingMessage, res: ServerResponse) {
@@ -24,6 +26,9 @@ function recordingWarehouse(opts: WarehouseOptions): RecordingWarehouse {
       warehouse.handled.push({ path: req.url ?? '', principal });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ principal }));
+    },
+    async ensureSchema(catalog, schema) {
+      warehouse.schemas.push(`${catalog}.${schema}`);
     },
     async ensurePayloadTable(ref) {
       warehouse.payloadTables.push(ref);

@@ -135,7 +135,8 @@ test('a statement that finishes before the direct-results wait leaves no timer r
   await sql(admin, 'SELECT 1 AS one');
   const before = timers();
   expect(await sql(admin, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
-  expect(timers()).toBe(before);
+  // At most as many: a timer of an earlier test (the driver's poll delay) may expire meanwhile, none may be added.
+  expect(timers()).toBeLessThanOrEqual(before);
 });
 
 describe('errors', () => {
@@ -323,7 +324,7 @@ describe('Unity Catalog grants on payload tables', () => {
     }
   });
 
-  test('the admin and the OAuth service principal read payload tables without grants', async () => {
+  test('the admin reads payload tables as metastore admin, the OAuth service principal by its seeded grants', async () => {
     for (const token of [sandbox.token, sandbox.addToken(sandbox.oauth.clientId)]) {
       const client = await connectWarehouse(sandbox, token);
       try {

@@ -50,19 +50,42 @@ const securableKey = (type: SecurableType, fullName: string) => `${type}:${fullN
 export class Grants {
   /** `type:full_name` → principal → privileges. */
   private readonly securables = new Map<string, Map<string, Set<string>>>();
+  /** `type:full_name` → owner, for securables a principal other than the metastore admin created. */
+  private readonly owners = new Map<string, string>();
 
   constructor(private readonly identities: Identities) {}
 
   /** Registers a table and the catalog and schema that hold it (no-op for those already known). */
-  registerTable(catalog: string, schema: string, table: string): void {
+  registerTable(catalog: string, schema: string, table: string, owner?: string): void {
     this.register('catalog', catalog);
     this.register('schema', `${catalog}.${schema}`);
-    this.register('table', `${catalog}.${schema}.${table}`);
+    this.register('table', `${catalog}.${schema}.${table}`, owner);
   }
 
-  registerSchema(catalog: string, schema: string): void {
+  registerSchema(catalog: string, schema: string, owner?: string): void {
     this.register('catalog', catalog);
-    this.register('schema', `${catalog}.${schema}`);
+    this.register('schema', `${catalog}.${schema}`, owner);
+  }
+
+  registerCatalog(catalog: string, owner?: string): void {
+    this.register('catalog', catalog, owner);
+  }
+
+  /** Whether a catalog, schema or table of that full name exists in this metastore. */
+  exists(type: SecurableType, fullName: string): boolean {
+    return this.securables.has(securableKey(type, fullName));
+  }
+
+  /** Every registered table, by its three parts (lower case). */
+  tables(): TableName[] {
+    return [...this.securables.keys()]
+      .filter((key) => key.startsWith('table:'))
+      .map((key) => key.slice('table:'.length).split('.') as unknown as TableName);
+  }
+
+  /** The owner of a securable: its creator, or the metastore admin for what the seed made. */
+  ownerOf(type: SecurableType, fullName: string): string | undefined {
+    return this.owners.get(securableKey(type, fullName));
   }
 
   grant(type: SecurableType, fullName: string, principal: string, privileges: string[]): void {
@@ -74,26 +97,45 @@ export class Grants {
 
   /**
    * Reading a table takes USE_CATALOG on its catalog, USE_SCHEMA on its schema and SELECT on the table, each held
-   * directly or inherited from a securable above (ALL_PRIVILEGES counts as each). Tables this registry does not
-   * hold are not governed here. The admin and the managing service principal pass: they are the only principals
-   * that create endpoints, so they own every payload table.
+   * directly or inherited from a securable above (ALL_PRIVILEGES counts as each). Owners hold every privilege on
+   * what they own and below; the metastore admin passes. Tables this registry does not hold are not governed here.
    */
   missingReadPrivilege(principal: string, [catalog, schema, table]: TableName): MissingPrivilege | undefined {
-    const schemaName = `${catalog}.${schema}`.toLowerCase();
-    const tableName = `${schemaName}.${table}`.toLowerCase();
-    if (!this.securables.has(securableKey('table', tableName)) || this.identities.canManage(principal)) return undefined;
-    const holds = (privilege: string, on: [SecurableType, string][]) =>
+    const tableName = `${catalog}.${schema}.${table}`;
+    if (!this.exists('table', tableName)) return undefined;
+    return this.missing(principal, [catalog, schema, table], 'SELECT');
+  }
+
+  /** What `principal` lacks to create a table in `catalog.schema` (USE CATALOG, USE SCHEMA, CREATE TABLE). */
+  missingCreateTablePrivilege(principal: string, catalog: string, schema: string): MissingPrivilege | undefined {
+    return this.missing(principal, [catalog, schema], 'CREATE_TABLE');
+  }
+
+  /** What `principal` lacks to create a schema in `catalog` (USE CATALOG, CREATE SCHEMA). */
+  missingCreateSchemaPrivilege(principal: string, catalog: string): MissingPrivilege | undefined {
+    return this.missing(principal, [catalog], 'CREATE_SCHEMA');
+  }
+
+  /**
+   * The first privilege missing on the path to `parts` (a catalog, schema or table), then `privilege` on the last
+   * part (inherited from above). Databricks checks in this order and names the first gap.
+   */
+  private missing(principal: string, parts: string[], privilege: string): MissingPrivilege | undefined {
+    if (this.identities.isMetastoreAdmin(principal)) return undefined;
+    const chain = parts.map((_, i) => [(['catalog', 'schema', 'table'] as const)[i]!, parts.slice(0, i + 1).join('.').toLowerCase()] as const);
+    const holds = (wanted: string, on: readonly (readonly [SecurableType, string])[]) =>
       on.some(([type, fullName]) => {
-        const assignments = this.securables.get(securableKey(type, fullName));
-        return [principal, ...EVERYONE].some((p) => assignments?.get(p)?.has(privilege) || assignments?.get(p)?.has('ALL_PRIVILEGES'));
+        const key = securableKey(type, fullName);
+        if (this.owners.get(key) === principal) return true;
+        const assignments = this.securables.get(key);
+        return [principal, ...EVERYONE].some((p) => assignments?.get(p)?.has(wanted) || assignments?.get(p)?.has('ALL_PRIVILEGES'));
       });
-    const catalogName = catalog.toLowerCase();
-    if (!holds('USE_CATALOG', [['catalog', catalogName]])) return { privilege: 'USE CATALOG', securable: 'Catalog', fullName: catalogName };
-    if (!holds('USE_SCHEMA', [['schema', schemaName], ['catalog', catalogName]])) {
-      return { privilege: 'USE SCHEMA', securable: 'Schema', fullName: schemaName };
-    }
-    if (!holds('SELECT', [['table', tableName], ['schema', schemaName], ['catalog', catalogName]])) {
-      return { privilege: 'SELECT', securable: 'Table', fullName: tableName };
+    const [catalog, schema] = chain;
+    if (!holds('USE_CATALOG', [catalog!])) return { privilege: 'USE CATALOG', securable: 'Catalog', fullName: catalog![1] };
+    if (schema && !holds('USE_SCHEMA', [schema, catalog!])) return { privilege: 'USE SCHEMA', securable: 'Schema', fullName: schema[1] };
+    const target = chain[chain.length - 1]!;
+    if (!holds(privilege, chain.slice().reverse())) {
+      return { privilege: privilege.replace('_', ' ') as MissingPrivilege['privilege'], securable: LABEL[target[0]] as MissingPrivilege['securable'], fullName: target[1] };
     }
     return undefined;
   }
@@ -151,9 +193,11 @@ export class Grants {
     return ok(this.describe(securable.type, securable.fullName));
   }
 
-  private register(type: SecurableType, fullName: string): void {
+  private register(type: SecurableType, fullName: string, owner?: string): void {
     const key = securableKey(type, fullName);
-    if (!this.securables.has(key)) this.securables.set(key, new Map());
+    if (this.securables.has(key)) return;
+    this.securables.set(key, new Map());
+    if (owner !== undefined) this.owners.set(key, owner);
   }
 
   private assignmentsOf(type: SecurableType, fullName: string): Map<string, Set<string>> {

@@ -7,17 +7,22 @@
 import { randomBytes } from 'node:crypto';
 import type { FaultController, PayloadTableRef } from '../contract.js';
 import type { Identities } from '../identity.js';
-import type { SeedEndpoint } from '../seed/catalog.js';
+import { GATEWAY_SECRET, type SeedEndpoint, type SeedServedEntity } from '../seed/catalog.js';
 import { ApiError, invalid, notFound } from './errors.js';
 import type { Grants } from './grants.js';
+import type { RegisteredModels } from './models.js';
+import type { Secrets } from './secrets.js';
+import type { EntityCatalog } from './served-entities.js';
 import { jsonBody, ok, type Reply, type RestRequest } from './http.js';
 import {
+  checkFallback,
   validateAiGateway,
   validateCreate,
   validateEndpointConfig,
   type AiGatewayConfig,
   type EndpointConfig,
   type InferenceTableConfig,
+  type ServedEntity,
 } from './validate.js';
 import { defaultTablePrefix } from '../payload-names.js';
 
@@ -46,13 +51,22 @@ interface StoredEndpoint {
   extras: Record<string, unknown>;
   /** Foundation Model API pay-per-token endpoints: Databricks owns their config. */
   managedByDatabricks: boolean;
+  /** What the endpoint answers (`llm/v1/chat`, …), when its served entities say. */
+  task?: string;
+  /** Created with external models: a config update may not drop them (nor add them to one created without). */
+  servesExternalModels: boolean;
+  /** Permission levels held by principals or groups (`users`: everyone), beside the creator's and admins' CAN_MANAGE. */
+  acl: Map<string, PermissionLevel>;
 }
 
+export type PermissionLevel = 'CAN_MANAGE' | 'CAN_QUERY' | 'CAN_VIEW';
+
 export interface ServingEndpointsOptions {
-  seeds: SeedEndpoint[];
   configUpdateMs: number;
   identities: Identities;
   grants: Grants;
+  models: RegisteredModels;
+  secrets: Secrets;
   faults: FaultController;
   /** Called when an endpoint gets inference tables enabled (the warehouse creates the payload table). */
   ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
@@ -60,21 +74,58 @@ export interface ServingEndpointsOptions {
 
 const SEED_AGE_MS = 30 * 24 * 3600 * 1000;
 
+/** A seeded served entity as the API holds it: the fields a create request would have given. */
+function seededEntity(entity: SeedServedEntity, task: string, workspaceUrl: string): ServedEntity {
+  const { served } = entity;
+  switch (served.kind) {
+    case 'foundation-model':
+      return { name: entity.name, foundation_model: { name: entity.entityName, display_name: served.displayName } };
+    case 'wrapped-endpoint':
+      return {
+        name: entity.name,
+        external_model: {
+          name: served.endpoint,
+          provider: 'databricks-model-serving',
+          task,
+          databricks_model_serving_config: {
+            databricks_workspace_url: workspaceUrl,
+            databricks_api_token: `{{secrets/${GATEWAY_SECRET.scope}/${GATEWAY_SECRET.key}}}`,
+          },
+        },
+      };
+    case 'provisioned':
+      return {
+        name: entity.name,
+        entity_name: entity.entityName,
+        entity_version: entity.entityVersion,
+        min_provisioned_throughput: served.minThroughput,
+        max_provisioned_throughput: served.maxThroughput,
+      };
+  }
+}
+
 export class ServingEndpoints {
   private readonly endpoints = new Map<string, StoredEndpoint>();
-  private readonly knownEntities: Set<string>;
+  /** What served entities may name: the metastore's models, and this workspace's endpoints. */
+  private readonly catalog: EntityCatalog;
 
   constructor(private readonly opts: ServingEndpointsOptions) {
+    this.catalog = {
+      resolveEntity: (name, version) => opts.models.resolve(name, version),
+      endpointExists: (name) => this.endpoints.has(name),
+      endpointTask: (name) => this.endpoints.get(name)?.task,
+      secretExists: (scope, key) => opts.secrets.has(scope, key),
+    };
+  }
+
+  /**
+   * Adds the seed workspace's endpoints, created a month ago with their config landed. `workspaceUrl` is this
+   * workspace's own URL, which the seeded external models that wrap its endpoints point at.
+   */
+  seed(seeds: readonly SeedEndpoint[], workspaceUrl: string): void {
     const createdAt = Date.now() - SEED_AGE_MS;
-    this.knownEntities = new Set(
-      opts.seeds.flatMap((seed) => [seed.name, ...seed.servedEntities.map((e) => e.entityName)]),
-    );
-    for (const seed of opts.seeds) {
-      const servedEntities = seed.servedEntities.map((e) =>
-        e.entityType === 'EXTERNAL_MODEL'
-          ? { name: e.name, external_model: { name: e.entityName, provider: 'openai', task: 'llm/v1/chat' } }
-          : { name: e.name, entity_name: e.entityName, entity_version: e.entityVersion },
-      );
+    for (const seed of seeds) {
+      const servedEntities = seed.servedEntities.map((e) => seededEntity(e, seed.task, workspaceUrl));
       this.endpoints.set(seed.name, {
         name: seed.name,
         id: seed.id,
@@ -84,14 +135,18 @@ export class ServingEndpoints {
         config: {
           served_entities: servedEntities,
           traffic_config: {
-            routes: servedEntities.map((e, i) => ({ served_entity_name: e.name, traffic_percentage: i === 0 ? 100 : 0 })),
+            routes: seed.servedEntities.map((e) => ({ served_entity_name: e.name, traffic_percentage: e.trafficPercentage })),
           },
         },
         configVersion: 1,
         lastUpdateFailed: false,
         aiGateway: seed.aiGateway as AiGatewayConfig | undefined,
         extras: {},
-        managedByDatabricks: seed.name.startsWith('databricks-'),
+        managedByDatabricks: seed.servedEntities.some((e) => e.served.kind === 'foundation-model'),
+        task: seed.task,
+        servesExternalModels: seed.servedEntities.some((e) => e.served.kind === 'wrapped-endpoint'),
+        // Pay-per-token endpoints are queryable by every user; the seeded gateways were shared the same way.
+        acl: new Map([['users', 'CAN_QUERY']]),
       });
     }
   }
@@ -104,21 +159,32 @@ export class ServingEndpoints {
     });
   }
 
-  list(): Reply {
-    return ok({ endpoints: [...this.endpoints.values()].map((e) => this.summary(e)) });
+  /** Lists the endpoints the caller holds a permission on. */
+  list(req: RestRequest): Reply {
+    const visible = [...this.endpoints.values()].filter((e) => this.permissionLevel(e, req.principal) !== undefined);
+    return ok({ endpoints: visible.map((e) => this.summary(e, req.principal)) });
   }
 
-  get(name: string): Reply {
-    return ok(this.detailed(this.find(name)));
+  get(req: RestRequest, name: string): Reply {
+    const endpoint = this.find(name);
+    if (this.permissionLevel(endpoint, req.principal) === undefined) {
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        `'${req.principal}' does not have permission to view serving endpoint '${name}'. Ask its owner or a workspace admin for CAN_VIEW or CAN_QUERY.`,
+      );
+    }
+    return ok(this.detailed(endpoint, req.principal));
   }
 
   async create(req: RestRequest): Promise<Reply> {
-    this.requireManager(req.principal, 'create serving endpoints');
-    const request = validateCreate(jsonBody(req), (entity) => this.isKnownEntity(entity));
+    if (!this.opts.identities.canManage(req.principal)) {
+      throw new ApiError('PERMISSION_DENIED', `'${req.principal}' is not allowed to create serving endpoints. Use a workspace admin's credentials.`);
+    }
+    const request = validateCreate(jsonBody(req), this.catalog);
     if (this.endpoints.has(request.name)) {
       throw new ApiError('RESOURCE_ALREADY_EXISTS', `Endpoint with name '${request.name}' already exists. Pick another name or update the existing endpoint.`);
     }
-    if (request.aiGateway) await this.applyInferenceTable(request.name, undefined, request.aiGateway.inference_table_config);
+    if (request.aiGateway) await this.applyInferenceTable(req.principal, request.name, undefined, request.aiGateway.inference_table_config);
     const now = Date.now();
     const endpoint: StoredEndpoint = {
       name: request.name,
@@ -131,37 +197,54 @@ export class ServingEndpoints {
       aiGateway: request.aiGateway,
       extras: request.extras,
       managedByDatabricks: false,
+      task: taskOf(request.config, this.opts.models),
+      servesExternalModels: servesExternalModels(request.config),
+      acl: new Map(),
     };
     this.startUpdate(endpoint, request.config);
     this.endpoints.set(endpoint.name, endpoint);
-    return ok(this.detailed(endpoint));
+    return ok(this.detailed(endpoint, req.principal));
   }
 
   updateConfig(req: RestRequest, name: string): Reply {
-    this.requireManager(req.principal, 'update serving endpoints');
     const endpoint = this.find(name);
+    this.requireManage(endpoint, req.principal, 'update');
     this.refuseManaged(endpoint);
     this.refuseWhileUpdating(endpoint);
-    const config = validateEndpointConfig(jsonBody(req), (entity) => this.isKnownEntity(entity));
+    const config = validateEndpointConfig(jsonBody(req), this.catalog);
+    if (servesExternalModels(config) !== endpoint.servesExternalModels) {
+      throw invalid(
+        endpoint.servesExternalModels
+          ? `Endpoint '${endpoint.name}' was created with external models: its served entities must stay external models. Create a new endpoint to serve registered models.`
+          : `Endpoint '${endpoint.name}' was created without external models: external models cannot be added to it. Create a new endpoint of external models.`,
+      );
+    }
+    checkFallback(config, endpoint.aiGateway, 'ai_gateway');
     this.startUpdate(endpoint, config);
-    return ok(this.detailed(endpoint));
+    return ok(this.detailed(endpoint, req.principal));
   }
 
+  /**
+   * Replaces the gateway config. Databricks documents this as supported on pay-per-token endpoints too; who may
+   * manage a workspace's `databricks-*` endpoints is not documented, so the sandbox lets its workspace admins
+   * (the seeded admin and the agent service principal) do it, and everyone else holds CAN_QUERY there.
+   */
   async putAiGateway(req: RestRequest, name: string): Promise<Reply> {
-    this.requireManager(req.principal, 'update serving endpoints');
     const endpoint = this.find(name);
+    this.requireManage(endpoint, req.principal, 'update');
     this.refuseWhileUpdating(endpoint);
     const config = validateAiGateway(jsonBody(req), endpoint.name, 'ai_gateway');
+    if (endpoint.config) checkFallback(endpoint.config, config, 'ai_gateway');
     const current = endpoint.aiGateway?.inference_table_config;
-    await this.applyInferenceTable(endpoint.name, current, config.inference_table_config);
+    await this.applyInferenceTable(req.principal, endpoint.name, current, config.inference_table_config);
     endpoint.aiGateway = config;
     endpoint.updatedAt = Date.now();
     return ok(config);
   }
 
   delete(req: RestRequest, name: string): Reply {
-    this.requireManager(req.principal, 'delete serving endpoints');
     const endpoint = this.find(name);
+    this.requireManage(endpoint, req.principal, 'delete');
     this.refuseManaged(endpoint);
     this.endpoints.delete(endpoint.name);
     return ok({});
@@ -176,13 +259,19 @@ export class ServingEndpoints {
     return endpoint;
   }
 
-  private isKnownEntity(entityName: string): boolean {
-    return this.knownEntities.has(entityName) || entityName.startsWith('system.ai.');
+  /** Workspace admins and the creator manage an endpoint; others hold what its ACL grants them or their groups. */
+  private permissionLevel(endpoint: StoredEndpoint, principal: string): PermissionLevel | undefined {
+    if (this.opts.identities.canManage(principal) || endpoint.creator === principal) return 'CAN_MANAGE';
+    return endpoint.acl.get(principal) ?? endpoint.acl.get('users');
   }
 
-  private requireManager(principal: string, action: string): void {
-    if (!this.opts.identities.canManage(principal)) {
-      throw new ApiError('PERMISSION_DENIED', `'${principal}' is not allowed to ${action}: it lacks CAN_MANAGE. Use a workspace admin's credentials.`);
+  private requireManage(endpoint: StoredEndpoint, principal: string, action: string): void {
+    const held = this.permissionLevel(endpoint, principal);
+    if (held !== 'CAN_MANAGE') {
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        `'${principal}' is not allowed to ${action} serving endpoint '${endpoint.name}': it holds ${held ?? 'no permission'}, and this needs CAN_MANAGE. Use a workspace admin's credentials.`,
+      );
     }
   }
 
@@ -233,8 +322,14 @@ export class ServingEndpoints {
     endpoint.updatedAt = pending.endsAt;
   }
 
-  /** Enforces the inference-table rules and has the payload table created when tables get enabled. */
+  /**
+   * Enforces the inference-table rules and has the payload table created when tables get enabled: the catalog
+   * and schema must exist (nothing is created for the caller), the caller needs USE CATALOG, USE SCHEMA and
+   * CREATE TABLE there, and `<prefix>_payload` must not exist yet. It then owns the table. The error texts a
+   * workspace gives for these are unknown; these name the field, the missing privilege and the fix.
+   */
   private async applyInferenceTable(
+    principal: string,
     endpointName: string,
     current: InferenceTableConfig | undefined,
     next: InferenceTableConfig | undefined,
@@ -249,19 +344,37 @@ export class ServingEndpoints {
       }
       return;
     }
+    const { grants } = this.opts;
     const ref = payloadRef(endpointName, next);
+    const at = 'ai_gateway.inference_table_config';
+    const schema = `${ref.catalog}.${ref.schema}`;
+    const table = `${schema}.${ref.prefix}_payload`;
+    if (!grants.exists('catalog', ref.catalog)) {
+      throw invalid(`Invalid ${at}.catalog_name: catalog '${ref.catalog}' does not exist. Inference tables are written to an existing catalog and schema: create them first, or name ones that exist.`);
+    }
+    if (!grants.exists('schema', schema)) {
+      throw invalid(`Invalid ${at}.schema_name: schema '${schema}' does not exist. Create it first (POST /api/2.1/unity-catalog/schemas), or name one that exists.`);
+    }
+    const missing = grants.missingCreateTablePrivilege(principal, ref.catalog, ref.schema);
+    if (missing) {
+      throw new ApiError(
+        'PERMISSION_DENIED',
+        `User '${principal}' does not have ${missing.privilege} on ${missing.securable} '${missing.fullName}'. Enabling inference tables creates ${table}, which takes USE CATALOG, USE SCHEMA and CREATE TABLE: ask the schema's owner or a metastore admin to grant the missing one.`,
+      );
+    }
     for (const other of this.endpoints.values()) {
-      const table = other.aiGateway?.inference_table_config;
-      if (other.name === endpointName || !table?.enabled) continue;
-      const taken = payloadRef(other.name, table);
+      const config = other.aiGateway?.inference_table_config;
+      if (other.name === endpointName || !config?.enabled) continue;
+      const taken = payloadRef(other.name, config);
       if (taken.catalog === ref.catalog && taken.schema === ref.schema && taken.prefix === ref.prefix) {
-        throw invalid(
-          `The inference table ${ref.catalog}.${ref.schema}.${ref.prefix}_payload is already used by endpoint '${other.name}'. Choose another table_name_prefix.`,
-        );
+        throw new ApiError('RESOURCE_ALREADY_EXISTS', `The inference table ${table} is already used by endpoint '${other.name}'. Choose another table_name_prefix.`);
       }
     }
+    if (grants.exists('table', table)) {
+      throw new ApiError('RESOURCE_ALREADY_EXISTS', `Table '${table}' already exists. Choose another table_name_prefix (${at}.table_name_prefix), or drop the table first.`);
+    }
     await this.opts.ensurePayloadTable(ref);
-    this.opts.grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`);
+    grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`, principal);
   }
 
   private state(endpoint: StoredEndpoint): { ready: string; config_update: string } {
@@ -271,9 +384,9 @@ export class ServingEndpoints {
     };
   }
 
-  private detailed(endpoint: StoredEndpoint): Record<string, unknown> {
+  private detailed(endpoint: StoredEndpoint, principal: string): Record<string, unknown> {
     const entityOut = (deployment: string) => (e: Record<string, unknown>) => ({
-      ...e,
+      ...withoutPlaintext(e),
       creator: endpoint.creator,
       creation_timestamp: endpoint.createdAt,
       state: { deployment, deployment_state_message: '' },
@@ -285,8 +398,10 @@ export class ServingEndpoints {
       creation_timestamp: endpoint.createdAt,
       last_updated_timestamp: endpoint.updatedAt,
       state: this.state(endpoint),
-      permission_level: 'CAN_MANAGE',
+      permission_level: this.permissionLevel(endpoint, principal),
       route_optimized: false,
+      ...(endpoint.task ? { task: endpoint.task } : {}),
+      ...(endpoint.managedByDatabricks ? { endpoint_type: 'FOUNDATION_MODEL_API' } : {}),
       ...endpoint.extras,
     };
     if (endpoint.config) {
@@ -309,16 +424,40 @@ export class ServingEndpoints {
   }
 
   /** The list operation returns ServingEndpoint: a config summary without traffic or pending config. */
-  private summary(endpoint: StoredEndpoint): Record<string, unknown> {
+  private summary(endpoint: StoredEndpoint, principal: string): Record<string, unknown> {
     this.settle(endpoint);
-    const { pending_config: _pending, config, ...rest } = this.detailed(endpoint);
+    const { pending_config: _pending, config, ...rest } = this.detailed(endpoint, principal);
     if (!config) return rest;
     const entities = (config as EndpointConfig).served_entities.map((e) => {
-      const { name, entity_name, entity_version, external_model } = e;
-      return { name, entity_name, entity_version, external_model };
+      const { name, entity_name, entity_version, external_model, foundation_model } = e;
+      return { name, entity_name, entity_version, external_model, foundation_model };
     });
     return { ...rest, config: { served_entities: entities } };
   }
+}
+
+/** A copy without `*_plaintext` fields at any depth: secrets given in plaintext are input-only, never returned. */
+function withoutPlaintext<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutPlaintext) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).filter(([key]) => !key.endsWith('_plaintext')).map(([key, v]) => [key, withoutPlaintext(v)]),
+  ) as T;
+}
+
+const servesExternalModels = (config: EndpointConfig) => config.served_entities.some((e) => e.external_model !== undefined);
+
+/** An endpoint's task: its external models' task, or the task of the foundation model it provisions. */
+function taskOf(config: EndpointConfig, models: RegisteredModels): string | undefined {
+  for (const entity of config.served_entities) {
+    const external = entity.external_model as { task?: string } | undefined;
+    if (external?.task) return external.task;
+    if (typeof entity.entity_name === 'string') {
+      const resolved = models.resolve(entity.entity_name, entity.entity_version as string | undefined);
+      if ('kind' in resolved && resolved.kind === 'foundation-model' && resolved.task) return resolved.task;
+    }
+  }
+  return undefined;
 }
 
 function payloadRef(endpointName: string, table: InferenceTableConfig): PayloadTableRef {

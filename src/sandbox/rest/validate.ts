@@ -4,9 +4,10 @@
  * the sandbox accepts should be one a workspace accepts; one it refuses names the field and the fix.
  */
 import { invalid } from './errors.js';
+import { legacyRateLimits, servedModelsAsEntities, validateTelemetryConfig } from './deprecated-fields.js';
+import { checkExternalModel, checkRegisteredEntity, type EntityCatalog } from './served-entities.js';
+import { array, boolean, count, object, oneOf, onlyFields, string, type Json } from './fields.js';
 import { defaultTablePrefix } from '../payload-names.js';
-
-type Json = Record<string, unknown>;
 
 export interface ServedEntity extends Json {
   name: string;
@@ -46,17 +47,6 @@ const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'];
 const RENEWAL_PERIODS = ['minute'];
 const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'];
 const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'];
-const EXTERNAL_PROVIDERS = [
-  'ai21labs',
-  'anthropic',
-  'amazon-bedrock',
-  'cohere',
-  'databricks-model-serving',
-  'google-cloud-vertex-ai',
-  'openai',
-  'palm',
-  'custom',
-];
 const SERVED_ENTITY_FIELDS = [
   'name',
   'entity_name',
@@ -74,65 +64,9 @@ const SERVED_ENTITY_FIELDS = [
   'instance_profile_arn',
   'burst_scaling_enabled',
 ];
-const CREATE_FIELDS = [
-  'name',
-  'config',
-  'ai_gateway',
-  'tags',
-  'description',
-  'budget_policy_id',
-  'route_optimized',
-  'email_notifications',
-];
-
-function typeName(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-}
-
-function object(value: unknown, path: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid(`Invalid ${path}: expected an object, got ${typeName(value)}.`);
-  }
-  return value as Json;
-}
-
-function array(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw invalid(`Invalid ${path}: expected an array, got ${typeName(value)}.`);
-  return value;
-}
-
-function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw invalid(`Invalid ${path}: expected a string, got ${typeName(value)}.`);
-  return value;
-}
-
-function boolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') throw invalid(`Invalid ${path}: expected a boolean, got ${typeName(value)}.`);
-  return value;
-}
-
-function count(value: unknown, path: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw invalid(`Invalid ${path}: expected an integer from 0 to ${max}, got ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
-
-function oneOf(value: unknown, allowed: string[], path: string): string {
-  const text = string(value, path);
-  if (!allowed.includes(text)) {
-    throw invalid(`Invalid ${path} '${text}': must be one of ${allowed.join(', ')} (case-sensitive).`);
-  }
-  return text;
-}
-
-function onlyFields(body: Json, allowed: string[], path: string, hints: Record<string, string> = {}): void {
-  for (const field of Object.keys(body)) {
-    if (allowed.includes(field)) continue;
-    const hint = hints[field];
-    throw invalid(`Unknown field '${field}' in ${path}.${hint ? ` ${hint}` : ''}`);
-  }
-}
+/** Create fields kept as given and returned by GET. */
+const EXTRA_FIELDS = ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications', 'telemetry_config'];
+const CREATE_FIELDS = ['name', 'config', 'ai_gateway', 'rate_limits', ...EXTRA_FIELDS];
 
 export function validateEndpointName(name: unknown): string {
   const text = string(name, 'name');
@@ -144,14 +78,19 @@ export function validateEndpointName(name: unknown): string {
   return text;
 }
 
-/** Server-filled served-entity name, as the real API derives it. */
+/**
+ * Server-filled served-entity name (PY `ServedEntityInput.name`): an external model's name with '.' and ':'
+ * replaced by '-'; otherwise entity_name-entity_version. For a three-part Unity Catalog name the sandbox keeps
+ * the last part, since served-entity names cannot hold dots (what a workspace fills is unconfirmed).
+ */
 function defaultEntityName(entity: Json): string {
   const external = entity.external_model as Json | undefined;
   if (external) return String(external.name).replace(/[.:]/g, '-');
-  return `${String(entity.entity_name)}-${String(entity.entity_version)}`;
+  const model = String(entity.entity_name).split('.').at(-1);
+  return entity.entity_version === undefined ? String(model) : `${model}-${String(entity.entity_version)}`;
 }
 
-function validateServedEntity(raw: unknown, path: string, knownEntity: (name: string) => boolean): ServedEntity {
+function validateServedEntity(raw: unknown, path: string, catalog: EntityCatalog): ServedEntity {
   const entity = object(raw, path);
   onlyFields(entity, SERVED_ENTITY_FIELDS, path, {
     model_name: "Use 'entity_name' ('model_name' belongs to the deprecated served_models).",
@@ -162,24 +101,19 @@ function validateServedEntity(raw: unknown, path: string, knownEntity: (name: st
   if (hasEntity === hasExternal) {
     throw invalid(`Invalid ${path}: set exactly one of 'entity_name' (with 'entity_version') or 'external_model'.`);
   }
-  if (hasEntity) {
-    const entityName = string(entity.entity_name, `${path}.entity_name`);
-    string(entity.entity_version, `${path}.entity_version`);
-    if (!knownEntity(entityName)) {
-      throw invalid(
-        `Invalid ${path}.entity_name '${entityName}': no such model or Foundation Model API endpoint in this workspace. List endpoints to see the models available.`,
-      );
-    }
-  } else {
-    const external = object(entity.external_model, `${path}.external_model`);
-    string(external.name, `${path}.external_model.name`);
-    oneOf(external.provider, EXTERNAL_PROVIDERS, `${path}.external_model.provider`);
-    string(external.task, `${path}.external_model.task`);
-  }
   if (entity.workload_size !== undefined) oneOf(entity.workload_size, WORKLOAD_SIZES, `${path}.workload_size`);
   if (entity.scale_to_zero_enabled !== undefined) boolean(entity.scale_to_zero_enabled, `${path}.scale_to_zero_enabled`);
+  let defaults: Json = {};
+  if (hasEntity) {
+    string(entity.entity_name, `${path}.entity_name`);
+    if (entity.entity_version !== undefined) string(entity.entity_version, `${path}.entity_version`);
+    // Custom models and feature specs run on CPU/GPU compute; Databricks fills what the caller left out.
+    if (checkRegisteredEntity(entity, path, catalog).kind !== 'foundation-model') defaults = { workload_type: 'CPU', scale_to_zero_enabled: false };
+  } else {
+    checkExternalModel(entity, path, catalog);
+  }
   const name = entity.name === undefined ? defaultEntityName(entity) : string(entity.name, `${path}.name`);
-  return { ...entity, name };
+  return { ...defaults, ...entity, name };
 }
 
 function validateTrafficConfig(raw: unknown, entities: ServedEntity[], at: string): TrafficConfig {
@@ -215,28 +149,38 @@ function validateTrafficConfig(raw: unknown, entities: ServedEntity[], at: strin
 }
 
 /** `path` is 'config' inside a create request, or undefined for the bare body of PUT /config. */
-export function validateEndpointConfig(raw: unknown, knownEntity: (name: string) => boolean, path?: string): EndpointConfig {
+export function validateEndpointConfig(raw: unknown, catalog: EntityCatalog, path?: string): EndpointConfig {
   const at = path ? `${path}.` : '';
   const config = object(raw, path ?? 'request body');
-  onlyFields(config, ['served_entities', 'traffic_config'], path ?? 'the config update', {
+  onlyFields(config, ['served_entities', 'served_models', 'traffic_config'], path ?? 'the config update', {
     ai_gateway: "'ai_gateway' is a top-level field of the create request (a sibling of 'config'), or the body of PUT /api/2.0/serving-endpoints/{name}/ai-gateway.",
     rate_limits: "Rate limits belong in ai_gateway.rate_limits.",
-    served_models: "'served_models' is deprecated: use 'served_entities'.",
     auto_capture_config: "Legacy inference tables can no longer be enabled: use ai_gateway.inference_table_config.",
   });
-  const rawEntities = array(config.served_entities, `${at}served_entities`);
-  if (rawEntities.length === 0) throw invalid(`Invalid ${at}served_entities: at least one served entity is required.`);
-  if (rawEntities.length > MAX_SERVED_ENTITIES) {
-    throw invalid(`Invalid ${at}served_entities: ${rawEntities.length} given, at most ${MAX_SERVED_ENTITIES} are allowed.`);
+  if (config.served_models !== undefined && config.served_entities !== undefined) {
+    throw invalid(`Invalid ${path ?? 'request body'}: set served_entities or the deprecated served_models, not both.`);
   }
-  const entities = rawEntities.map((e, i) => validateServedEntity(e, `${at}served_entities[${i}]`, knownEntity));
+  const list = config.served_models === undefined ? 'served_entities' : 'served_models';
+  const rawEntities =
+    list === 'served_models' ? servedModelsAsEntities(config.served_models, `${at}served_models`) : array(config.served_entities, `${at}served_entities`);
+  if (rawEntities.length === 0) throw invalid(`Invalid ${at}${list}: at least one served entity is required.`);
+  if (rawEntities.length > MAX_SERVED_ENTITIES) {
+    throw invalid(`Invalid ${at}${list}: ${rawEntities.length} given, at most ${MAX_SERVED_ENTITIES} are allowed.`);
+  }
+  const entities = rawEntities.map((e, i) => validateServedEntity(e, `${at}${list}[${i}]`, catalog));
   const names = new Set<string>();
   for (const e of entities) {
     if (names.has(e.name)) throw invalid(`Invalid ${at}served_entities: the name '${e.name}' is used twice.`);
     names.add(e.name);
   }
-  const tasks = new Set(entities.flatMap((e) => (e.external_model ? [(e.external_model as Json).task] : [])));
-  if (tasks.size > 1) throw invalid(`Invalid ${at}served_entities: all external models of an endpoint must share one task.`);
+  const external = entities.filter((e) => e.external_model !== undefined);
+  if (external.length > 0 && external.length < entities.length) {
+    throw invalid(`Invalid ${at}served_entities: an endpoint serves either external models or registered models, not both.`);
+  }
+  const tasks = new Set(external.map((e) => (e.external_model as Json).task));
+  if (tasks.size > 1) {
+    throw invalid(`Invalid ${at}served_entities: all external models of an endpoint must share one task (got ${[...tasks].join(', ')}).`);
+  }
   return { served_entities: entities, traffic_config: validateTrafficConfig(config.traffic_config, entities, at) };
 }
 
@@ -333,20 +277,46 @@ export function validateAiGateway(raw: unknown, endpointName: string, path: stri
   return result;
 }
 
-export function validateCreate(raw: unknown, knownEntity: (name: string) => boolean): CreateRequest {
+/** Fallbacks take at most this many entities at 0 % traffic (Databricks' notebook wording; reference §1). */
+export const MAX_FALLBACKS = 2;
+
+/**
+ * Fallback (`ai_gateway.fallback_config.enabled`) retries a failed request on the other served entities, and is
+ * for external models only; an entity at 0 % traffic is fallback-only, and there may be at most two of those.
+ * An entity above 0 % is simply served, not a fallback. Checked wherever the config or the gateway changes.
+ */
+export function checkFallback(config: EndpointConfig, aiGateway: AiGatewayConfig | undefined, path: string): void {
+  if ((aiGateway?.fallback_config as Json | undefined)?.enabled !== true) return;
+  if (config.served_entities.some((e) => e.external_model === undefined)) {
+    throw invalid(`Invalid ${path}.fallback_config: fallbacks need an endpoint of external models; this endpoint serves registered models.`);
+  }
+  const fallbacks = config.traffic_config.routes.filter((r) => r.traffic_percentage === 0);
+  if (fallbacks.length > MAX_FALLBACKS) {
+    throw invalid(
+      `Invalid ${path}.fallback_config: ${fallbacks.length} served entities are at 0 % traffic (${fallbacks.map((r) => r.served_entity_name).join(', ')}); at most ${MAX_FALLBACKS} fallbacks are allowed.`,
+    );
+  }
+}
+
+export function validateCreate(raw: unknown, catalog: EntityCatalog): CreateRequest {
   const body = object(raw, 'request body');
   onlyFields(body, CREATE_FIELDS, 'the create request', {
-    rate_limits: "Top-level 'rate_limits' is deprecated: use ai_gateway.rate_limits.",
     served_entities: "'served_entities' belongs inside 'config'.",
   });
   const name = validateEndpointName(body.name);
   if (body.config === undefined) throw invalid("Missing required field 'config' with at least one served entity.");
-  const config = validateEndpointConfig(body.config, knownEntity, 'config');
-  const aiGateway = body.ai_gateway === undefined ? undefined : validateAiGateway(body.ai_gateway, name, 'ai_gateway');
+  const config = validateEndpointConfig(body.config, catalog, 'config');
+  let aiGateway = body.ai_gateway === undefined ? undefined : validateAiGateway(body.ai_gateway, name, 'ai_gateway');
+  if (body.rate_limits !== undefined) {
+    if (aiGateway?.rate_limits !== undefined) throw invalid('Invalid rate_limits: set rate limits in ai_gateway.rate_limits only, not also in the deprecated top-level rate_limits.');
+    aiGateway = { ...aiGateway, rate_limits: legacyRateLimits(body.rate_limits, 'rate_limits') };
+  }
+  checkFallback(config, aiGateway, 'ai_gateway');
   const extras: Json = {};
-  for (const field of ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications']) {
+  for (const field of EXTRA_FIELDS) {
     if (body[field] !== undefined) extras[field] = body[field];
   }
+  if (extras.telemetry_config !== undefined) validateTelemetryConfig(extras.telemetry_config, 'telemetry_config');
   if (extras.tags !== undefined) {
     array(extras.tags, 'tags').forEach((t, i) => string(object(t, `tags[${i}]`).key, `tags[${i}].key`));
   }

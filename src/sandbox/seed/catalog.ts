@@ -4,13 +4,29 @@
  * Deterministic and static: the random parts of the seed data are drawn from `seed` elsewhere.
  */
 
+/** What a seeded served entity serves, in one of the forms Databricks documents (reference §1). */
+export type SeedServed =
+  /** A pay-per-token endpoint's own foundation model (Databricks creates and owns these endpoints). */
+  | { kind: 'foundation-model'; displayName: string }
+  /** An external model with provider `databricks-model-serving` wrapping another endpoint of this workspace. */
+  | { kind: 'wrapped-endpoint'; endpoint: string }
+  /** A `system.ai` model under Provisioned Throughput, in a throughput band. */
+  | { kind: 'provisioned'; minThroughput: number; maxThroughput: number };
+
 export interface SeedServedEntity {
   /** Stable id, the join key between usage rows and `system.serving.served_entities`. */
   id: string;
   name: string;
+  /**
+   * What system.serving.served_entities calls the entity: the foundation model, the wrapped endpoint of an
+   * external model, or the system.ai model.
+   */
   entityName: string;
   entityVersion: string;
   entityType: 'FOUNDATION_MODEL' | 'EXTERNAL_MODEL';
+  served: SeedServed;
+  /** Share of the endpoint's traffic; 0 marks a fallback-only entity. */
+  trafficPercentage: number;
   /** Price per million tokens, used by the seed of the pricing examples. */
   dollarsPerMillionInput: number;
   dollarsPerMillionOutput: number;
@@ -19,10 +35,11 @@ export interface SeedServedEntity {
 export interface SeedEndpoint {
   name: string;
   id: string;
+  /** The endpoint's task, e.g. `llm/v1/chat`. */
+  task: string;
   servedEntities: SeedServedEntity[];
   /** AiGatewayConfig as GET returns it, or undefined for a plain FMAPI endpoint. */
   aiGateway?: Record<string, unknown>;
-  /** Creation time, epoch ms, relative to the seed's "now" when negative. */
   createdBy: string;
 }
 
@@ -50,38 +67,86 @@ export const RUNAWAY_AGENT = SERVICE_PRINCIPALS[0];
 
 export const TEAMS = ['loyalty', 'support', 'finance', 'platform'] as const;
 
-const fm = (
-  id: string,
-  entityName: string,
-  dollarsPerMillionInput: number,
-  dollarsPerMillionOutput: number,
-): SeedServedEntity => ({
-  id,
-  name: entityName,
-  entityName,
-  entityVersion: '1',
-  entityType: 'FOUNDATION_MODEL',
-  dollarsPerMillionInput,
-  dollarsPerMillionOutput,
-});
-
-/** Foundation Model API endpoints: the candidates that role probes audit. */
-export const FMAPI_ENDPOINTS: SeedEndpoint[] = [
-  { name: 'databricks-claude-sonnet-4-6', id: 'ep-0001', createdBy: ADMIN, servedEntities: [fm('se-0001', 'databricks-claude-sonnet-4-6', 3, 15)] },
-  { name: 'databricks-claude-opus-4-5', id: 'ep-0002', createdBy: ADMIN, servedEntities: [fm('se-0002', 'databricks-claude-opus-4-5', 15, 75)] },
-  { name: 'databricks-meta-llama-3-3-70b-instruct', id: 'ep-0003', createdBy: ADMIN, servedEntities: [fm('se-0003', 'databricks-meta-llama-3-3-70b-instruct', 0.5, 1.5)] },
-  { name: 'databricks-gpt-oss-120b', id: 'ep-0004', createdBy: ADMIN, servedEntities: [fm('se-0004', 'databricks-gpt-oss-120b', 0.15, 0.6)] },
+/** Catalogs and schemas that exist from the start: the workshop's ops and demo schemas, an ML schema, main.default. */
+export const SEED_SCHEMAS: readonly (readonly [catalog: string, schema: string])[] = [
+  ['workshop', 'skyloyalty_ops'],
+  ['workshop', 'demo_team'],
+  ['workshop', 'default'],
+  ['ml', 'gateway'],
+  ['main', 'default'],
 ];
 
-/** Gateways that already exist, with usage history and (for the first) an inference table. */
+/** The secret holding the token that dedicated gateways use to call pay-per-token endpoints. */
+export const GATEWAY_SECRET = { scope: 'ai-gateway', key: 'fmapi-token' } as const;
+
+const CHAT = 'llm/v1/chat';
+
+/** A Foundation Model API pay-per-token endpoint: the candidates that role probes audit. */
+const payPerToken = (
+  id: string,
+  name: string,
+  displayName: string,
+  [dollarsPerMillionInput, dollarsPerMillionOutput]: [number, number],
+  task = CHAT,
+): SeedEndpoint => ({
+  name,
+  id: `ep-${id}`,
+  task,
+  createdBy: ADMIN,
+  servedEntities: [
+    {
+      id: `se-${id}`,
+      name,
+      entityName: name,
+      entityVersion: '1',
+      entityType: 'FOUNDATION_MODEL',
+      served: { kind: 'foundation-model', displayName },
+      trafficPercentage: 100,
+      dollarsPerMillionInput,
+      dollarsPerMillionOutput,
+    },
+  ],
+});
+
+const SONNET_PRICE: [number, number] = [3, 15];
+const OPUS_PRICE: [number, number] = [15, 75];
+const LLAMA_PRICE: [number, number] = [0.5, 1.5];
+
+export const FMAPI_ENDPOINTS: SeedEndpoint[] = [
+  payPerToken('0001', 'databricks-claude-sonnet-4-6', 'Claude Sonnet 4.6', SONNET_PRICE),
+  payPerToken('0002', 'databricks-claude-opus-4-5', 'Claude Opus 4.5', OPUS_PRICE),
+  payPerToken('0003', 'databricks-meta-llama-3-3-70b-instruct', 'Meta Llama 3.3 70B Instruct', LLAMA_PRICE),
+  payPerToken('0004', 'databricks-gpt-oss-120b', 'GPT OSS 120B', [0.15, 0.6]),
+  payPerToken('0005', 'databricks-gte-large-en', 'GTE Large (English)', [0.1, 0], 'llm/v1/embeddings'),
+];
+
+/** A served entity of a dedicated gateway: an external model wrapping a pay-per-token endpoint. */
+const wrapping = (id: string, name: string, endpoint: string, trafficPercentage: number, [input, output]: [number, number]): SeedServedEntity => ({
+  id,
+  name,
+  entityName: endpoint,
+  entityVersion: '1',
+  entityType: 'EXTERNAL_MODEL',
+  served: { kind: 'wrapped-endpoint', endpoint },
+  trafficPercentage,
+  dollarsPerMillionInput: input,
+  dollarsPerMillionOutput: output,
+});
+
+/**
+ * Gateways that already exist, with usage history: a dedicated gateway of external models with a 0 % fallback
+ * and an inference table (the workshop's F4 shape in a form Databricks documents), and a Provisioned Throughput
+ * endpoint with usage tracking and a rate limit.
+ */
 export const GATEWAY_ENDPOINTS: SeedEndpoint[] = [
   {
     name: 'skyloyalty-ai-gateway',
     id: 'ep-0101',
+    task: CHAT,
     createdBy: ADMIN,
     servedEntities: [
-      { ...fm('se-0101', 'databricks-claude-sonnet-4-6', 3, 15), name: 'claude-sonnet-46' },
-      { ...fm('se-0102', 'databricks-claude-opus-4-5', 15, 75), name: 'claude-opus-45' },
+      wrapping('se-0101', 'claude-sonnet-46', 'databricks-claude-sonnet-4-6', 100, SONNET_PRICE),
+      wrapping('se-0102', 'claude-opus-45', 'databricks-claude-opus-4-5', 0, OPUS_PRICE),
     ],
     aiGateway: {
       usage_tracking_config: { enabled: true },
@@ -100,8 +165,21 @@ export const GATEWAY_ENDPOINTS: SeedEndpoint[] = [
   {
     name: 'support-bot-gateway',
     id: 'ep-0102',
+    task: CHAT,
     createdBy: ADMIN,
-    servedEntities: [{ ...fm('se-0103', 'databricks-meta-llama-3-3-70b-instruct', 0.5, 1.5), name: 'llama-70b' }],
+    servedEntities: [
+      {
+        id: 'se-0103',
+        name: 'llama-70b',
+        entityName: 'system.ai.meta-llama-3-3-70b-instruct',
+        entityVersion: '1',
+        entityType: 'FOUNDATION_MODEL',
+        served: { kind: 'provisioned', minThroughput: 0, maxThroughput: 9500 },
+        trafficPercentage: 100,
+        dollarsPerMillionInput: LLAMA_PRICE[0],
+        dollarsPerMillionOutput: LLAMA_PRICE[1],
+      },
+    ],
     aiGateway: {
       usage_tracking_config: { enabled: true },
       rate_limits: [{ key: 'endpoint', renewal_period: 'minute', calls: 60 }],

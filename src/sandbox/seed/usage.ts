@@ -2,7 +2,8 @@
  * Usage history as SQL that DuckDB runs: every row is drawn inside DuckDB from `range(rows)` with hash-based
  * pseudo-randomness keyed by the seed, so ten million rows cost one statement, not a JS loop. The shapes the
  * product's reports look for: daily and weekly cycles, one runaway-agent spike, 429 and 5xx bursts, guardrail
- * blocks (status 400) on guardrailed gateways, and a `team` key in usage_context for chargeback.
+ * blocks (status 400) on guardrailed gateways, and a `team` key in usage_context (request_tags for the gateway
+ * usage table) for chargeback.
  */
 import {
   AGENT_SP,
@@ -19,17 +20,17 @@ const DAY_MS = 86_400_000;
 /** Resolution of the hour-of-history draw: finer than the lightest hour's share of the traffic. */
 const HOUR_BUCKETS = 100_000;
 
-/** Who calls, how often (relative weight), for which team and app. */
-export const REQUESTERS: readonly { principal: string; weight: number; team: string; app: string }[] = [
-  { principal: 'alice@example.com', weight: 18, team: 'loyalty', app: 'loyalty-assistant' },
-  { principal: 'bob@example.com', weight: 14, team: 'loyalty', app: 'loyalty-assistant' },
-  { principal: 'carol@example.com', weight: 12, team: 'support', app: 'support-console' },
-  { principal: 'dan@example.com', weight: 10, team: 'support', app: 'support-console' },
-  { principal: 'erin@example.com', weight: 8, team: 'finance', app: 'finance-reports' },
-  { principal: 'frank@example.com', weight: 6, team: 'platform', app: 'notebooks' },
-  { principal: RUNAWAY_AGENT, weight: 3, team: 'loyalty', app: 'miles-reconciler-agent' },
-  { principal: AGENT_SP, weight: 17, team: 'platform', app: 'gateway-ops-agent' },
-  { principal: SERVICE_PRINCIPALS[2], weight: 12, team: 'support', app: 'ticket-triage' },
+/** Who calls, how often (relative weight), for which team and app, and the client it calls with. */
+export const REQUESTERS: readonly { principal: string; weight: number; team: string; app: string; userAgent: string }[] = [
+  { principal: 'alice@example.com', weight: 18, team: 'loyalty', app: 'loyalty-assistant', userAgent: 'openai-python/1.82.0' },
+  { principal: 'bob@example.com', weight: 14, team: 'loyalty', app: 'loyalty-assistant', userAgent: 'openai-python/1.82.0' },
+  { principal: 'carol@example.com', weight: 12, team: 'support', app: 'support-console', userAgent: 'claude-cli/2.0.14 (external, cli)' },
+  { principal: 'dan@example.com', weight: 10, team: 'support', app: 'support-console', userAgent: 'claude-cli/2.0.14 (external, cli)' },
+  { principal: 'erin@example.com', weight: 8, team: 'finance', app: 'finance-reports', userAgent: 'databricks-sdk-py/0.50.0' },
+  { principal: 'frank@example.com', weight: 6, team: 'platform', app: 'notebooks', userAgent: 'mlflow/3.1.0' },
+  { principal: RUNAWAY_AGENT, weight: 3, team: 'loyalty', app: 'miles-reconciler-agent', userAgent: 'langchain-databricks/0.5.1' },
+  { principal: AGENT_SP, weight: 17, team: 'platform', app: 'gateway-ops-agent', userAgent: 'openai-node/5.3.0' },
+  { principal: SERVICE_PRINCIPALS[2], weight: 12, team: 'support', app: 'ticket-triage', userAgent: 'openai-python/1.82.0' },
 ];
 
 /** How often each served entity is called (relative weight). */
@@ -190,33 +191,48 @@ export function servedEntitiesSql({ now }: SeedClock, endpoints: readonly SeedEn
     const history = endpoint.aiGateway ? [60, 21, 4] : [90, 40];
     history.forEach((daysAgo, version) => {
       for (const entity of endpoint.servedEntities) {
-        const config = JSON.stringify({ entity_name: entity.entityName, entity_version: entity.entityVersion });
+        const external = entity.entityType === 'EXTERNAL_MODEL';
+        const config = sqlText(
+          JSON.stringify(external ? { name: entity.entityName, provider: 'databricks-model-serving', task: endpoint.task } : { entity_name: entity.entityName, entity_version: entity.entityVersion }),
+        );
         rows.push(`(${[
           entity.id, ACCOUNT_ID, WORKSPACE_ID, endpoint.createdBy, endpoint.name, endpoint.id, entity.name, entity.entityType,
           entity.entityName, entity.entityVersion,
-        ].map(sqlText).join(', ')}, ${version + 1}, 'llm/v1/chat', NULL, ${sqlText(config)}, NULL, NULL, ${ts(today - daysAgo * DAY_MS + 9 * 3_600_000)}, NULL)`);
+        ].map(sqlText).join(', ')}, ${version + 1}, ${sqlText(endpoint.task)}, ${external ? config : 'NULL'}, ${external ? 'NULL' : config}, NULL, NULL, ${ts(today - daysAgo * DAY_MS + 9 * 3_600_000)}, NULL)`);
       }
     });
   }
   return [`INSERT INTO dbx_system.serving.served_entities VALUES\n${rows.join(',\n')}`];
 }
 
-/** The Beta gateway's usage table, derived from the gateway endpoints' requests in endpoint_usage. */
+/**
+ * The gateway usage table, one row per gateway request, derived from the gateway endpoints' requests in
+ * endpoint_usage. Attribution comes from the `Databricks-Ai-Gateway-Request-Tags` header, so the team rides in
+ * `request_tags` (with the app as `project`); a fifth of input tokens are cache reads. No MCP traffic is seeded
+ * (mcp_metadata is NULL) and routing_information is left NULL: its shape is unconfirmed.
+ */
 export function aiGatewayUsageSql({ seed }: SeedClock): string[] {
   const gatewayEntities = GATEWAY_ENDPOINTS.flatMap((e) => e.servedEntities.map((s) => ({ e, s })));
   const endpointOf = (f: (x: { e: SeedEndpoint; s: SeedEndpoint['servedEntities'][number] }) => string) =>
     `CASE served_entity_id ${gatewayEntities.map((x) => `WHEN ${sqlText(x.s.id)} THEN ${sqlText(f(x))}`).join(' ')} END`;
+  const byRequester = (f: (r: (typeof REQUESTERS)[number]) => string) =>
+    `CASE requester ${REQUESTERS.map((r) => `WHEN ${sqlText(r.principal)} THEN ${f(r)}`).join(' ')} END`;
   const sps = SERVICE_PRINCIPALS.map(sqlText).join(',');
   return [
     uniformMacro(seed),
     `INSERT INTO dbx_system.ai_gateway.usage
-     SELECT account_id, workspace_id, databricks_request_id, request_time, CAST(request_time AS DATE),
+     SELECT workspace_id, databricks_request_id, request_time,
        ${endpointOf((x) => x.e.id)}, ${endpointOf((x) => x.e.name)}, requester,
        CASE WHEN requester IN (${sps}) THEN 'SERVICE_PRINCIPAL' ELSE 'USER' END,
+       ${byRequester((r) => sqlText(r.userAgent))}, 'chat/completions',
        ${endpointOf((x) => x.s.entityName)},
        input_token_count, output_token_count, input_token_count + output_token_count,
+       struct_pack(cache_read_input_tokens := CAST(input_token_count * 0.2 AS BIGINT)),
        120 + output_token_count * 12 + CAST(seed_u(hash(databricks_request_id), 20) * 800 AS BIGINT),
-       status_code, usage_context
+       80 + CAST(seed_u(hash(databricks_request_id), 21) * 400 AS BIGINT),
+       status_code,
+       CASE WHEN seed_u(hash(databricks_request_id), 22) < 0.9 THEN ${byRequester((r) => `map(['team', 'project'], [${sqlText(r.team)}, ${sqlText(r.app)}])`)} END,
+       NULL, databricks_request_id, NULL
      FROM dbx_system.serving.endpoint_usage
      WHERE served_entity_id IN (${gatewayEntities.map((x) => sqlText(x.s.id)).join(',')})`,
   ];

@@ -50,30 +50,33 @@ CREATE TABLE IF NOT EXISTS dbx_system.serving.served_entities (
 )`;
 
 /**
- * `system.ai_gateway.usage` belongs to the Beta (Unity) AI Gateway and its columns are not documented in the
- * references this project holds. The sandbox picks these: one row per gateway request, with
- * event_time/request_date (UTC), the gateway endpoint, who called (requester, requester_type USER or
- * SERVICE_PRINCIPAL), the model that answered (destination_model), token counts, latency, HTTP status and
- * the caller's usage_context map (its `team` key drives chargeback).
+ * `system.ai_gateway.usage`, one row per gateway request: the columns Databricks' own UCODE reads and those public
+ * queries use (reference §2). Types the sources leave open are guesses noted beside the column. Team attribution
+ * is the `request_tags` map (the Databricks-Ai-Gateway-Request-Tags header), not a usage_context.
  */
 export const AI_GATEWAY_USAGE_DDL = `
 CREATE TABLE IF NOT EXISTS dbx_system.ai_gateway.usage (
-  account_id VARCHAR,
   workspace_id VARCHAR,
   request_id VARCHAR,
   event_time TIMESTAMP,
-  request_date DATE,
   endpoint_id VARCHAR,
   endpoint_name VARCHAR,
   requester VARCHAR,
   requester_type VARCHAR,
+  user_agent VARCHAR,
+  api_type VARCHAR, -- values unconfirmed
   destination_model VARCHAR,
   input_tokens BIGINT,
   output_tokens BIGINT,
   total_tokens BIGINT,
+  token_details STRUCT(cache_read_input_tokens BIGINT),
   latency_ms BIGINT,
+  time_to_first_byte_ms BIGINT,
   status_code INTEGER,
-  usage_context MAP(VARCHAR, VARCHAR)
+  request_tags MAP(VARCHAR, VARCHAR),
+  routing_information VARCHAR, -- a STRUCT in Databricks, fields unconfirmed: JSON text here
+  invocation_id VARCHAR,
+  mcp_metadata STRUCT(json_rpc_method VARCHAR, tool_name VARCHAR, server_type VARCHAR)
 )`;
 
 /** Full DuckDB name of a payload table (`<catalog>.<schema>.<prefix>_payload`). */
@@ -104,17 +107,32 @@ CREATE TABLE IF NOT EXISTS ${payloadTableName(ref)} (
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** Refuses names the sandbox cannot hold, with a message a test author can act on. */
-export function checkPayloadRef(ref: { catalog: string; schema: string; prefix: string }): void {
-  for (const [what, value] of [['catalog', ref.catalog], ['schema', ref.schema], ['table prefix', ref.prefix]] as const) {
+function checkNames(kind: string, names: [what: string, value: string][]): void {
+  for (const [what, value] of names) {
     if (!NAME.test(value)) {
-      throw new Error(`Payload table ${what} "${value}" is not a plain identifier; the sandbox accepts letters, digits, '-' and '_' only.`);
+      throw new Error(`${kind} ${what} "${value}" is not a plain identifier; the sandbox accepts letters, digits, '-' and '_' only.`);
     }
   }
 }
 
+export function checkSchemaName(catalog: string, schema: string): void {
+  checkNames('Schema', [['catalog', catalog], ['name', schema]]);
+}
+
+export function checkPayloadRef(ref: { catalog: string; schema: string; prefix: string }): void {
+  checkNames('Payload table', [['catalog', ref.catalog], ['schema', ref.schema], ['table prefix', ref.prefix]]);
+}
+
+/**
+ * The connection variable holding the tables the session's principal may not use (lower-case full names), which
+ * the information_schema views leave out. Unset (the default on a fresh connection): every table is listed.
+ */
+export const HIDDEN_TABLES_VARIABLE = 'dbx_uc_hidden_tables';
+
 /**
  * Unity Catalog's `system.information_schema`, over DuckDB's: catalog names mapped back (dbx_system → system),
- * DuckDB's own catalogs hidden, types spelled the Databricks way.
+ * DuckDB's own catalogs hidden, types spelled the Databricks way, and (as in Unity Catalog) only the tables the
+ * caller may use listed in `tables` and `columns`.
  */
 export const INFORMATION_SCHEMA_DDL = `
 CREATE SCHEMA IF NOT EXISTS dbx_system.uc_information_schema;
@@ -133,20 +151,26 @@ CREATE OR REPLACE VIEW dbx_system.uc_information_schema.catalogs AS
 CREATE OR REPLACE VIEW dbx_system.uc_information_schema.schemata AS
   SELECT dbx_uc_catalog(catalog_name) AS catalog_name, schema_name FROM information_schema.schemata
   WHERE catalog_name NOT IN ('memory', 'system', 'temp') AND schema_name NOT IN ('main', 'pg_catalog', 'uc_information_schema');
+CREATE OR REPLACE MACRO memory.main.dbx_uc_visible(c, s, t) AS
+  getvariable('${HIDDEN_TABLES_VARIABLE}') IS NULL
+  OR NOT list_contains(getvariable('${HIDDEN_TABLES_VARIABLE}'), lower(dbx_uc_catalog(c) || '.' || s || '.' || t));
 CREATE OR REPLACE VIEW dbx_system.uc_information_schema.tables AS
   SELECT dbx_uc_catalog(table_catalog) AS table_catalog, table_schema, table_name,
     CASE table_type WHEN 'BASE TABLE' THEN 'MANAGED' ELSE table_type END AS table_type,
     'DELTA' AS data_source_format, CAST(NULL AS VARCHAR) AS comment
   FROM information_schema.tables
-  WHERE table_catalog NOT IN ('memory', 'system', 'temp') AND table_schema NOT IN ('uc_information_schema');
+  WHERE table_catalog NOT IN ('memory', 'system', 'temp') AND table_schema NOT IN ('uc_information_schema')
+    AND dbx_uc_visible(table_catalog, table_schema, table_name);
 CREATE OR REPLACE VIEW dbx_system.uc_information_schema.columns AS
   SELECT dbx_uc_catalog(table_catalog) AS table_catalog, table_schema, table_name, column_name,
     CAST(ordinal_position AS INTEGER) AS ordinal_position, is_nullable,
     upper(regexp_extract(dbx_spark_type(data_type), '^[a-z]+')) AS data_type,
     dbx_spark_type(data_type) AS full_data_type, CAST(NULL AS VARCHAR) AS comment
   FROM information_schema.columns
-  WHERE table_catalog NOT IN ('memory', 'system', 'temp') AND table_schema NOT IN ('uc_information_schema');
+  WHERE table_catalog NOT IN ('memory', 'system', 'temp') AND table_schema NOT IN ('uc_information_schema')
+    AND dbx_uc_visible(table_catalog, table_schema, table_name);
 `;
+
 
 /** Attaches an in-memory catalog and creates a schema in it, if absent. */
 export function catalogAndSchemaDdl(catalog: string, schema: string, attached: Set<string>): string {

@@ -13,6 +13,7 @@ import {
   AI_GATEWAY_USAGE_DDL,
   catalogAndSchemaDdl,
   checkPayloadRef,
+  checkSchemaName,
   ENDPOINT_USAGE_DDL,
   INFORMATION_SCHEMA_DDL,
   payloadTableDdl,
@@ -54,14 +55,17 @@ export async function createWarehouse(opts: WarehouseOptions): Promise<Warehouse
 
   // DDL on one connection at a time: ensurePayloadTable may be called while a seed statement runs.
   let ddlQueue: Promise<unknown> = Promise.resolve();
+  const ddl = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = ddlQueue.then(work);
+    ddlQueue = next.catch(() => undefined);
+    return next;
+  };
   const payloadTable = (ref: PayloadTableRef): Promise<string> => {
     checkPayloadRef(ref);
-    const next = ddlQueue.then(async () => {
+    return ddl(async () => {
       await run(`${catalogAndSchemaDdl(ref.catalog, ref.schema, attached)}\n${payloadTableDdl(ref)}`);
       return payloadTableName(ref);
     });
-    ddlQueue = next.catch(() => undefined);
-    return next;
   };
 
   await seedWorkspace({ run, payloadTable }, { seed: opts.seed, rows: opts.rows, now: new Date() });
@@ -82,7 +86,7 @@ export async function createWarehouse(opts: WarehouseOptions): Promise<Warehouse
     },
   };
   const behaviour: WarehouseBehaviour = { ...DEFAULT_BEHAVIOUR, ...opts.behaviour };
-  const service = new WarehouseService(engine, opts.faults, behaviour, opts.missingReadPrivilege);
+  const service = new WarehouseService(engine, opts.faults, behaviour, opts.missingReadPrivilege, opts.governedTables);
   let closed = false;
 
   return {
@@ -90,6 +94,10 @@ export async function createWarehouse(opts: WarehouseOptions): Promise<Warehouse
     received: service.received,
     handle(req: IncomingMessage, res: ServerResponse, body: Buffer) {
       serveThrift(service, opts, req, res, body);
+    },
+    async ensureSchema(catalog, schema) {
+      checkSchemaName(catalog, schema);
+      await ddl(() => run(catalogAndSchemaDdl(catalog, schema, attached)));
     },
     async ensurePayloadTable(ref) {
       await payloadTable(ref);

@@ -5,9 +5,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import Int64 from 'node-int64';
 import type { FaultController, ReceivedStatement, TableName, WarehouseBehaviour, WarehouseOptions } from '../contract.js';
+import { HIDDEN_TABLES_VARIABLE } from './catalogs.js';
 import { duckCatalog, rewrite, sqlString, type SparkParameter } from './dialect.js';
 import { arrowBatch, arrowSchema, tableSchema, thriftColumn } from './encode.js';
-import { errorText, sqlError, SqlFailure, systemSchemaDenied, tableReadDenied } from './errors.js';
+import { errorText, fromException, sqlError, SqlFailure, systemSchemaDenied, tableReadDenied } from './errors.js';
+import { configuredTimeout, DEFAULT_STATEMENT_TIMEOUT_SECONDS, STATEMENT_TIMEOUT, timedOut, timeoutStatement } from './statement-timeout.js';
 import { handleId, newHandle, Operation, type Session } from './operations.js';
 import { duckResultSet, type Duck, type ResultSet } from './results.js';
 import { T } from './thrift.js';
@@ -15,8 +17,8 @@ import { T } from './thrift.js';
 export interface Engine {
   readonly duck: Duck;
   connect(): Promise<DuckDBConnection>;
-  /** Notes a statement the warehouse stopped at the caller's request (tests read it back). */
-  recordCancel(op: Operation, how: 'cancel' | 'close'): Promise<void>;
+  /** Notes a statement the warehouse stopped, at the caller's request or at its timeout (tests read it back). */
+  recordCancel(op: Operation, how: 'cancel' | 'close' | 'timeout'): Promise<void>;
 }
 
 const OK = { statusCode: T.TStatusCode.SUCCESS_STATUS };
@@ -39,6 +41,12 @@ const STATES = {
 
 const int64 = (n: number) => new Int64(n);
 const num = (v: unknown, fallback: number) => (v instanceof Int64 ? v.toNumber() : typeof v === 'number' ? v : fallback);
+
+interface OpenSessionReq {
+  initialNamespace?: { catalogName?: string; schemaName?: string };
+  /** Session configuration: the driver's `openSession({configuration})`, e.g. STATEMENT_TIMEOUT. */
+  configuration?: Record<string, string>;
+}
 
 interface HandleReq {
   sessionHandle?: { sessionId?: { guid?: Buffer } };
@@ -64,12 +72,13 @@ export class WarehouseService {
     private readonly faults: FaultController,
     readonly behaviour: WarehouseBehaviour,
     private readonly missingReadPrivilege: WarehouseOptions['missingReadPrivilege'] = undefined,
+    private readonly governedTables: WarehouseOptions['governedTables'] = undefined,
   ) {}
 
   /** The handler object for one request; the generated Processor calls it with one argument per RPC. */
   handlerFor(principal: string | undefined, path: string, userAgent = ''): object {
     const rpcs: Record<string, (req: never) => Promise<unknown>> = {
-      OpenSession: (req: { initialNamespace?: { catalogName?: string; schemaName?: string } }) => this.openSession(req, principal, path),
+      OpenSession: (req: OpenSessionReq) => this.openSession(req, principal, path),
       CloseSession: (req: HandleReq) => this.closeSession(req),
       GetInfo: (req: { infoType?: number }) => this.getInfo(req),
       ExecuteStatement: (req: HandleReq & { statement: string; parameters?: SparkParameter[] }) => {
@@ -103,17 +112,30 @@ export class WarehouseService {
     this.sessions.clear();
   }
 
-  private async openSession(req: { initialNamespace?: { catalogName?: string; schemaName?: string } }, principal: string | undefined, path: string) {
+  private async openSession(req: OpenSessionReq, principal: string | undefined, path: string) {
+    const refuse = (status: ReturnType<typeof failure>) => ({ status, serverProtocolVersion: T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8 });
     if (this.faults.take('refuse-sessions', { method: 'POST', path })) {
-      return {
-        status: failure('[TEMPORARILY_UNAVAILABLE] The SQL warehouse is not accepting new sessions right now. Retry in a few seconds or check that the warehouse is running.', '08004'),
-        serverProtocolVersion: T.TProtocolVersion.SPARK_CLI_SERVICE_PROTOCOL_V8,
-      };
+      return refuse(failure('[TEMPORARILY_UNAVAILABLE] The SQL warehouse is not accepting new sessions right now. Retry in a few seconds or check that the warehouse is running.', '08004'));
+    }
+    let statementTimeoutSeconds: number;
+    try {
+      statementTimeoutSeconds = configuredTimeout(req.configuration) ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS;
+    } catch (e) {
+      const error = fromException(e);
+      return refuse(failure(errorText(error), error.sqlState));
     }
     const h = newHandle();
     const ns = req.initialNamespace;
     const namespace = ns?.catalogName ? { catalog: ns.catalogName, schema: ns.schemaName ?? 'default' } : undefined;
-    const session: Session = { key: handleId(h.guid), guid: h.guid, secret: h.secret, principal, namespace, operations: new Set() };
+    const session: Session = {
+      key: handleId(h.guid),
+      guid: h.guid,
+      secret: h.secret,
+      principal,
+      namespace,
+      operations: new Set(),
+      statementTimeoutSeconds,
+    };
     this.sessions.set(session.key, session);
     return {
       status: OK,
@@ -160,6 +182,11 @@ export class WarehouseService {
     const session = this.session(req);
     if (!session) return { status: failure('Invalid SessionHandle: the session does not exist or was closed. Open a new session.') };
     return this.start(req, session, req.statement, () => {
+      const timeout = timeoutStatement(req.statement);
+      if (timeout !== undefined) {
+        session.statementTimeoutSeconds = timeout;
+        return `SELECT ${sqlString(STATEMENT_TIMEOUT)} AS key, ${sqlString(String(timeout))} AS value`;
+      }
       const statement = rewrite(req.statement, { parameters: req.parameters ?? [] });
       this.checkSystemReads(session, statement.systemSchemas, statement.tableNames);
       this.checkTableReads(session, statement.tableNames);
@@ -197,6 +224,22 @@ export class WarehouseService {
     }
   }
 
+  /**
+   * Governed tables the principal may not use, which information_schema leaves out as Unity Catalog does: system
+   * tables for all but the configured readers and those granted them, other tables without the read privileges.
+   */
+  private tablesHiddenFrom(principal: string | undefined): string[] {
+    if (!this.missingReadPrivilege || !this.governedTables) return [];
+    const mayUse = (table: TableName) => {
+      if (principal === undefined) return false;
+      if (table[0].toLowerCase() === 'system' && this.behaviour.systemTableReaders.includes(principal)) return true;
+      return this.missingReadPrivilege!(principal, table) === undefined;
+    };
+    return this.governedTables()
+      .filter((table) => !mayUse(table))
+      .map((table) => table.join('.').toLowerCase());
+  }
+
   private metadata(req: HandleReq, sql: string) {
     const session = this.session(req);
     if (!session) return Promise.resolve({ status: failure('Invalid SessionHandle: the session does not exist or was closed.') });
@@ -213,11 +256,20 @@ export class WarehouseService {
         // Unqualified names resolve in the initial namespace; memory.main stays on the path for the dialect macros.
         const ns = session.namespace;
         if (ns) await connection.run(`SET search_path = ${sqlString(`${duckCatalog(ns.catalog)}.${ns.schema},memory.main`)}`);
+        if (sql.includes(INFORMATION_SCHEMA)) {
+          const hidden = this.tablesHiddenFrom(session.principal);
+          if (hidden.length > 0) await connection.run(`SET VARIABLE ${HIDDEN_TABLES_VARIABLE} = [${hidden.map(sqlString).join(', ')}]`);
+        }
         const result = await connection.run(sql);
         return duckResultSet(this.engine.duck, result, await result.fetchAllChunks());
       } finally {
         connection.closeSync();
       }
+    }, {
+      // The clock starts when the statement does, as Databricks counts it.
+      timeoutSeconds: session.statementTimeoutSeconds < DEFAULT_STATEMENT_TIMEOUT_SECONDS ? session.statementTimeoutSeconds : 0,
+      timeoutError: timedOut,
+      onTimedOut: (stopped) => void this.engine.recordCancel(stopped, 'timeout'),
     });
     this.operations.set(op.key, op);
     session.operations.add(op.key);
@@ -350,7 +402,8 @@ function resolutions(name: string[], ns: Session['namespace']): TableName[] {
 /** A JDBC-style search pattern (`%`, `_`; Spark also takes `*`) as a SQL LIKE literal. */
 const pattern = (p: string | undefined) => sqlString(!p ? '%' : p.replaceAll('*', '%'));
 const catalogFilter = (c: string | undefined, column: string) => (c ? `AND ${column} = ${sqlString(c)}` : '');
-const INFO = 'dbx_system.uc_information_schema';
+const INFORMATION_SCHEMA = 'uc_information_schema';
+const INFO = `dbx_system.${INFORMATION_SCHEMA}`;
 
 function catalogsSql(): string {
   return `SELECT catalog_name AS TABLE_CAT FROM ${INFO}.catalogs ORDER BY 1`;
