@@ -8,6 +8,7 @@ import { catalog } from '../governance/rules/index.js';
 import type { Runtime } from '../runtime.js';
 import { loadState } from '../state/read.js';
 import { isRecord } from '../shared/records.js';
+import { registerUsageView } from '../ui/usage-view.js';
 
 const JSON_TYPE = 'application/json';
 
@@ -54,6 +55,8 @@ export function registerResources(server: McpServer, runtime: Runtime): void {
     { title: 'Validation rule catalog', description: 'Every rule validate_config applies: id, severity, what it requires, how to fix', mimeType: JSON_TYPE },
     async (uri) => json(uri, { rules: catalog() }),
   );
+
+  registerUsageView(server);
 }
 
 async function stateSection(runtime: Runtime, keys: string[]): Promise<unknown> {

@@ -10,6 +10,7 @@ import { checkPrices, loadPriceFile, priceTableSchema, type PriceTable } from '.
 import { buildReport, DIMENSION_NAMES, REPORTS, splitTotals } from '../governance/usage/reports.js';
 import { describeSource } from '../governance/usage/sources.js';
 import { isoInstant, resolveWindow } from '../governance/usage/window.js';
+import { USAGE_VIEW_URI } from '../ui/uris.js';
 import { defineTool, type ToolCall } from './define.js';
 import { table } from './format.js';
 import { fitRows } from './size-fit.js';
@@ -98,6 +99,7 @@ Returns rows (at most limit), totals over the whole window, the exact sql and pa
   kind: 'read',
   idempotent: true,
   openWorld: true,
+  ui: { resourceUri: USAGE_VIEW_URI },
   input,
   output,
   async run(args, call) {
