@@ -13,7 +13,7 @@ import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { buildUsageView, usageViewPlugin } from './build-view.mjs';
+import { buildUsageView } from './build-view.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(REPO, 'dist');
@@ -45,8 +45,9 @@ export function serverBundleOptions({ outfile, external = EXTERNAL_PACKAGES, plu
     minify: true,
     legalComments: 'none',
     external,
+    plugins,
     // The query_usage view (an MCP App) is embedded as one HTML string: the executable needs no file beside it.
-    plugins: [usageViewPlugin(), ...plugins],
+    define: { USAGE_VIEW_HTML: JSON.stringify(buildUsageView()) },
     // No import() in the bundle: code deserialized from V8's cache loses vm.Script's dynamic-import callback
     // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Lazily loaded parts become lazy require()s instead; every
     // external package ships CommonJS, and our own modules (the sandbox, the demo) are inside the bundle.
@@ -90,6 +91,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   mkdirSync(path.join(DIST, 'bin'), { recursive: true });
   await build({ ...serverBundleOptions({ outfile: path.join(DIST, 'bin', 'server.cjs') }), sourcemap: 'linked' });
   mkdirSync(path.join(DIST, 'ui'), { recursive: true });
-  writeFileSync(path.join(DIST, 'ui', 'usage-view.html'), await buildUsageView());
+  writeFileSync(path.join(DIST, 'ui', 'usage-view.html'), buildUsageView());
   await installLauncher(path.join(DIST, 'cli.js'));
 }

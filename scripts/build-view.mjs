@@ -1,36 +1,33 @@
 /**
  * Builds the query_usage view (src/ui/view, an MCP App) into one self-contained HTML file: the bundled script
  * and the stylesheet inline, nothing fetched, and a Content-Security-Policy that allows exactly those two
- * (by hash) and no network at all. The server bundle embeds the file as a string (usageViewPlugin), so the
- * executable serves `ui://ai-gateway/usage` with nothing beside it; `npm run build` also writes it to
- * dist/ui/usage-view.html to look at.
+ * (by hash) and no network at all. The server bundle embeds the file as a string (the USAGE_VIEW_HTML define
+ * in scripts/build-bin.mjs), so the executable serves `ui://ai-gateway/usage` with nothing beside it;
+ * `npm run build` also writes it to dist/ui/usage-view.html to look at.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, transform } from 'esbuild';
+import { buildSync, transformSync } from 'esbuild';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VIEW = path.join(REPO, 'src', 'ui', 'view');
 
 /** Hosts load the view into every conversation that shows a usage result: keep it small. */
-export const VIEW_MAX_BYTES = 300 * 1024;
-
-/** The import specifier src/ui/usage-view.ts reads the built HTML from (declared in src/ui/usage-view-html.d.ts). */
-const VIEW_MODULE = 'ai-gateway-mcp:usage-view-html';
+const VIEW_MAX_BYTES = 300 * 1024;
 
 let built;
 
-/** The view's HTML; built once per process (the npm build and the server bundle both ask). */
+/** The view's HTML; built once per process (the server bundle and dist/ui both want it). */
 export function buildUsageView() {
   built ??= compose();
   return built;
 }
 
-async function compose() {
+function compose() {
   const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-  const bundled = await build({
+  const bundled = buildSync({
     entryPoints: [path.join(VIEW, 'main.ts')],
     bundle: true,
     write: false,
@@ -43,7 +40,7 @@ async function compose() {
     logLevel: 'warning',
   });
   const script = bundled.outputFiles[0].text.trim();
-  const style = (await transform(readFileSync(path.join(VIEW, 'styles.css'), 'utf8'), { loader: 'css', minify: true })).code.trim();
+  const style = transformSync(readFileSync(path.join(VIEW, 'styles.css'), 'utf8'), { loader: 'css', minify: true }).code.trim();
   if (/<\/(script|style)/i.test(script + style)) throw new Error('usage view: the inlined script or style contains a closing tag');
   const csp = ["default-src 'none'", `script-src '${sha256(script)}'`, `style-src '${sha256(style)}'`, "base-uri 'none'", "form-action 'none'"].join('; ');
   const html = readFileSync(path.join(VIEW, 'index.html'), 'utf8')
@@ -57,15 +54,4 @@ async function compose() {
 
 function sha256(text) {
   return `sha256-${createHash('sha256').update(text).digest('base64')}`;
-}
-
-/** Resolves the view's import specifier to a module whose default export is the built HTML. */
-export function usageViewPlugin() {
-  return {
-    name: 'usage-view',
-    setup(b) {
-      b.onResolve({ filter: new RegExp(`^${VIEW_MODULE}$`) }, (args) => ({ path: args.path, namespace: 'usage-view' }));
-      b.onLoad({ filter: /.*/, namespace: 'usage-view' }, async () => ({ contents: `export default ${JSON.stringify(await buildUsageView())};`, loader: 'js' }));
-    },
-  };
 }

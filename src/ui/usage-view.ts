@@ -5,8 +5,10 @@
  */
 import { registerAppResource, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import type { McpServer } from '@modelcontextprotocol/server';
-import usageViewHtml from 'ai-gateway-mcp:usage-view-html';
 import { USAGE_VIEW_URI } from './uris.js';
+
+/** The built view (scripts/build-view.mjs), put in by the bundler (scripts/build-bin.mjs). */
+declare const USAGE_VIEW_HTML: string;
 
 const UI_META = { ui: { prefersBorder: true } };
 
@@ -20,6 +22,6 @@ export function registerUsageView(server: McpServer): void {
       description: 'Interactive chart of a query_usage result: tokens, requests and dollars by day with spikes marked, rankings, error rates by status; switches report and window through query_usage',
       _meta: UI_META,
     },
-    async (uri) => ({ contents: [{ uri: uri.href, mimeType: RESOURCE_MIME_TYPE, text: usageViewHtml, _meta: UI_META }] }),
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: RESOURCE_MIME_TYPE, text: USAGE_VIEW_HTML, _meta: UI_META }] }),
   );
 }
