@@ -161,7 +161,8 @@ async function ask(change: Args): Promise<void> {
   if (!result) return;
   const { group_by: groupBy, ...rest } = state.args;
   // A group_by fits the report it was given for; another report gets its own grouping.
-  const args: Args = { ...rest, ...result.window, ...(change.report && change.report !== result.report ? {} : groupBy ? { group_by: groupBy } : {}), ...change };
+  const keepGrouping = groupBy !== undefined && (change.report === undefined || change.report === result.report);
+  const args: Args = { ...rest, ...result.window, ...(keepGrouping ? { group_by: groupBy } : {}), ...change };
   const generation = ++state.generation;
   setStatus(`Loading ${REPORT_TITLES[String(args.report ?? result.report)] ?? 'report'}…`);
   byId('app').setAttribute('aria-busy', 'true');
