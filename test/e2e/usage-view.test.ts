@@ -214,7 +214,10 @@ describe.skipIf(!chromiumPath && !process.env.CI)('query_usage as an MCP App', (
       const rates = await marks(host, 'errors');
       expect(rates.map(({ key, value }) => ({ key, value }))).toEqual(errors.map((r) => ({ key: r.day, value: r.error_rate })));
       expectToScale(rates, 'height');
-      expect(await host.view.locator('#legend').textContent()).toMatch(/429 rate limited.*5xx server errors.*400 guardrail blocks/);
+      const legend = await host.view.locator('#legend').textContent();
+      expect(legend).toMatch(/429 rate limited.*5xx server errors.*400 guardrail blocks/);
+      const n = (v: unknown) => Number(v ?? 0);
+      expect(legend?.includes('Other 4xx')).toBe(errors.some((r) => n(r.errors) > n(r.rate_limited) + n(r.server_errors) + n(r.guardrail_blocks)));
       expect(host.requests).toEqual([]);
       await host.screenshot(path.join(SHOTS, 'usage-view-errors.png'));
     } finally {

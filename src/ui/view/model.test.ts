@@ -46,13 +46,24 @@ describe('chartOf', () => {
     expect(model.data.map((d) => d.label)).toEqual(['2026-11-01 · a@x', '2026-11-01 · (none)']);
   });
 
-  it('stacks error rates by status and puts the remainder (other 4xx) on top, so the bar is the whole error rate', () => {
-    const row = { day: '2026-11-01T00:00:00.000Z', requests: 100, rate_limited_rate: 0.05, server_error_rate: 0.02, guardrail_block_rate: 0.01, error_rate: 0.1 };
+  it('stacks error rates by status and puts the other 4xx on top, so the bar is the whole error rate', () => {
+    const row = {
+      day: '2026-11-01T00:00:00.000Z',
+      requests: 100,
+      ...{ rate_limited: 5, server_errors: 2, guardrail_blocks: 1, errors: 10 },
+      ...{ rate_limited_rate: 0.05, server_error_rate: 0.02, guardrail_block_rate: 0.01, error_rate: 0.1 },
+    };
     const model = chartOf(result('errors', [row]));
     expect(model.kind).toBe('rate');
     expect(model.series.map((s) => s.id)).toEqual(['status-429', 'status-5xx', 'status-400', 'status-other']);
     expect(model.data[0]!.parts.reduce((a, b) => a + b)).toBeCloseTo(0.1);
     expect(model.data[0]!.parts[3]).toBeCloseTo(0.02);
+  });
+
+  it('shows no other 4xx where the rounded rates merely fail to add up', () => {
+    const row = { day: '2026-11-01T00:00:00.000Z', requests: 3, rate_limited: 1, server_errors: 1, guardrail_blocks: 1, errors: 3 };
+    const model = chartOf(result('errors', [{ ...row, rate_limited_rate: 0.3333, server_error_rate: 0.3333, guardrail_block_rate: 0.3333, error_rate: 1 }]));
+    expect(model.data[0]!.parts[3]).toBe(0);
   });
 
   it('offers the measures the rows carry and leads chargeback with dollars when priced', () => {

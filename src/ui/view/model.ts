@@ -73,7 +73,7 @@ const MEASURES: Record<Measure, MeasureSpec> = {
   spike: { label: 'Tokens on the spike day', kind: 'count', series: [{ id: 'spike', label: 'Tokens that day', column: 'total_tokens' }], value: 'total_tokens' },
 };
 
-/** The remainder of the error rate once 429, 5xx and 400 are stacked: other 4xx statuses (401, 403, 404...). */
+/** Errors that are none of 429, 5xx and 400: other 4xx statuses (401, 403, 404...), stacked on top. */
 const OTHER_ERRORS = { id: 'status-other', label: 'Other 4xx' };
 
 export interface Series {
@@ -146,7 +146,7 @@ export function chartOf(result: UsageResult, wanted?: Measure): ChartModel {
   const data = result.rows.map((row): Datum => {
     const value = num(row[spec.value]);
     const parts = spec.series.map((s) => num(row[s.column]));
-    if (withOther) parts.push(Math.max(0, value - parts.reduce((a, b) => a + b, 0)));
+    if (withOther) parts.push(otherErrorRate(row));
     return { key: keyOf(row, shape), label: labelOf(row, shape), value, parts, ...extras(result.report, measure, row), row };
   });
   if (shape === 'time') data.sort((a, b) => a.key.localeCompare(b.key));
@@ -187,6 +187,13 @@ function extras(report: string, measure: Measure, row: Row): Pick<Datum, 'baseli
   }
   if (report === 'spikes') return { baseline: num(row.baseline_median_tokens), note: `${num(row.ratio)}× its 7-day median`, tag: `${Math.round(num(row.ratio))}×` };
   return {};
+}
+
+/** From the counts: the rates are rounded to 4 places, so their difference would show rounding as errors. */
+function otherErrorRate(row: Row): number {
+  const requests = num(row.requests);
+  const other = num(row.errors) - num(row.rate_limited) - num(row.server_errors) - num(row.guardrail_blocks);
+  return requests > 0 && other > 0 ? other / requests : 0;
 }
 
 /** Spike rows grouped by UTC day (YYYY-MM-DD), to mark the days of a time series. */
