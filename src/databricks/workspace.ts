@@ -9,8 +9,10 @@ import { VERSION } from '../version.js';
 import { createTokenProvider, type TokenProvider } from './auth.js';
 import { resolveWorkspaceConfig, type WorkspaceConfig } from './config.js';
 import { GrantsApi } from './grants.js';
+import { ModelsApi } from './models.js';
 import { proxyFor } from './proxy.js';
 import { RestClient } from './rest.js';
+import { SecretsApi } from './secrets.js';
 import { ServingEndpointsApi } from './serving-endpoints.js';
 import { Transport } from './transport.js';
 
@@ -25,6 +27,8 @@ export interface Workspace {
   readonly rest: RestClient;
   readonly servingEndpoints: ServingEndpointsApi;
   readonly grants: GrantsApi;
+  readonly secrets: SecretsApi;
+  readonly models: ModelsApi;
 }
 
 /** Resolves the settings from the runtime: explicit (`--sandbox`) settings, its environment, the profile file. */
@@ -56,6 +60,8 @@ export function getWorkspace(runtime: Runtime): Workspace {
       rest,
       servingEndpoints: new ServingEndpointsApi(rest),
       grants: new GrantsApi(rest),
+      secrets: new SecretsApi(rest),
+      models: new ModelsApi(rest),
     } satisfies Workspace;
   });
 }
