@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SEEDED_SECRETS } from '../../sandbox/seed/secrets.js';
+import { SECRET_PLACEHOLDERS, SEEDED_SECRETS, USER_MESSAGES } from '../../sandbox/seed/secrets.js';
 import { cutRedacted, normalise, redact, type RedactionKind } from './redact.js';
 
 /** What a payload looks like: chat JSON, sometimes with JSON inside a message (a tool call, a pasted config). */
@@ -136,16 +136,15 @@ describe('redaction leaves ordinary values alone', () => {
   });
 });
 
-describe('seeded sandbox secrets', () => {
-  for (const [kind, values] of Object.entries(SEEDED_SECRETS)) {
-    for (const value of values) {
+describe('seeded sandbox secrets, in the messages the seed plants them in', () => {
+  for (const [placeholder, kind] of Object.entries(SECRET_PLACEHOLDERS)) {
+    const template = USER_MESSAGES.find((message) => message.includes(placeholder))!;
+    for (const value of SEEDED_SECRETS[kind]) {
       it(`removes the seeded ${kind} ${value.slice(0, 12)}…`, () => {
-        const out = redact(asPayload(`before ${value} after`));
+        const out = redact(asPayload(template.replace(placeholder, value)));
         expect(out.text).not.toContain(value);
         // Nothing that identifies the secret survives: no long fragment of it either.
         for (const fragment of value.match(/[A-Za-z0-9]{8,}/g) ?? []) if (!/^Bearer$/i.test(fragment)) expect(out.text).not.toContain(fragment);
-        expect(out.text).toContain('before');
-        expect(out.text).toContain('after');
         expect(Object.values(out.counts).reduce((a, b) => a + (b ?? 0), 0)).toBeGreaterThan(0);
       });
     }
