@@ -7,7 +7,7 @@ import { MAX_PREFIX_LENGTH } from '../governance/rules/f4.js';
 import { applyGateway, planGateway, type ApplyOutcome, type PlanOutcome, type ProvisionRequest } from '../use-cases/gateway-provisioning.js';
 import { defineTool, type FormAnswer, type ToolCall } from './define.js';
 import { table } from './format.js';
-import { askOperator } from './operator-prompt.js';
+import { askOperator, operatorAnswerText } from './operator-prompt.js';
 import { rolesInput, stateFileInput } from './read-audit.js';
 import { operatorPromptSchema, operatorResponseSchema } from './schemas.js';
 import { findingSchema } from './validate-config.js';
@@ -268,7 +268,7 @@ export function renderResult(result: Output): string {
   if (result.plan.warnings.length) lines.push('', 'warnings (show these to the user):', ...result.plan.warnings.map((w) => `- ${w}`));
   if (result.findings?.length) lines.push('', table(['severity', 'rule', 'path', 'message and fix'], result.findings.map((f) => [f.severity, f.rule, f.path || '/', `${f.message}. Fix: ${f.fix}`])));
   if (result.operator_prompt) lines.push('', `OPERATOR PROMPT (show to the operator, do not choose an endpoint yourself): ${result.operator_prompt.message}`);
-  if (result.operator_response) lines.push('', `operator answered: ${result.operator_response.action}. ${result.operator_response.next_step}`);
+  if (result.operator_response) lines.push('', operatorAnswerText(result.operator_response));
   if (result.endpoint) {
     const e = result.endpoint;
     lines.push('', `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);

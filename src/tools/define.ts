@@ -18,6 +18,7 @@ import type { z } from 'zod';
 import { scrubSecrets, ToolError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
+import { escapeStrings } from './format.js';
 
 /**
  * `read` never changes anything anywhere; `write` changes a workspace or a file. Annotations and read-only
@@ -129,7 +130,8 @@ async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, ar
   try {
     const result = await spec.run(args, call);
     if (isInputRequiredResult(result)) return result;
-    const text = spec.text(result);
+    // Renderers print values from callers, files and the workspace: none may start a line of its own.
+    const text = spec.text(escapeStrings(result));
     const json = JSON.stringify(result);
     const size = text.length + json.length;
     if (size > RESULT_CHAR_BUDGET) {
