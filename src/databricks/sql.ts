@@ -16,7 +16,7 @@ type Driver = typeof import('@databricks/sql');
 type IDBSQLSession = Awaited<ReturnType<DriverClient['openSession']>>;
 type IOperation = Awaited<ReturnType<IDBSQLSession['executeStatement']>>;
 
-export type SqlFailure = 'permission' | 'not_found' | 'syntax' | 'timeout' | 'cancelled' | 'auth' | 'connection' | 'no_result' | 'failed';
+export type SqlFailure = 'permission' | 'not_found' | 'no_warehouse' | 'syntax' | 'timeout' | 'cancelled' | 'auth' | 'connection' | 'no_result' | 'failed';
 
 /** A statement or connection failure, classified so callers can react (e.g. try another usage source). */
 export class SqlError extends ToolError {
@@ -354,7 +354,8 @@ export function toSqlError(error: unknown, target: Pick<WarehouseTarget, 'host' 
   const detail = firstLine(facts.message);
   const where = `warehouse ${target.warehouseId} on ${target.host}`;
   if (signal?.aborted || facts.errorCode === 'CANCELED') return cancelledError();
-  if (facts.errorCode === 'TIMEOUT' || /STATEMENT_TIMEOUT|timed out|TIMEDOUT/i.test(facts.message)) {
+  // QUERY_EXECUTION_TIMEOUT_EXCEEDED (SQLSTATE 57KD0) is what a warehouse says when STATEMENT_TIMEOUT ends a statement.
+  if (facts.errorCode === 'TIMEOUT' || facts.sqlState === '57KD0' || /QUERY_EXECUTION_TIMEOUT_EXCEEDED|STATEMENT_TIMEOUT|timed out|TIMEDOUT/i.test(facts.message)) {
     return new SqlError('timeout', `The statement timed out on ${where}`, detail, 'Narrow the time window or add filters (endpoint, user) and retry', detail);
   }
   if (facts.httpStatus === 401) {
@@ -364,7 +365,8 @@ export function toSqlError(error: unknown, target: Pick<WarehouseTarget, 'host' 
     return new SqlError('permission', `The principal may not use ${where}`, 'HTTP 403 from the warehouse', 'Ask a workspace admin for CAN USE on the SQL warehouse, or set DATABRICKS_WAREHOUSE_ID to a warehouse you can use', detail);
   }
   if (facts.httpStatus === 404) {
-    return new SqlError('not_found', `The SQL warehouse ${target.warehouseId} does not exist on ${target.host}`, 'HTTP 404 for its path', 'Set DATABRICKS_WAREHOUSE_ID (or the warehouse_id input) to the id shown in the warehouse\'s connection details', detail);
+    // Not a missing table: no usage source can be read through a warehouse that is not there.
+    return new SqlError('no_warehouse', `The SQL warehouse ${target.warehouseId} does not exist on ${target.host}`, 'HTTP 404 for its path /sql/1.0/warehouses/' + target.warehouseId, 'Set DATABRICKS_WAREHOUSE_ID (or the warehouse_id input) to the id at the end of the HTTP path in the warehouse\'s connection details', detail);
   }
   if (facts.sqlState === '42501' || PERMISSION.test(facts.message)) {
     return new SqlError('permission', 'The warehouse refused to read a table', detail, 'Ask an account or metastore admin for USE CATALOG, USE SCHEMA and SELECT on it', detail);

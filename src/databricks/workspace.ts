@@ -12,6 +12,7 @@ import { GrantsApi } from './grants.js';
 import { ModelsApi } from './models.js';
 import { proxyFor } from './proxy.js';
 import { RestClient } from './rest.js';
+import { SchemasApi } from './schemas.js';
 import { SecretsApi } from './secrets.js';
 import { ServingEndpointsApi } from './serving-endpoints.js';
 import { Transport } from './transport.js';
@@ -29,6 +30,7 @@ export interface Workspace {
   readonly grants: GrantsApi;
   readonly secrets: SecretsApi;
   readonly models: ModelsApi;
+  readonly schemas: SchemasApi;
 }
 
 /** Resolves the settings from the runtime: explicit (`--sandbox`) settings, its environment, the profile file. */
@@ -62,6 +64,7 @@ export function getWorkspace(runtime: Runtime): Workspace {
       grants: new GrantsApi(rest),
       secrets: new SecretsApi(rest),
       models: new ModelsApi(rest),
+      schemas: new SchemasApi(rest),
     } satisfies Workspace;
   });
 }

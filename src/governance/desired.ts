@@ -96,6 +96,8 @@ export interface GatewayFacts {
   endpoints: Record<string, { task?: string } | null>;
   /** dedicated: why the named secret cannot be used, if it cannot. */
   secretProblem?: string;
+  /** The inference table's schema does not exist (F4 lands it in a team schema that exists already). */
+  schemaMissing?: boolean;
   /** provisioned: per endpoint, the model behind it, or why there is none. */
   provisioned?: Record<string, ProvisionedModel | { problem: string }>;
 }
@@ -269,6 +271,9 @@ export function formFindings(request: GatewayRequest, facts: GatewayFacts, desir
     if (request.form === 'provisioned' && model && 'problem' in model) {
       add(`/served/${choice.entityName}`, model.problem, 'Use form "dedicated" (external models wrapping the pay-per-token endpoint), or choose a role endpoint whose model the workspace lists as eligible for Provisioned Throughput');
     }
+  }
+  if (facts.schemaMissing) {
+    add('/schema', `the schema ${request.catalog}.${request.schema} does not exist, and the inference table lands in it`, `Create the team schema first (CREATE SCHEMA ${request.catalog}.${request.schema}, by its owner), or pass the catalog and schema of one that exists`);
   }
   if (request.form === 'dedicated') {
     if (!request.tokenSecret) {

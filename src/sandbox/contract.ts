@@ -13,8 +13,8 @@ export interface FaultMatch {
 }
 
 export type Fault =
-  /** Answer with a Databricks error body and this status (429 carries `Retry-After`). */
-  | { kind: 'status'; status: 429 | 503; retryAfterSeconds?: number; times?: number; match?: FaultMatch }
+  /** Answer with a Databricks error body and this status (429 carries `Retry-After`; 500 is not retried by clients). */
+  | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number; times?: number; match?: FaultMatch }
   /** Delay the answer. */
   | { kind: 'latency'; ms: number; times?: number; match?: FaultMatch }
   /**

@@ -166,7 +166,9 @@ async function serve(parts: SandboxServerParts, req: IncomingMessage, res: Serve
     const error =
       status.status === 429
         ? new ApiError('REQUEST_LIMIT_EXCEEDED', 'Too many requests: the workspace rate limit was exceeded. Retry after the Retry-After delay.')
-        : new ApiError('TEMPORARILY_UNAVAILABLE', 'The service is temporarily unavailable. Retry later.');
+        : status.status === 500
+          ? new ApiError('INTERNAL_ERROR', 'An internal error occurred while processing the request.')
+          : new ApiError('TEMPORARILY_UNAVAILABLE', 'The service is temporarily unavailable. Retry later.');
     send(res, { ...errorReply(error), headers: retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) } });
     return;
   }

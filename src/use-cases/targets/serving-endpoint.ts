@@ -46,6 +46,7 @@ async function inspect(workspace: Workspace, state: StateData, request: GatewayR
     endpoints[name] = endpoint ? (typeof endpoint.task === 'string' ? { task: endpoint.task } : {}) : null;
   }
   const facts: GatewayFacts = { host: workspace.config.host, endpoints };
+  if ((await workspace.schemas.lookup(request.catalog, request.schema, signal)) === 'missing') facts.schemaMissing = true;
   if (request.form === 'dedicated' && request.tokenSecret) {
     const { scope, key } = request.tokenSecret;
     const keys = await workspace.secrets.keys(scope, signal);
