@@ -6,6 +6,7 @@
  * Over HTTP it also runs each call on the caller's view of the runtime (acting as them when they brought a
  * workspace token), ends that view with the call, and writes the call to the audit trail.
  */
+import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import {
   CLIENT_CAPABILITIES_META_KEY,
   inputRequired,
@@ -60,6 +61,8 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   destructive?: boolean;
   /** Reaches outside this machine (a Databricks workspace). */
   openWorld: boolean;
+  /** MCP Apps: the `ui://` resource that draws this tool's result where the host renders apps; other hosts ignore it. */
+  ui?: { resourceUri: string };
   input: I;
   output: O;
   run(args: z.output<I>, call: ToolCall): Promise<z.output<O> | InputRequiredResult>;
@@ -116,18 +119,18 @@ export function registerTools(server: McpServer, runtime: Runtime, specs: readon
   const line = caller ? workspaceLine(runtime.forCaller(caller)) : undefined;
   for (const spec of specs) {
     if (runtime.readOnly && spec.kind === 'write') continue;
-    server.registerTool(
-      spec.name,
-      {
-        title: spec.title,
-        description: line && spec.openWorld ? `${spec.description}\n${line}` : spec.description,
-        inputSchema: spec.input,
-        outputSchema: spec.output,
-        annotations: annotationsOf(spec),
-      },
-      // The SDK's callback type is generic over the schema; the seam validates nothing itself.
-      (async (args: unknown, ctx: ServerContext) => (caller ? invokeAs(caller, server, runtime, spec, args, ctx) : invoke(server, runtime, spec, args, ctx))) as never,
-    );
+    const config = {
+      title: spec.title,
+      description: line && spec.openWorld ? `${spec.description}\n${line}` : spec.description,
+      inputSchema: spec.input,
+      outputSchema: spec.output,
+      annotations: annotationsOf(spec),
+    };
+    // The SDK's callback type is generic over the schema; the seam validates nothing itself.
+    const handler = (async (args: unknown, ctx: ServerContext) => (caller ? invokeAs(caller, server, runtime, spec, args, ctx) : invoke(server, runtime, spec, args, ctx))) as never;
+    // The ext-apps helper also writes the older flat `ui/resourceUri` key that earlier hosts read.
+    if (spec.ui) registerAppTool(server, spec.name, { ...config, _meta: { ui: spec.ui } }, handler);
+    else server.registerTool(spec.name, config, handler);
   }
 }
 
