@@ -4,6 +4,7 @@
  * `demo` commands. Subcommands and the sandbox load on demand so the server's start-up stays light.
  */
 import { parseArgs } from 'node:util';
+import { appsHostingOf } from './apps-hosting.js';
 import { Runtime, isTruthy, type RuntimeOptions } from './runtime.js';
 import { serverFactory } from './server.js';
 import { checkSettings, describeProblem } from './settings-check.js';
@@ -63,6 +64,8 @@ async function main(argv: string[]): Promise<void> {
   };
   // Over HTTP the caller may be remote: confine the files it names to the working folder unless AIGW_ROOT says otherwise.
   if (values.http && !settings.env.AIGW_ROOT) options.root = process.cwd();
+  // Served over HTTP as a Databricks App, the Apps proxy authenticates callers (http-apps.ts).
+  if (values.http) options.hosting = appsHostingOf(settings.env);
   let closeSandbox: (() => Promise<void>) | undefined;
   if (values.sandbox) {
     const { startSandbox } = await import('./sandbox/index.js');

@@ -15,6 +15,7 @@ import {
   verifyBearerToken,
   type AuthInfo,
 } from '@modelcontextprotocol/server';
+import { authInfoFor } from './http-caller.js';
 
 /** Hosts that only this machine can reach; binding anything else needs a token. */
 const LOOPBACK_BINDS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -57,15 +58,15 @@ export function accessPolicy(host: string, token: string | undefined, extraHosts
   return trimmed ? { allowedHosts, token: trimmed } : { allowedHosts };
 }
 
-type Headers = Record<string, string | string[] | undefined>;
+export type RequestHeaders = Record<string, string | string[] | undefined>;
 
-/** The refusal for a request, or the verified caller (undefined when no token is configured). */
-export async function checkAccess(policy: AccessPolicy, headers: Headers): Promise<{ refused: Response } | { authInfo?: AuthInfo }> {
+/** The refusal for a request, or how the caller got in: with the token, or (no token configured) over loopback. */
+export async function checkAccess(policy: AccessPolicy, headers: RequestHeaders): Promise<{ refused: Response } | { authInfo: AuthInfo }> {
   const host = validateHostHeader(single(headers.host), policy.allowedHosts);
   if (!host.ok) return { refused: forbidden(`Host not allowed: ${host.message}`) };
   const origin = validateOriginHeader(single(headers.origin), policy.allowedHosts);
   if (!origin.ok) return { refused: forbidden(`Origin not allowed: ${origin.message}`) };
-  if (!policy.token) return {};
+  if (!policy.token) return { authInfo: authInfoFor({ via: 'loopback' }) };
   const expected = digest(policy.token);
   try {
     const authInfo = await verifyBearerToken(single(headers.authorization), {
@@ -77,7 +78,7 @@ export async function checkAccess(policy: AccessPolicy, headers: Headers): Promi
         },
       },
     });
-    return { authInfo };
+    return { authInfo: { ...authInfo, ...authInfoFor({ via: 'bearer-token' }, authInfo.token) } };
   } catch (error) {
     return { refused: bearerAuthChallengeResponse(error) };
   }
@@ -87,10 +88,10 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-function single(value: string | string[] | undefined): string | undefined {
+export function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function forbidden(message: string): Response {
+export function forbidden(message: string): Response {
   return Response.json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }, { status: 403 });
 }

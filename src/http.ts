@@ -7,8 +7,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler } from '@modelcontextprotocol/server';
-import { accessPolicy, checkAccess, urlHost } from './http-access.js';
+import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
+import { accessPolicy, checkAccess, urlHost, type RequestHeaders } from './http-access.js';
+import { appsAccessPolicy, checkAppsAccess } from './http-apps.js';
 import { checkingIntervalMs, httpLimits } from './http-limits.js';
 import { requestTarget } from './http-target.js';
 import { MAX_MESSAGE_BYTES } from './message-limits.js';
@@ -16,6 +17,8 @@ import type { Runtime } from './runtime.js';
 import { serverFactory } from './server.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
+/** Under Databricks Apps the proxy reaches the app over the container's network, not loopback. */
+const ALL_INTERFACES = '0.0.0.0';
 export const DEFAULT_PORT = 8787;
 export const MCP_PATH = '/mcp';
 /** How long SIGTERM waits for in-flight calls before closing what remains. */
@@ -39,11 +42,14 @@ export interface HttpServing {
 }
 
 export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Promise<HttpServing> {
-  const host = options.host ?? DEFAULT_HOST;
-  const port = options.port ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, not ${String(options.port)}`);
+  const apps = runtime.hosting;
+  const host = options.host ?? (apps ? ALL_INTERFACES : DEFAULT_HOST);
+  const port = options.port ?? apps?.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`${apps && options.port === undefined ? 'DATABRICKS_APP_PORT' : '--port'} must be a whole number from 0 to 65535, not ${String(port)}`);
+  }
   const extraHosts = options.allowedHosts ?? splitList(runtime.env.AIGW_HTTP_ALLOWED_HOSTS);
-  const policy = accessPolicy(host, options.token ?? runtime.env.AIGW_HTTP_TOKEN, extraHosts);
+  const admit = admission(runtime, host, options.token ?? runtime.env.AIGW_HTTP_TOKEN, extraHosts);
   const limits = httpLimits(runtime.env);
 
   const mcp = createMcpHandler(serverFactory(runtime), { legacy: 'stateless', maxRequestBodySize: MAX_MESSAGE_BYTES });
@@ -91,12 +97,13 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
       await send(res, tooLarge());
       return;
     }
-    const access = await checkAccess(policy, req.headers);
+    const access = await admit(req.headers);
     if ('refused' in access) {
       await send(res, access.refused);
       return;
     }
-    if (access.authInfo) (req as IncomingMessage & { auth?: unknown }).auth = access.authInfo;
+    // The Node adapter hands `req.auth` to the server factory and every handler (see http-caller.ts).
+    (req as IncomingMessage & { auth?: unknown }).auth = access.authInfo;
     await serve(req as IncomingMessage & AsyncIterable<unknown>, res);
   }
 
@@ -122,6 +129,18 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
   };
 }
 
+type Admission = (headers: RequestHeaders) => Promise<{ refused: Response } | { authInfo: AuthInfo }>;
+
+/** Under Databricks Apps the proxy is the authenticator (http-apps.ts); elsewhere the Host, Origin and token checks. */
+function admission(runtime: Runtime, host: string, token: string | undefined, extraHosts: string[]): Admission {
+  if (runtime.hosting) {
+    const policy = appsAccessPolicy(runtime.hosting, extraHosts, runtime.env.DATABRICKS_HOST);
+    return async (headers) => checkAppsAccess(policy, headers);
+  }
+  const policy = accessPolicy(host, token, extraHosts);
+  return (headers) => checkAccess(policy, headers);
+}
+
 /** `ai-gateway-mcp --http`: serve until SIGTERM/SIGINT, then finish in-flight calls and close the runtime. */
 export async function serveHttp(runtime: Runtime, options: HttpOptions = {}): Promise<void> {
   let serving: HttpServing;
@@ -144,8 +163,23 @@ export async function serveHttp(runtime: Runtime, options: HttpOptions = {}): Pr
   // reacts to that line with SIGTERM could otherwise hit the default action and kill the process mid-call.
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  const auth = options.token ?? runtime.env.AIGW_HTTP_TOKEN ? 'bearer token required' : 'loopback only, no token';
+  const auth = runtime.hosting
+    ? 'Databricks App: the Apps proxy authenticates callers'
+    : options.token ?? runtime.env.AIGW_HTTP_TOKEN
+      ? 'bearer token required'
+      : 'loopback only, no token';
+  if (runtime.hosting) for (const note of appsStartupNotes(runtime.env)) process.stderr.write(`ai-gateway-mcp: ${note}\n`);
   process.stderr.write(`ai-gateway-mcp: listening on ${serving.url} (${auth}${runtime.readOnly ? ', read-only' : ''}${runtime.root ? `, files confined to ${runtime.root}` : ''})\n`);
+}
+
+/** What an operator deploying the app should know from its log: settings that do nothing, or that are missing. */
+function appsStartupNotes(env: NodeJS.ProcessEnv): string[] {
+  const notes: string[] = [];
+  if (env.AIGW_HTTP_TOKEN) notes.push('AIGW_HTTP_TOKEN is ignored under Databricks Apps: the Apps proxy authenticates every caller (CAN USE on the app)');
+  if (!env.AIGW_PLAN_SECRET) {
+    notes.push('AIGW_PLAN_SECRET is not set: plan ids will not survive a restart or a redeploy, nor apply on another replica. Bind it to a secret resource in app.yaml (see README)');
+  }
+  return notes;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

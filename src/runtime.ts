@@ -2,8 +2,14 @@
  * What lives for the whole process, outside any one MCP server instance. The SDK builds a fresh server per
  * HTTP request (and per stdio connection), so anything that must outlive a request — workspace clients, SQL
  * session pools, per-endpoint locks, known secrets to scrub — hangs off the runtime, created once at start.
+ *
+ * A tool call made by a known caller runs on a view of the runtime (`forCaller`): everything above is shared,
+ * but when the caller brought their own workspace token the clients holding it live for that call only
+ * (`scopedService`), and the token joins that call's secrets to scrub. Credentials never outlive the call.
  */
 import path from 'node:path';
+import type { AppsHosting } from './apps-hosting.js';
+import type { Caller } from './caller.js';
 import type { SettingProblem } from './settings-check.js';
 
 /** Workspace settings given explicitly (highest precedence in unified auth), e.g. by `--sandbox`. */
@@ -40,6 +46,35 @@ export interface RuntimeOptions {
    * sets it: the example audits endpoints the sandbox seeds, and would mislead about any other workspace.
    */
   exampleStateFallback?: boolean;
+  /** Set when serving HTTP as a Databricks App: the Apps proxy authenticates callers (see http-apps.ts). */
+  hosting?: AppsHosting;
+}
+
+/**
+ * Secret values to scrub from anything printed. A call's set reads the process's live and adds its own (a
+ * caller's token), which are forgotten with the call.
+ */
+export class Secrets implements Iterable<string> {
+  private readonly values = new Set<string>();
+
+  constructor(private readonly shared?: Secrets) {}
+
+  add(secret: string | undefined): void {
+    if (secret) this.values.add(secret);
+  }
+
+  *[Symbol.iterator](): Iterator<string> {
+    if (this.shared) yield* this.shared;
+    yield* this.values;
+  }
+}
+
+type Closer = () => Promise<void> | void;
+
+/** What one tool call owns: clients built with the caller's own token, closed when the call ends. */
+interface CallScope {
+  readonly services: Map<string, unknown>;
+  readonly closers: Closer[];
 }
 
 export class Runtime {
@@ -51,10 +86,16 @@ export class Runtime {
   readonly workspaceLabel: string | undefined;
   readonly settingsProblems: readonly SettingProblem[];
   readonly exampleStateFallback: boolean;
-  /** Secret values (tokens, client secrets) this process knows; scrubbed from anything it prints. */
-  readonly secrets = new Set<string>();
+  readonly hosting: AppsHosting | undefined;
+  /** Secret values (tokens, client secrets) known to this process, or to this call; scrubbed from anything printed. */
+  readonly secrets: Secrets = new Secrets();
+  /** Who made the current call; undefined on the process runtime (stdio, start-up). */
+  readonly caller: Caller | undefined = undefined;
+  /** The process runtime (itself, outside a call): where process-wide secrets are remembered. */
+  readonly base: Runtime = this;
   private readonly services = new Map<string, unknown>();
-  private readonly closers: Array<() => Promise<void> | void> = [];
+  private readonly closers: Closer[] = [];
+  private readonly callScope: CallScope | undefined = undefined;
 
   constructor(options: RuntimeOptions = {}) {
     this.env = options.env ?? process.env;
@@ -66,9 +107,35 @@ export class Runtime {
     this.workspaceLabel = options.workspaceLabel;
     this.settingsProblems = options.settingsProblems ?? [];
     this.exampleStateFallback = options.exampleStateFallback ?? false;
+    this.hosting = options.hosting;
     for (const value of [this.workspace.token, this.workspace.clientSecret, this.env.DATABRICKS_TOKEN, this.env.DATABRICKS_CLIENT_SECRET]) {
-      if (value) this.secrets.add(value);
+      this.secrets.add(value);
     }
+  }
+
+  /**
+   * The runtime one tool call by `caller` runs on. It shares everything with the process (it inherits from it);
+   * only the caller, the call's secrets and, when the caller brought a workspace token, the call's own clients
+   * are its own. End it with `endCall()`.
+   */
+  forCaller(caller: Caller): Runtime {
+    const token = caller.workspaceToken?.();
+    const secrets = new Secrets(this.base.secrets);
+    secrets.add(token);
+    const callScope: CallScope | undefined = token ? { services: new Map(), closers: [] } : undefined;
+    return Object.create(this.base, {
+      caller: { value: caller },
+      secrets: { value: secrets },
+      callScope: { value: callScope },
+    }) as Runtime;
+  }
+
+  /**
+   * A key for answers that depend on who asks (which usage table they may read): empty for the server's own
+   * credentials, the caller's name when the call runs with their token.
+   */
+  get identityKey(): string {
+    return this.callScope ? `user:${this.caller?.user ?? ''}` : '';
   }
 
   /** One shared instance per key for the life of the process (clients, pools), created on first use. */
@@ -77,7 +144,27 @@ export class Runtime {
     return this.services.get(key) as T;
   }
 
-  onClose(closer: () => Promise<void> | void): void {
+  /**
+   * One instance per key for the identity this runtime acts as: process-wide for the server's own credentials,
+   * for this call only when it runs with the caller's token. `onEnd` registers what to close with it.
+   */
+  scopedService<T>(key: string, create: (onEnd: (closer: Closer) => void) => T): T {
+    const scope = this.callScope;
+    if (!scope) return this.service(key, () => create((closer) => this.onClose(closer)));
+    if (!scope.services.has(key)) scope.services.set(key, create((closer) => scope.closers.push(closer)));
+    return scope.services.get(key) as T;
+  }
+
+  /** Closes what this call created with the caller's token; a no-op for calls acting as the server. */
+  async endCall(): Promise<void> {
+    const scope = this.callScope;
+    if (!scope) return;
+    const closers = scope.closers.splice(0).reverse();
+    scope.services.clear();
+    await Promise.allSettled(closers.map(async (close) => close()));
+  }
+
+  onClose(closer: Closer): void {
     this.closers.push(closer);
   }
 

@@ -3,6 +3,8 @@
  * request, so it only wires the MCP surface; everything long-lived comes from the runtime it closes over.
  */
 import { McpServer, type McpServerFactory } from '@modelcontextprotocol/server';
+import type { Caller } from './caller.js';
+import { callerOf } from './http-caller.js';
 import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
 import type { Runtime } from './runtime.js';
@@ -17,7 +19,8 @@ Order of work: read_audit (which role endpoints passed their probe; a "halted" s
 never pick an endpoint yourself) → validate_config → create_gateway with mode "plan", show the plan, then
 mode "apply" with the plan_id → query_usage / tail_inference to verify.`;
 
-export function buildServer(runtime: Runtime): McpServer {
+/** `caller` is who an HTTP request came from (the transport's access check says); undefined on stdio. */
+export function buildServer(runtime: Runtime, caller?: Caller): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: VERSION },
     {
@@ -25,12 +28,12 @@ export function buildServer(runtime: Runtime): McpServer {
       instructions: INSTRUCTIONS,
     },
   );
-  registerTools(server, runtime, TOOLS);
+  registerTools(server, runtime, TOOLS, caller);
   registerResources(server, runtime);
   registerPrompts(server, runtime);
   return server;
 }
 
 export function serverFactory(runtime: Runtime): McpServerFactory {
-  return () => buildServer(runtime);
+  return (ctx) => buildServer(runtime, callerOf(ctx.authInfo));
 }

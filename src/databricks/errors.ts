@@ -11,6 +11,8 @@ export interface ErrorContext {
   host: string;
   /** Who can grant what is missing when the workspace answers 403 for this operation. */
   whoCanGrant?: string;
+  /** The user whose own token the call carried (Databricks Apps user authorization), when it was not the server's. */
+  actingAs?: string;
 }
 
 /** A refusal from the workspace, keeping the status and code so callers can branch on them. */
@@ -82,6 +84,9 @@ export function apiError(status: number, bodyText: string, context: ErrorContext
 }
 
 function nextStep(status: number, errorCode: string, context: ErrorContext, retryAfterSeconds: number | undefined): string {
+  if (context.actingAs && (status === 401 || errorCode === 'UNAUTHENTICATED')) {
+    return `The workspace refused the token of ${context.actingAs} that the Databricks Apps proxy forwarded: sign in to the app again; if it persists, the app's user authorization may lack the scope this API needs (the app's user API scopes)`;
+  }
   if (status === 401 || errorCode === 'UNAUTHENTICATED') {
     return 'Check the credentials: DATABRICKS_TOKEN may be expired or revoked, or DATABRICKS_CLIENT_ID/DATABRICKS_CLIENT_SECRET may be wrong; also check that DATABRICKS_HOST is the workspace they belong to';
   }

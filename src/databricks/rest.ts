@@ -34,11 +34,13 @@ export class RestClient {
     private readonly transport: Transport,
     private readonly tokens: TokenProvider,
     private readonly userAgent: string,
+    /** Whose own token the calls carry when it is a caller's (Databricks Apps user authorization), for refusals. */
+    private readonly actingAs?: string,
   ) {}
 
   /** Sends the call; throws a DatabricksError for any non-2xx answer. */
   async call<T>(call: RestCall): Promise<RestResponse<T>> {
-    const context: ErrorContext = { operation: call.operation, host: this.host, whoCanGrant: call.whoCanGrant };
+    const context: ErrorContext = { operation: call.operation, host: this.host, whoCanGrant: call.whoCanGrant, actingAs: this.actingAs };
     let response = await this.send(call, context);
     if (response.status === 401 && this.tokens.authType === 'oauth-m2m') {
       // The cached token may have been revoked or expired early; a 401 means nothing was processed.

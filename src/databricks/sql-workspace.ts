@@ -41,6 +41,7 @@ export function workspaceWarehouse(runtime: Runtime, warehouseIdInput?: string):
     token: () => workspace.tokens.token(),
     ...(workspace.config.caCert ? { caCert: workspace.config.caCert } : {}),
     ...(workspace.proxy ? { proxy: workspace.proxy } : {}),
+    ...(workspace.actingAs ? { actingAs: workspace.actingAs } : {}),
     ...(Number.isInteger(timeout) && timeout > 0 ? { statementTimeoutSeconds: timeout } : {}),
   });
   return { workspace, warehouse };

@@ -45,6 +45,8 @@ export interface WarehouseTarget {
   poolSize?: number;
   /** HTTP(S) proxy to the warehouse (see proxy.ts). */
   proxy?: URL;
+  /** The user whose own token the statements carry (Databricks Apps user authorization), named in refusals. */
+  actingAs?: string;
 }
 
 export interface QueryOptions {
@@ -92,11 +94,15 @@ export function driverLogger(debug: boolean): DriverLogger {
   };
 }
 
-/** The warehouse client for a target, shared through the runtime and closed with it. */
+/**
+ * The warehouse client for a target, kept for the identity the runtime acts as: shared by the process and
+ * closed with it for the server's own credentials; for one call only when it runs with a caller's token, since
+ * a session belongs to the principal that opened it and the driver authenticates per client.
+ */
 export function warehouseClient(runtime: Runtime, target: WarehouseTarget): WarehouseClient {
-  return runtime.service(`sql:${target.host}:${target.warehouseId}`, () => {
+  return runtime.scopedService(`sql:${target.host}:${target.warehouseId}`, (onEnd) => {
     const client = new WarehouseClient(target, driverLogger(isTruthy(runtime.env.AIGW_DEBUG)));
-    runtime.onClose(() => client.close());
+    onEnd(() => client.close());
     return client;
   });
 }
@@ -345,7 +351,7 @@ const PERMISSION = /PERMISSION_DENIED|INSUFFICIENT_PERMISSIONS|does not have (th
 const NOT_FOUND = /TABLE_OR_VIEW_NOT_FOUND|SCHEMA_NOT_FOUND|CATALOG_NOT_FOUND|does not exist|cannot be found|not found/i;
 const SYNTAX = /PARSE_SYNTAX_ERROR|UNRESOLVED_COLUMN|UNRESOLVED_ROUTINE|DATATYPE_MISMATCH|syntax error|cannot resolve/i;
 
-export function toSqlError(error: unknown, target: Pick<WarehouseTarget, 'host' | 'warehouseId'>, signal?: AbortSignal): SqlError {
+export function toSqlError(error: unknown, target: Pick<WarehouseTarget, 'host' | 'warehouseId' | 'actingAs'>, signal?: AbortSignal): SqlError {
   if (error instanceof SqlError) return error;
   if (error instanceof ToolError) {
     return new SqlError('auth', error.what, error.why, error.next, error.message);
@@ -357,6 +363,12 @@ export function toSqlError(error: unknown, target: Pick<WarehouseTarget, 'host' 
   // QUERY_EXECUTION_TIMEOUT_EXCEEDED (SQLSTATE 57KD0) is what a warehouse says when STATEMENT_TIMEOUT ends a statement.
   if (facts.errorCode === 'TIMEOUT' || facts.sqlState === '57KD0' || /QUERY_EXECUTION_TIMEOUT_EXCEEDED|STATEMENT_TIMEOUT|timed out|TIMEDOUT/i.test(facts.message)) {
     return new SqlError('timeout', `The statement timed out on ${where}`, detail, 'Narrow the time window or add filters (endpoint, user) and retry', detail);
+  }
+  if (facts.httpStatus === 401 && target.actingAs) {
+    return new SqlError('auth', `The ${where} refused the token of ${target.actingAs}`, 'HTTP 401: the token the Databricks Apps proxy forwarded is invalid or expired', 'Sign in to the app again; if it persists, the app\'s user authorization may lack the SQL scope (the app\'s user API scopes)', detail);
+  }
+  if (facts.httpStatus === 403 && target.actingAs) {
+    return new SqlError('permission', `${target.actingAs} may not use ${where}`, 'HTTP 403 from the warehouse: the call ran with that user\'s own rights', 'Ask a workspace admin for CAN USE on the SQL warehouse for that user (or a group they belong to)', detail);
   }
   if (facts.httpStatus === 401) {
     return new SqlError('auth', `The ${where} refused the credentials`, 'HTTP 401: the token is invalid or expired', 'Check DATABRICKS_TOKEN (or the OAuth client id and secret) and restart the server', detail);

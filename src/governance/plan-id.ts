@@ -1,8 +1,10 @@
 /**
  * plan_id: proof that an apply carries out the plan a reviewer saw. It binds the endpoint name, the digest of
- * the planned result, the digest of the live state the plan was made against, and an expiry, under an HMAC
- * whose key is AIGW_PLAN_SECRET or the installation's own key. An id from elsewhere (or altered) fails the MAC; an old one fails the
- * expiry; an id for other arguments or an endpoint that changed meanwhile fails the digests.
+ * the planned result, the digest of the live state the plan was made against, an expiry and the plan's author
+ * (the caller the Databricks Apps proxy named, when there is one), under an HMAC whose key is AIGW_PLAN_SECRET
+ * or the installation's own key. An id from elsewhere (or altered) fails the MAC; an old one fails the expiry;
+ * one made by someone else fails the author; an id for other arguments or an endpoint that changed meanwhile
+ * fails the digests.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ToolError } from '../errors.js';
@@ -14,10 +16,12 @@ export interface PlanClaims {
   liveDigest: string;
   /** Expiry, epoch seconds. */
   expiresAt: number;
+  /** Who made the plan and alone may apply it; absent where callers are not named (stdio, the server's bearer token). */
+  author?: string;
 }
 
 export const DEFAULT_PLAN_TTL_SECONDS = 15 * 60;
-const VERSION = 'p1';
+const VERSION = 'p2';
 
 /** The signing key from AIGW_PLAN_SECRET when it is set; undefined when it is not. */
 export function planKey(secret: string | undefined): Buffer | undefined {
@@ -31,7 +35,7 @@ export function planKey(secret: string | undefined): Buffer | undefined {
 }
 
 export function signPlan(key: Buffer, claims: PlanClaims): string {
-  const payload = Buffer.from(JSON.stringify([VERSION, claims.endpoint, claims.planDigest, claims.liveDigest, claims.expiresAt])).toString('base64url');
+  const payload = Buffer.from(JSON.stringify([VERSION, claims.endpoint, claims.planDigest, claims.liveDigest, claims.expiresAt, claims.author ?? null])).toString('base64url');
   return `${payload}.${mac(key, payload)}`;
 }
 
@@ -56,12 +60,31 @@ export function verifyPlanId(key: Buffer, planId: string, nowSeconds: number = D
   } catch {
     throw refuse('not issued here', 'its content is not readable');
   }
-  if (!Array.isArray(parsed) || parsed[0] !== VERSION || parsed.length !== 5) throw refuse('not issued here', 'its content has the wrong shape');
-  const [, endpoint, planDigest, liveDigest, expiresAt] = parsed as [string, string, string, string, number];
+  if (!Array.isArray(parsed) || parsed[0] !== VERSION || parsed.length !== 6) throw refuse('not issued here', 'its content has the wrong shape');
+  const [, endpoint, planDigest, liveDigest, expiresAt, author] = parsed as [string, string, string, string, number, string | null];
   if (!(nowSeconds < expiresAt)) {
     throw refuse('expired', `it expired at ${new Date(expiresAt * 1000).toISOString()}; a plan is only valid for a short time because the endpoint may change`);
   }
-  return { endpoint, planDigest, liveDigest, expiresAt };
+  return { endpoint, planDigest, liveDigest, expiresAt, ...(author === null ? {} : { author }) };
+}
+
+/** Refuses an apply by anyone but the plan's author, naming who may apply it. */
+export function checkPlanAuthor(claims: PlanClaims, caller: string | undefined): void {
+  if (claims.author === caller) return;
+  if (claims.author === undefined) {
+    throw new ToolError(
+      'The plan_id was refused (not yours)',
+      `it was made by a caller this server does not name (over stdio or with the server's own token), and ${caller} is applying it`,
+      'Plan again yourself, review the plan, and apply with the plan_id it returns',
+      'PLAN_ID_NOT_YOURS',
+    );
+  }
+  throw new ToolError(
+    'The plan_id was refused (not yours)',
+    `it belongs to ${claims.author}, who made the plan, and only they may apply it${caller ? `; you are ${caller}` : ''}`,
+    `Ask ${claims.author} to apply it, or plan again yourself and apply with the plan_id it returns`,
+    'PLAN_ID_NOT_YOURS',
+  );
 }
 
 /** Compares a verified id with the plan computed now; throws when it was made for other arguments or other live state. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS, desiredGateway, formFindings, type GatewayFacts, type GatewayRequest } from './desired.js';
 import { buildPlan, liveDigest, planDigest, type LiveSnapshot } from './plan.js';
-import { checkPlanMatches, signPlan, verifyPlanId } from './plan-id.js';
+import { checkPlanAuthor, checkPlanMatches, signPlan, verifyPlanId } from './plan-id.js';
 
 const state = {
   llm_role_endpoints: {
@@ -179,5 +179,21 @@ describe('plan_id', () => {
     expect(() => checkPlanMatches(claims, { endpoint: 'gw', planDigest: planDigest(other), liveDigest: liveDigest(empty) })).toThrow(/stale.*different arguments/);
     const changed = liveDigest({ ...empty, endpoint: { state: { config_update: 'NOT_UPDATING' } } });
     expect(() => checkPlanMatches(claims, { endpoint: 'gw', planDigest: planDigest(d), liveDigest: changed })).toThrow(/stale.*changed since/);
+  });
+
+  it('binds the author: only they may apply, and a refusal names who may', () => {
+    const byAlice = verifyPlanId(key, signPlan(key, { ...claims, author: 'alice@example.com' }), 1_000);
+    expect(byAlice.author).toBe('alice@example.com');
+    expect(() => checkPlanAuthor(byAlice, 'alice@example.com')).not.toThrow();
+    expect(() => checkPlanAuthor(byAlice, 'bob@example.com')).toThrow(/belongs to alice@example\.com.*you are bob@example\.com.*Ask alice@example\.com to apply it/);
+    expect(() => checkPlanAuthor(byAlice, undefined)).toThrow(/belongs to alice@example\.com/);
+    // A plan made where no caller is named (stdio) is not anyone's to take over, and stays usable there.
+    const anonymous = verifyPlanId(key, signPlan(key, claims), 1_000);
+    expect(() => checkPlanAuthor(anonymous, 'bob@example.com')).toThrow(/not yours/);
+    expect(() => checkPlanAuthor(anonymous, undefined)).not.toThrow();
+    // The author is under the MAC: rewriting it breaks the signature.
+    const [payload, mac] = signPlan(key, { ...claims, author: 'alice@example.com' }).split('.');
+    const rewritten = Buffer.from(Buffer.from(payload!, 'base64url').toString('utf8').replace('alice', 'bob')).toString('base64url');
+    expect(() => verifyPlanId(key, `${rewritten}.${mac}`, 1_000)).toThrow(/not issued here/);
   });
 });

@@ -133,6 +133,16 @@ export interface SandboxOptions {
   hostnames?: string[];
 }
 
+/** One request as the sandbox received it (see Sandbox.requests). */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  /** The bearer token the request carried, if any. */
+  token?: string;
+  /** Whom that token names, when it is valid. */
+  principal?: string;
+}
+
 export interface Sandbox {
   /** `https://127.0.0.1:<port>` — what DATABRICKS_HOST is set to. */
   readonly url: string;
@@ -150,6 +160,8 @@ export interface Sandbox {
   readonly caCert: string;
   readonly faults: FaultController;
   readonly warehouse: Warehouse;
+  /** Every request received (REST, OAuth and SQL), newest last, bounded: which token each carried, and whose it is. */
+  readonly requests: ReadonlyArray<LoggedRequest>;
   /** Adds a personal access token for a principal (e.g. one without system-table grants) and returns it. */
   addToken(principal: string): string;
   /**

@@ -10,6 +10,7 @@ import { createCertificates } from './certs.js';
 import type { Sandbox, SandboxOptions, Warehouse, WarehouseOptions } from './contract.js';
 import { createFaultController } from './faults.js';
 import { Identities } from './identity.js';
+import { RequestLog } from './request-log.js';
 import { Grants } from './rest/grants.js';
 import { RegisteredModels } from './rest/models.js';
 import { Secrets } from './rest/secrets.js';
@@ -52,6 +53,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
   const removeDir = () => (opts.dir === undefined ? rm(dir, { recursive: true, force: true }) : Promise.resolve());
   const faults = createFaultController();
   const identities = new Identities(opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
+  const requestLog = new RequestLog();
   const grants = new Grants(identities);
   seedGrants(grants);
   const models = new RegisteredModels(SEED_MODELS, FEATURE_SPECS, grants);
@@ -85,7 +87,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
   try {
     for (const [catalog, schema] of SEED_SCHEMAS) await warehouse.ensureSchema(catalog, schema);
     const unityCatalog = new UnityCatalog(grants, identities, warehouse);
-    server = await startServer({ certs, faults, identities, endpoints, grants, models, secrets, unityCatalog, warehouse }, host, opts.port ?? 0);
+    server = await startServer({ certs, faults, identities, requestLog, endpoints, grants, models, secrets, unityCatalog, warehouse }, host, opts.port ?? 0);
     url = `https://${host}:${serverPort(server)}`;
     // The seeded gateways' external models point at this workspace's own URL, known only once it listens. No
     // client can reach the server before this function returns the port, so seeding now races no one.
@@ -115,6 +117,9 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     caCert: certs.caCert,
     faults,
     warehouse,
+    get requests() {
+      return requestLog.entries;
+    },
     addToken: (principal) => identities.addToken(principal),
     secrets: { put: (scope, key) => secrets.put(scope, key), remove: (scope, key) => secrets.remove(scope, key) },
     async close() {

@@ -11,6 +11,7 @@ import type { SandboxCertificates } from './certs.js';
 import type { Identities } from './identity.js';
 import { ApiError } from './rest/errors.js';
 import { PERMISSIONS_PREFIX, type Grants } from './rest/grants.js';
+import type { RequestLog } from './request-log.js';
 import type { Reply, RestRequest } from './rest/http.js';
 import { discovery, DISCOVERY_PATH, issueToken, TOKEN_PATH } from './rest/oauth.js';
 import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './rest/models.js';
@@ -22,6 +23,7 @@ export interface SandboxServerParts {
   certs: SandboxCertificates;
   faults: FaultController;
   identities: Identities;
+  requestLog: RequestLog;
   endpoints: ServingEndpoints;
   grants: Grants;
   models: RegisteredModels;
@@ -176,13 +178,13 @@ async function serve(parts: SandboxServerParts, req: IncomingMessage, res: Serve
 
   const body = await readBody(req);
   const request: RestRequest = { method, path, query: url.searchParams, headers: req.headers, body, principal: '' };
-  if (path === DISCOVERY_PATH && method === 'GET') return send(res, discovery(`https://${req.headers.host ?? 'localhost'}`));
-  if (path === TOKEN_PATH && method === 'POST') return send(res, issueToken(request, identities));
-
   const token = bearerToken(req);
   const auth = token === undefined
     ? { problem: 'Missing credentials: send an Authorization: Bearer <token> header.' }
     : identities.authenticate(token);
+  parts.requestLog.record({ method, path, ...(token === undefined ? {} : { token }), ...('principal' in auth ? { principal: auth.principal } : {}) });
+  if (path === DISCOVERY_PATH && method === 'GET') return send(res, discovery(`https://${req.headers.host ?? 'localhost'}`));
+  if (path === TOKEN_PATH && method === 'POST') return send(res, issueToken(request, identities));
   if ('problem' in auth) return send(res, errorReply(new ApiError('UNAUTHENTICATED', auth.problem)));
 
   if (path.startsWith('/sql/')) {

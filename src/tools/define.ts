@@ -3,6 +3,8 @@
  * renderer) and a `run` function over plain domain values; this module derives the MCP annotations, applies
  * read-only filtering, maps errors to actionable `isError` results, scrubs secrets, enforces the size budget
  * and hands the tool progress, cancellation and elicitation in protocol-neutral form. No tool can forget one.
+ * Over HTTP it also runs each call on the caller's view of the runtime (acting as them when they brought a
+ * workspace token), ends that view with the call, and writes the call to the audit trail.
  */
 import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import {
@@ -15,9 +17,12 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
+import type { Caller } from '../caller.js';
 import { scrubSecrets, ToolError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
+import { identityNote, workspaceLine } from '../use-cases/acting-identity.js';
 import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
+import { auditArguments, auditRecord, writeAudit, type AuditStatus } from './audit.js';
 import { escapeStrings } from './format.js';
 
 /**
@@ -106,22 +111,46 @@ export function annotationsOf(spec: AnyToolSpec) {
   };
 }
 
-/** Registers the tools the runtime allows: under read-only mode a `write` tool is never registered at all. */
-export function registerTools(server: McpServer, runtime: Runtime, specs: readonly AnyToolSpec[]): void {
+/**
+ * Registers the tools the runtime allows: under read-only mode a `write` tool is never registered at all.
+ * `caller` is who the HTTP request came from (undefined on stdio); under Databricks Apps the workspace tools'
+ * descriptions end with whose rights their calls use.
+ */
+export function registerTools(server: McpServer, runtime: Runtime, specs: readonly AnyToolSpec[], caller?: Caller): void {
+  const line = caller ? workspaceLine(runtime.forCaller(caller)) : undefined;
   for (const spec of specs) {
     if (runtime.readOnly && spec.kind === 'write') continue;
     const config = {
       title: spec.title,
-      description: spec.description,
+      description: line && spec.openWorld ? `${spec.description}\n${line}` : spec.description,
       inputSchema: spec.input,
       outputSchema: spec.output,
       annotations: annotationsOf(spec),
     };
     // The SDK's callback type is generic over the schema; the seam validates nothing itself.
-    const handler = (async (args: unknown, ctx: ServerContext) => invoke(server, runtime, spec, args, ctx)) as never;
+    const handler = (async (args: unknown, ctx: ServerContext) => (caller ? invokeAs(caller, server, runtime, spec, args, ctx) : invoke(server, runtime, spec, args, ctx))) as never;
     // The ext-apps helper also writes the older flat `ui/resourceUri` key that earlier hosts read.
     if (spec.ui) registerAppTool(server, spec.name, { ...config, _meta: { ui: spec.ui } }, handler);
     else server.registerTool(spec.name, config, handler);
+  }
+}
+
+/** A call over HTTP: on the caller's view of the runtime, ended with the call, and written to the audit trail. */
+async function invokeAs(caller: Caller, server: McpServer, shared: Runtime, spec: AnyToolSpec, args: unknown, ctx: ServerContext) {
+  const runtime = shared.forCaller(caller);
+  const started = Date.now();
+  let status: AuditStatus = 'error';
+  let errorCode: string | undefined;
+  try {
+    const result = await invoke(server, runtime, spec, args, ctx);
+    if (isInputRequiredResult(result)) status = 'input_required';
+    else if (!('isError' in result)) status = 'ok';
+    else errorCode = result.structuredContent.error.code;
+    return result;
+  } finally {
+    await runtime.endCall();
+    if (ctx.mcpReq.signal.aborted) status = 'cancelled';
+    writeAudit(auditRecord({ tool: spec.name, caller, started, finished: Date.now(), arguments: auditArguments(args, [...runtime.secrets]), status, errorCode }));
   }
 }
 
@@ -169,16 +198,18 @@ function withoutKnownSecrets(json: string, result: Record<string, unknown>, runt
  */
 function errorResult(tool: string, error: unknown, runtime: Runtime) {
   const scrub = (text: string) => scrubSecrets(text, [...runtime.secrets]);
+  // Under Databricks Apps, whose rights fell short: the caller's or the app's service principal's.
+  const note = error instanceof ToolError ? identityNote(runtime) : undefined;
   const detail =
     error instanceof ToolError
-      ? { code: error.code, what: error.what, why: error.why, next: error.next }
+      ? { code: error.code, what: error.what, why: error.why, next: note ? `${error.next}. ${note}` : error.next }
       : {
           code: 'UNEXPECTED',
           what: `${tool} failed unexpectedly`,
           why: describe(error),
           next: 'Retry once; if it fails again, report it with the arguments you used',
         };
-  const text = error instanceof ToolError ? error.message : `${detail.what}: ${detail.why}. ${detail.next}.`;
+  const text = error instanceof ToolError ? (note ? `${error.message}. ${note}.` : error.message) : `${detail.what}: ${detail.why}. ${detail.next}.`;
   return {
     isError: true,
     content: [{ type: 'text' as const, text: scrub(text) }],

@@ -8,7 +8,7 @@ import { getWorkspace, workspaceConfigOf } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
 import { grantFindings, type GatewayForm, type GatewayRequest } from '../governance/desired.js';
 import { grantKey, type LiveSnapshot, type Plan } from '../governance/plan.js';
-import { checkPlanMatches, DEFAULT_PLAN_TTL_SECONDS, signPlan, verifyPlanId } from '../governance/plan-id.js';
+import { checkPlanAuthor, checkPlanMatches, DEFAULT_PLAN_TTL_SECONDS, signPlan, verifyPlanId } from '../governance/plan-id.js';
 import { evaluateAudit, type AuditReport } from '../governance/probe.js';
 import type { Finding } from '../governance/rules/types.js';
 import type { Runtime } from '../runtime.js';
@@ -95,6 +95,8 @@ export async function planGateway(runtime: Runtime, request: ProvisionRequest, s
  */
 export async function applyGateway(runtime: Runtime, request: ProvisionRequest, planId: string, options: ApplyProgress): Promise<ApplyOutcome> {
   const claims = verifyPlanId(planSigningKey(runtime), planId);
+  // A plan belongs to the caller who made it (under Databricks Apps); refused before anything is read or changed.
+  checkPlanAuthor(claims, runtime.caller?.user);
   const locks = runtime.service('gateway.locks', () => new KeyedLock());
   return locks.run(claims.endpoint, async () => {
     const state = await loadState(runtime, request.stateFile);
@@ -162,6 +164,7 @@ function issuePlanId(runtime: Runtime, prepared: Prepared): { planId: string; ex
     planDigest: target.planDigest(prepared.desired),
     liveDigest: target.liveDigest(prepared.live),
     expiresAt,
+    ...(runtime.caller?.user ? { author: runtime.caller.user } : {}),
   });
   return { planId, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }
