@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +90,15 @@ describe('resolveWorkspaceConfig', () => {
     expect(resolveWorkspaceConfig({ env, homeDir: emptyHome }).authType).toBe('pat');
     expect(resolveWorkspaceConfig({ env: { ...env, DATABRICKS_AUTH_TYPE: 'oauth-m2m' }, homeDir: emptyHome }).authType).toBe('oauth-m2m');
     expect(() => resolveWorkspaceConfig({ env: { ...env, DATABRICKS_AUTH_TYPE: 'azure-cli' }, homeDir: emptyHome })).toThrow(/not supported/);
+  });
+});
+
+describe('the profile file', () => {
+  it('refuses a FIFO instead of blocking on it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'aigw-cfg-fifo-'));
+    const fifo = path.join(dir, 'databrickscfg');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => resolveWorkspaceConfig({ env: { DATABRICKS_CONFIG_FILE: fifo, DATABRICKS_CONFIG_PROFILE: 'DEFAULT' } })).toThrow(/not a regular file/);
   });
 });
 

@@ -5,7 +5,7 @@
  * file is read only when a profile was asked for or the settings above do not yet make a working config.
  * No I/O besides reading that one file; no network.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ini from 'ini';
@@ -176,6 +176,8 @@ interface LoadedProfile {
 function loadProfile(file: string, requested: string | undefined): LoadedProfile | undefined {
   let text: string;
   try {
+    // A FIFO or device here would block the read (and the server) forever: only a regular file is read.
+    if (!statSync(file).isFile()) throw Object.assign(new Error('it is not a regular file'), { code: 'ENOTREG' });
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if (requested === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

@@ -6,7 +6,7 @@ import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS } from '../governance/desired.j
 import { MAX_PREFIX_LENGTH } from '../governance/rules/f4.js';
 import { applyGateway, planGateway, type ApplyOutcome, type PlanOutcome, type ProvisionRequest } from '../use-cases/gateway-provisioning.js';
 import { defineTool, type FormAnswer, type ToolCall } from './define.js';
-import { table } from './format.js';
+import { escapeStrings, table } from './format.js';
 import { askOperator, operatorAnswerText } from './operator-prompt.js';
 import { rolesInput, stateFileInput } from './read-audit.js';
 import { operatorPromptSchema, operatorResponseSchema } from './schemas.js';
@@ -152,7 +152,8 @@ export const createGatewayTool = defineTool({
     if (earlier) return confirm(earlier);
     const result = await plan();
     if (isInputRequiredResult(result) || result.status !== 'planned' || !result.plan_id) return result;
-    const outcome = await call.form(CONFIRM_KEY, confirmationMessage(result), confirmForm, result.plan_id);
+    // The form shows plan values (names, prefixes) as they are: escaped like every text copy.
+    const outcome = await call.form(CONFIRM_KEY, confirmationMessage(escapeStrings(result)), confirmForm, result.plan_id);
     switch (outcome.kind) {
       case 'answer':
         return confirm(outcome);
