@@ -23,7 +23,11 @@ export interface LiveGrants {
   schema: Record<string, string[]>;
 }
 
-/** Fields of a served entity that a create body may carry; GET adds state, creator and timestamps. */
+/**
+ * Fields of a served entity that a create body may carry; GET adds state, creator and timestamps. The sandbox
+ * keeps its own copy on purpose (src/sandbox/rest/validate.ts): it stands in for the workspace, and the product
+ * never imports it, so a field one side forgets shows up as a refused or a dropped field in the tests.
+ */
 const ENTITY_INPUT_KEYS = [
   'name',
   'entity_name',
