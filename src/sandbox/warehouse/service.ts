@@ -275,7 +275,10 @@ export class WarehouseService {
     session.operations.add(op.key);
 
     let waited: NodeJS.Timeout | undefined;
-    await Promise.race([op.done, new Promise((r) => (waited = setTimeout(r, this.behaviour.directResultsWaitMs)))]);
+    // A warehouse of the execute-status shape answers ExecuteStatement only once it knows the outcome; without
+    // this wait a slow (loaded) statement would fail through the poll path, in the other shape.
+    const answerAfter = this.behaviour.errorShape === 'execute-status' ? op.done : new Promise((r) => (waited = setTimeout(r, this.behaviour.directResultsWaitMs)));
+    await Promise.race([op.done, answerAfter]);
     clearTimeout(waited);
     const handle = this.thriftHandle(op);
     if (op.state === 'error' && this.behaviour.errorShape === 'execute-status') {
