@@ -13,8 +13,8 @@ export interface FaultMatch {
 }
 
 export type Fault =
-  /** Answer with a Databricks error body and this status (429 carries `Retry-After`). */
-  | { kind: 'status'; status: 429 | 503; retryAfterSeconds?: number; times?: number; match?: FaultMatch }
+  /** Answer with a Databricks error body and this status (429 carries `Retry-After`; 403 is a refused API). */
+  | { kind: 'status'; status: 403 | 429 | 503; retryAfterSeconds?: number; times?: number; match?: FaultMatch }
   /** Delay the answer. */
   | { kind: 'latency'; ms: number; times?: number; match?: FaultMatch }
   /**
@@ -63,6 +63,11 @@ export interface Warehouse {
   ensureSchema(catalog: string, schema: string): Promise<void>;
   /** Creates `<catalog>.<schema>.<prefix>_payload` if absent (REST calls this when inference tables get enabled). */
   ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
+  /**
+   * Runs one statement as `principal` through the dialect shim and the privilege checks, as the workspace's
+   * own jobs do (the SQL alerts' evaluator); `userAgent` says which job, in `received`.
+   */
+  runAs(principal: string, sql: string, userAgent: string): Promise<Record<string, unknown>[]>;
   /** Runs SQL straight on DuckDB: for seeding and test fixtures only, never for product paths. */
   exec(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -157,5 +162,7 @@ export interface Sandbox {
    * `put` writes a key, creating its scope if absent; `remove` deletes a key, or the whole scope without `key`.
    */
   readonly secrets: { put(scope: string, key: string): void; remove(scope: string, key?: string): void };
+  /** SQL alerts run on their schedules; `evaluateNow` runs every ACTIVE one at once and waits (a test hook). */
+  readonly alerts: { evaluateNow(): Promise<void> };
   close(): Promise<void>;
 }

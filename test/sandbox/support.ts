@@ -36,6 +36,9 @@ function recordingWarehouse(opts: WarehouseOptions): RecordingWarehouse {
     async exec() {
       return [];
     },
+    async runAs() {
+      return [];
+    },
     async close() {},
   };
   return warehouse;

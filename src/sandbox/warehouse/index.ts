@@ -102,6 +102,7 @@ export async function createWarehouse(opts: WarehouseOptions): Promise<Warehouse
     async ensurePayloadTable(ref) {
       await payloadTable(ref);
     },
+    runAs: (principal, sql, userAgent) => service.runAs(principal, sql, userAgent),
     async exec(sql) {
       const c: DuckDBConnection = await instance.connect();
       try {
