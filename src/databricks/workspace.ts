@@ -6,6 +6,7 @@
 import type { Runtime } from '../runtime.js';
 import { resolveWithSettingsCheck } from '../settings-check.js';
 import { VERSION } from '../version.js';
+import { AlertsApi } from './alerts.js';
 import { createTokenProvider, type TokenProvider } from './auth.js';
 import { resolveWorkspaceConfig, type WorkspaceConfig } from './config.js';
 import { GrantsApi } from './grants.js';
@@ -25,6 +26,7 @@ export interface Workspace {
   readonly rest: RestClient;
   readonly servingEndpoints: ServingEndpointsApi;
   readonly grants: GrantsApi;
+  readonly alerts: AlertsApi;
 }
 
 /** Resolves the settings from the runtime: explicit (`--sandbox`) settings, its environment, the profile file. */
@@ -56,6 +58,7 @@ export function getWorkspace(runtime: Runtime): Workspace {
       rest,
       servingEndpoints: new ServingEndpointsApi(rest),
       grants: new GrantsApi(rest),
+      alerts: new AlertsApi(rest),
     } satisfies Workspace;
   });
 }
