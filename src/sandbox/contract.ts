@@ -43,6 +43,26 @@ export interface PayloadTableRef {
   endpointName: string;
 }
 
+/** One request a serving endpoint answered: what the usage system tables and its payload table record. */
+export interface LoggedRequest {
+  endpoint: { name: string; id: string; creator: string; task?: string };
+  servedEntity: { id: string; name: string; entityName: string; entityType: 'FOUNDATION_MODEL' | 'EXTERNAL_MODEL' | 'CUSTOM_MODEL' };
+  requester: string;
+  databricksRequestId: string;
+  /** The body field `client_request_id`, when the caller sent one. */
+  clientRequestId?: string;
+  usageContext?: Record<string, string>;
+  statusCode: number;
+  requestTime: Date;
+  inputTokens: number;
+  outputTokens: number;
+  executionMs: number;
+  request: string;
+  response: string;
+  /** The endpoint's payload table, when inference tables are on. */
+  payloadTable?: PayloadTableRef;
+}
+
 /** A Unity Catalog table named by its three parts, as a statement reads it. */
 export type TableName = readonly [catalog: string, schema: string, table: string];
 
@@ -68,6 +88,8 @@ export interface Warehouse {
    * own jobs do (the SQL alerts' evaluator); `userAgent` says which job, in `received`.
    */
   runAs(principal: string, sql: string, userAgent: string): Promise<Record<string, unknown>[]>;
+  /** Records an answered request in endpoint_usage (with its served_entities row) and the payload table. */
+  logRequest(request: LoggedRequest): Promise<void>;
   /** Runs SQL straight on DuckDB: for seeding and test fixtures only, never for product paths. */
   exec(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;

@@ -11,6 +11,7 @@ import type { Sandbox, SandboxOptions, Warehouse, WarehouseOptions } from './con
 import { createFaultController } from './faults.js';
 import { Identities } from './identity.js';
 import { Alerts } from './rest/alerts.js';
+import { Invocations } from './rest/invocations.js';
 import { Grants } from './rest/grants.js';
 import { RegisteredModels } from './rest/models.js';
 import { Secrets } from './rest/secrets.js';
@@ -87,12 +88,14 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     runQuery: (principal, sql) => warehouse.runAs(principal, sql, 'databricks-sql-alerts'),
   });
 
+  const invocations = new Invocations(endpoints, (request) => warehouse.logRequest(request));
+
   let server: Server | undefined;
   let url: string;
   try {
     for (const [catalog, schema] of SEED_SCHEMAS) await warehouse.ensureSchema(catalog, schema);
     const unityCatalog = new UnityCatalog(grants, identities, warehouse);
-    server = await startServer({ alerts, certs, faults, identities, endpoints, grants, models, secrets, unityCatalog, warehouse }, host, opts.port ?? 0);
+    server = await startServer({ alerts, certs, faults, identities, endpoints, invocations, grants, models, secrets, unityCatalog, warehouse }, host, opts.port ?? 0);
     url = `https://${host}:${serverPort(server)}`;
     // The seeded gateways' external models point at this workspace's own URL, known only once it listens. No
     // client can reach the server before this function returns the port, so seeding now races no one.

@@ -11,6 +11,7 @@ import type { SandboxCertificates } from './certs.js';
 import type { Identities } from './identity.js';
 import { ALERTS_PATH, type Alerts } from './rest/alerts.js';
 import { ApiError } from './rest/errors.js';
+import { CHAT_COMPLETIONS_PATH, INVOCATIONS_ROUTE, type Invocations } from './rest/invocations.js';
 import { PERMISSIONS_PREFIX, type Grants } from './rest/grants.js';
 import type { Reply, RestRequest } from './rest/http.js';
 import { discovery, DISCOVERY_PATH, issueToken, TOKEN_PATH } from './rest/oauth.js';
@@ -25,6 +26,7 @@ export interface SandboxServerParts {
   faults: FaultController;
   identities: Identities;
   endpoints: ServingEndpoints;
+  invocations: Invocations;
   grants: Grants;
   models: RegisteredModels;
   secrets: Secrets;
@@ -108,8 +110,11 @@ const ALERT_ROUTE = /^\/api\/2\.0\/alerts\/([^/]+)$/;
 const OPTIMIZATION_INFO_ROUTE = /^\/api\/2\.0\/serving-endpoints\/get-model-optimization-info\/([^/]+)\/([^/]+)$/;
 
 async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply> {
-  const { alerts, endpoints, grants, models, secrets, unityCatalog } = parts;
+  const { alerts, endpoints, grants, invocations, models, secrets, unityCatalog } = parts;
   const { method, path } = req;
+  if (method === 'POST' && path === CHAT_COMPLETIONS_PATH) return invocations.chatCompletions(req);
+  const invocation = method === 'POST' ? INVOCATIONS_ROUTE.exec(path) : null;
+  if (invocation) return invocations.invoke(req, pathParameter(invocation[1] ?? ''));
   if (path === ALERTS_PATH) {
     if (method === 'GET') return alerts.list(req);
     if (method === 'POST') return alerts.create(req);

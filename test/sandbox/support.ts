@@ -39,6 +39,7 @@ function recordingWarehouse(opts: WarehouseOptions): RecordingWarehouse {
     async runAs() {
       return [];
     },
+    async logRequest() {},
     async close() {},
   };
   return warehouse;
