@@ -9,10 +9,11 @@
  * The Claude Desktop bundle (scripts/bundle.mjs) reuses these options and the launcher.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildUsageView } from './build-view.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(REPO, 'dist');
@@ -45,6 +46,8 @@ export function serverBundleOptions({ outfile, external = EXTERNAL_PACKAGES, plu
     legalComments: 'none',
     external,
     plugins,
+    // The query_usage view (an MCP App) is embedded as one HTML string: the executable needs no file beside it.
+    define: { USAGE_VIEW_HTML: JSON.stringify(buildUsageView()) },
     // No import() in the bundle: code deserialized from V8's cache loses vm.Script's dynamic-import callback
     // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Lazily loaded parts become lazy require()s instead; every
     // external package ships CommonJS, and our own modules (the sandbox, the demo) are inside the bundle.
@@ -87,5 +90,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   rmSync(path.join(DIST, 'bin'), { recursive: true, force: true });
   mkdirSync(path.join(DIST, 'bin'), { recursive: true });
   await build({ ...serverBundleOptions({ outfile: path.join(DIST, 'bin', 'server.cjs') }), sourcemap: 'linked' });
+  mkdirSync(path.join(DIST, 'ui'), { recursive: true });
+  writeFileSync(path.join(DIST, 'ui', 'usage-view.html'), buildUsageView());
   await installLauncher(path.join(DIST, 'cli.js'));
 }

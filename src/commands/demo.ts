@@ -19,6 +19,8 @@ const OPUS = 'databricks-claude-opus-4-5';
 const GATEWAY = 'demo-ai-gateway';
 const CATALOG = 'workshop';
 const SCHEMA = 'demo_team';
+/** The secret the sandbox seeds with a token for the pay-per-token endpoints (as an admin would with put-secret). */
+const TOKEN_SECRET = 'ai-gateway/fmapi-token';
 /** Lines of each result shown, and characters of each line; the full result is what the agent gets. */
 const MAX_LINES = 40;
 const MAX_LINE_CHARS = 240;
@@ -97,6 +99,8 @@ interface DemoFiles {
 function demoSteps(files: DemoFiles): Step[] {
   const gatewayArgs = {
     name: GATEWAY,
+    form: 'dedicated',
+    token_secret: TOKEN_SECRET,
     roles: ['agent_chat'],
     fallback: true,
     catalog: CATALOG,
@@ -108,6 +112,7 @@ function demoSteps(files: DemoFiles): Step[] {
   return [
     { title: 'Read the audit: agent_chat is bound to an endpoint that never streamed', tool: 'read_audit', args: { state_file: files.halted } },
     { title: 'Read the audit: agent_chat bound to a candidate that passed its probe', tool: 'read_audit', args: { state_file: files.passing } },
+    { title: "Validate the workshop's literal body: a pay-per-token endpoint is not a registered model", tool: 'validate_config', args: { config: workshopBody(), state_file: files.passing } },
     { title: 'Validate a config with mistakes', tool: 'validate_config', args: { config: badBody(), state_file: files.passing } },
     { title: 'Validate the corrected config', tool: 'validate_config', args: { config: goodBody(), state_file: files.passing } },
     { title: 'Plan the gateway', tool: 'create_gateway', args: { ...gatewayArgs, mode: 'plan' } },
@@ -143,14 +148,21 @@ function writeDemoFiles(dir: string): DemoFiles {
   return files;
 }
 
+/** The dedicated form: external models wrapping the audited pay-per-token endpoints, the token as a secret reference. */
 function goodBody(): Record<string, unknown> {
+  const wrap = (name: string, endpoint: string) => ({
+    name,
+    external_model: {
+      name: endpoint,
+      provider: 'databricks-model-serving',
+      task: 'llm/v1/chat',
+      databricks_model_serving_config: { databricks_workspace_url: 'https://dbc-1234.cloud.databricks.com', databricks_api_token: `{{secrets/${TOKEN_SECRET}}}` },
+    },
+  });
   return {
     name: GATEWAY,
     config: {
-      served_entities: [
-        { name: 'primary', entity_name: SONNET, entity_version: '1', workload_size: 'Small', scale_to_zero_enabled: true },
-        { name: 'fallback', entity_name: OPUS, entity_version: '1', workload_size: 'Small', scale_to_zero_enabled: true },
-      ],
+      served_entities: [wrap('primary', SONNET), wrap('fallback', OPUS)],
       traffic_config: { routes: [{ served_entity_name: 'primary', traffic_percentage: 100 }, { served_entity_name: 'fallback', traffic_percentage: 0 }] },
     },
     ai_gateway: {
@@ -166,10 +178,17 @@ function goodBody(): Record<string, unknown> {
   };
 }
 
+/** The F4 workshop's example body: it names a pay-per-token endpoint where the API expects a registered model. */
+function workshopBody(): Record<string, unknown> {
+  const body = goodBody() as { config: Record<string, unknown>; ai_gateway: Record<string, unknown> };
+  const { fallback_config: _noFallback, ...aiGateway } = body.ai_gateway;
+  return { ...body, config: { served_entities: [{ entity_name: SONNET, entity_version: '1', workload_size: 'Small' }] }, ai_gateway: aiGateway };
+}
+
 /** The mistakes people make: an endpoint picked by hand, a trailing "_" in the prefix, the default schema, no rate limit. */
 function badBody(): Record<string, unknown> {
-  const body = goodBody() as { config: { served_entities: Array<Record<string, unknown>> }; ai_gateway: Record<string, unknown> };
-  body.config.served_entities[0]!.entity_name = 'databricks-meta-llama-3-3-70b-instruct';
+  const body = goodBody() as { config: { served_entities: Array<{ external_model: Record<string, unknown> }> }; ai_gateway: Record<string, unknown> };
+  body.config.served_entities[0]!.external_model.name = 'databricks-meta-llama-3-3-70b-instruct';
   body.ai_gateway.inference_table_config = { enabled: true, catalog_name: CATALOG, schema_name: 'default', table_name_prefix: 'demo_' };
   body.ai_gateway.rate_limits = [];
   return body;

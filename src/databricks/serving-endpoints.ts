@@ -71,7 +71,8 @@ export interface WaitOptions {
   onPoll?: (endpoint: ServingEndpoint, elapsedMs: number) => Promise<void> | void;
 }
 
-const GRANT_HINT = 'Ask a workspace admin or the endpoint\'s owner for CAN_MANAGE on the serving endpoint (workspace admins can create endpoints)';
+const GRANT_HINT =
+  'Ask a workspace admin or the endpoint\'s owner for CAN_MANAGE on the serving endpoint (workspace admins can create endpoints); for the inference table, the owner of its schema grants USE CATALOG, USE SCHEMA and CREATE TABLE';
 /** Tries of a create whose answer was lost or refused for now; each is preceded by a lookup. */
 const CREATE_TRIES = 6;
 

@@ -10,8 +10,10 @@ import { AlertsApi } from './alerts.js';
 import { createTokenProvider, type TokenProvider } from './auth.js';
 import { resolveWorkspaceConfig, type WorkspaceConfig } from './config.js';
 import { GrantsApi } from './grants.js';
+import { ModelsApi } from './models.js';
 import { proxyFor } from './proxy.js';
 import { RestClient } from './rest.js';
+import { SecretsApi } from './secrets.js';
 import { ServingEndpointsApi } from './serving-endpoints.js';
 import { Transport } from './transport.js';
 
@@ -27,6 +29,8 @@ export interface Workspace {
   readonly servingEndpoints: ServingEndpointsApi;
   readonly grants: GrantsApi;
   readonly alerts: AlertsApi;
+  readonly secrets: SecretsApi;
+  readonly models: ModelsApi;
 }
 
 /** Resolves the settings from the runtime: explicit (`--sandbox`) settings, its environment, the profile file. */
@@ -59,6 +63,8 @@ export function getWorkspace(runtime: Runtime): Workspace {
       servingEndpoints: new ServingEndpointsApi(rest),
       grants: new GrantsApi(rest),
       alerts: new AlertsApi(rest),
+      secrets: new SecretsApi(rest),
+      models: new ModelsApi(rest),
     } satisfies Workspace;
   });
 }

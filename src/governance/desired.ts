@@ -6,6 +6,7 @@
  */
 import type { StateData } from '../shared/records.js';
 import { isBroadPrivilege } from '../shared/privileges.js';
+import { secretReference } from './model-names.js';
 import { evaluateAudit } from './probe.js';
 import type { Finding } from './rules/types.js';
 
@@ -22,8 +23,22 @@ export interface GuardrailSide {
   safety?: boolean;
 }
 
+/**
+ * How the gateway reaches the audited pay-per-token endpoints (see the README, "Gateway forms"):
+ * `dedicated` — an endpoint of its own whose served entities are external models wrapping them (fallbacks work);
+ * `attach` — the AI Gateway settings on the audited endpoint itself (shared by the whole workspace; no fallbacks);
+ * `provisioned` — Provisioned Throughput of the `system.ai` model behind the endpoint (no fallbacks).
+ */
+export type GatewayForm = 'dedicated' | 'attach' | 'provisioned';
+
 export interface GatewayRequest {
-  name: string;
+  /** The gateway endpoint's name (dedicated, provisioned); attach configures the audited endpoint itself. */
+  name?: string;
+  form: GatewayForm;
+  /** dedicated: the secret holding the token the external models call the wrapped endpoints with. */
+  tokenSecret?: { scope: string; key: string };
+  /** provisioned: model units, or throughput chunks for the families served in throughput bands. */
+  provisionedUnits: number;
   roles: string[];
   fallback: boolean;
   catalog: string;
@@ -63,6 +78,28 @@ export interface ServedChoice {
   trafficPercentage: number;
 }
 
+/** A `system.ai` model the workspace lists and can serve with Provisioned Throughput at `version`. */
+export interface ProvisionedModel {
+  model: string;
+  version: string;
+  /** Set for the families served in throughput bands (min/max throughput are multiples of it). */
+  chunkSize?: number;
+}
+
+/**
+ * What the workspace said, at plan time, about what the form needs: never assumed, always read.
+ * `undefined` members mean "not looked up" (another form); problems become findings that block the plan.
+ */
+export interface GatewayFacts {
+  host: string;
+  /** Each audited endpoint the gateway would serve, with its task (`llm/v1/chat`), or null when it does not exist. */
+  endpoints: Record<string, { task?: string } | null>;
+  /** dedicated: why the named secret cannot be used, if it cannot. */
+  secretProblem?: string;
+  /** provisioned: per endpoint, the model behind it, or why there is none. */
+  provisioned?: Record<string, ProvisionedModel | { problem: string }>;
+}
+
 export interface DesiredGrant {
   securable: 'catalog' | 'schema';
   fullName: string;
@@ -72,10 +109,12 @@ export interface DesiredGrant {
 
 export interface DesiredGateway {
   name: string;
+  form: GatewayForm;
   body: {
     name: string;
-    config: {
-      served_entities: Array<{ name: string; entity_name: string; entity_version: string; workload_size: string; scale_to_zero_enabled: boolean }>;
+    /** Absent for `attach`: the audited endpoint's own served entities stay as they are. */
+    config?: {
+      served_entities: Array<Record<string, unknown> & { name: string }>;
       traffic_config: { routes: Array<{ served_entity_name: string; traffic_percentage: number }> };
     };
     ai_gateway: Record<string, unknown>;
@@ -93,7 +132,7 @@ export interface DesiredGateway {
  * Builds the desired gateway. Assumes the halt rule already passed for `request.roles` (every role has a
  * bound, passing endpoint); a role without one contributes nothing.
  */
-export function desiredGateway(state: StateData, request: GatewayRequest): DesiredGateway {
+export function desiredGateway(state: StateData, request: GatewayRequest, facts: GatewayFacts): DesiredGateway {
   const report = evaluateAudit(state, { roles: request.roles });
   const served: ServedChoice[] = [];
   const seen = new Set<string>();
@@ -120,13 +159,8 @@ export function desiredGateway(state: StateData, request: GatewayRequest): Desir
     }
   }
 
-  const entities = served.map((choice) => ({
-    name: servedEntityName(choice.entityName),
-    entity_name: choice.entityName,
-    entity_version: '1',
-    workload_size: 'Small',
-    scale_to_zero_enabled: true,
-  }));
+  const name = gatewayName(request, served);
+  const entities = request.form === 'attach' ? undefined : served.map((choice) => servedEntity(choice, request, facts));
   const aiGateway: Record<string, unknown> = {
     usage_tracking_config: { enabled: true },
     inference_table_config: {
@@ -142,29 +176,109 @@ export function desiredGateway(state: StateData, request: GatewayRequest): Desir
 
   const payloadTable = `${request.catalog}.${request.schema}.${request.tableNamePrefix}_payload`;
   return {
-    name: request.name,
+    name,
+    form: request.form,
     body: {
-      name: request.name,
-      config: {
-        served_entities: entities,
-        traffic_config: { routes: entities.map((e, i) => ({ served_entity_name: e.name, traffic_percentage: served[i]!.trafficPercentage })) },
-      },
+      name,
+      ...(entities
+        ? { config: { served_entities: entities, traffic_config: { routes: entities.map((e, i) => ({ served_entity_name: e.name, traffic_percentage: served[i]!.trafficPercentage })) } } }
+        : {}),
       ai_gateway: aiGateway,
     },
     served,
     grants: desiredGrants(request),
     payloadTable,
     record: {
-      endpoint_name: request.name,
+      endpoint_name: name,
+      status: 'applied',
+      form: request.form,
       inference_table_prefix: request.tableNamePrefix,
       payload_table: payloadTable,
       served_entities: served.map((s) => s.entityName),
+      ...(request.form === 'dedicated' && request.tokenSecret ? { token_secret: `${request.tokenSecret.scope}/${request.tokenSecret.key}` } : {}),
       ...(request.grants.optOut ? { grants_opt_out: request.grants.optOut } : {}),
     },
-    warnings: request.grants.optOut
-      ? [`Grants opted out ("${request.grants.optOut}"): no agent service principal or ops group gets access to the payload table; F4 expects both. The opt-out is recorded in the state file.`]
-      : [],
+    warnings: [...formWarnings(request, name), ...(request.grants.optOut ? [`Grants opted out ("${request.grants.optOut}"): no agent service principal or ops group gets access to the payload table; F4 expects both. The opt-out is recorded in the state file.`] : [])],
   };
+}
+
+/** attach configures the audited endpoint itself; the other forms make an endpoint of the requested name. */
+function gatewayName(request: GatewayRequest, served: ServedChoice[]): string {
+  if (request.form === 'attach') return served[0]?.entityName ?? request.name ?? '';
+  return request.name ?? '';
+}
+
+function servedEntity(choice: ServedChoice, request: GatewayRequest, facts: GatewayFacts): Record<string, unknown> & { name: string } {
+  const name = servedEntityName(choice.entityName);
+  if (request.form === 'provisioned') {
+    const model = facts.provisioned?.[choice.entityName];
+    if (!model || 'problem' in model) return { name, entity_name: '' };
+    return {
+      name,
+      entity_name: model.model,
+      entity_version: model.version,
+      ...(model.chunkSize
+        ? { min_provisioned_throughput: 0, max_provisioned_throughput: model.chunkSize * request.provisionedUnits }
+        : { provisioned_model_units: request.provisionedUnits }),
+    };
+  }
+  return {
+    name,
+    external_model: {
+      name: choice.entityName,
+      provider: 'databricks-model-serving',
+      task: facts.endpoints[choice.entityName]?.task ?? '',
+      databricks_model_serving_config: {
+        databricks_workspace_url: facts.host,
+        databricks_api_token: request.tokenSecret ? secretReference(request.tokenSecret.scope, request.tokenSecret.key) : '',
+      },
+    },
+  };
+}
+
+function formWarnings(request: GatewayRequest, name: string): string[] {
+  if (request.form !== 'attach') return [];
+  return [
+    `attach configures the AI Gateway of ${name} itself: ${name.startsWith('databricks-') ? 'a pay-per-token endpoint is shared by the whole workspace, so its rate limits, guardrails and inference table apply to every caller, not only the agents of this team' : 'every caller of this endpoint is affected'}. This form cannot carry fallbacks; use form "dedicated" for an endpoint of the team's own.`,
+  ];
+}
+
+/**
+ * What the form needs that the request or the workspace does not provide: findings that block the plan, each
+ * saying what to change. Pure: the workspace was read into `facts` beforehand.
+ */
+export function formFindings(request: GatewayRequest, facts: GatewayFacts, desired: DesiredGateway): Finding[] {
+  const findings: Finding[] = [];
+  const add = (path: string, message: string, fix: string) => findings.push({ rule: 'f4.gateway-form', severity: 'error', path, message, fix });
+  const primaries = desired.served.filter((s) => s.kind === 'primary');
+  if (request.form !== 'attach' && !request.name) add('/name', `form "${request.form}" creates an endpoint of its own, and no name was given`, 'Pass name, e.g. "skyloyalty-ai-gateway"');
+  if (request.form !== 'dedicated' && request.fallback) {
+    add('/fallback', `form "${request.form}" cannot carry fallbacks: Databricks falls back between external models only`, 'Use form "dedicated" for fallbacks, or pass fallback: false');
+  }
+  if (request.form === 'attach') {
+    if (primaries.length > 1) add('/roles', `attach configures one endpoint, and these roles are bound to ${primaries.length} (${primaries.map((p) => p.entityName).join(', ')})`, 'Attach one role at a time, or use form "dedicated" to serve several endpoints behind one gateway');
+    if (request.name && request.name !== desired.name) add('/name', `attach configures the audited endpoint ${desired.name} itself, not an endpoint named ${request.name}`, `Leave name out (or pass "${desired.name}"), or use form "dedicated" for a gateway named ${request.name}`);
+  }
+  for (const choice of desired.served) {
+    if (facts.endpoints[choice.entityName] === null) {
+      add(`/served/${choice.entityName}`, `the audited endpoint ${choice.entityName} does not exist in this workspace`, 'Check the workspace: the audit must name endpoints of the workspace the gateway is created in; re-run the role endpoint probe there');
+    } else if (request.form === 'dedicated' && !facts.endpoints[choice.entityName]?.task) {
+      add(`/served/${choice.entityName}`, `the endpoint ${choice.entityName} reports no task, so the external model wrapping it cannot be typed`, 'Check the endpoint in the Serving UI; a pay-per-token chat endpoint reports llm/v1/chat');
+    }
+    const model = facts.provisioned?.[choice.entityName];
+    if (request.form === 'provisioned' && model && 'problem' in model) {
+      add(`/served/${choice.entityName}`, model.problem, 'Use form "dedicated" (external models wrapping the pay-per-token endpoint), or choose a role endpoint whose model the workspace lists as eligible for Provisioned Throughput');
+    }
+  }
+  if (request.form === 'dedicated') {
+    if (!request.tokenSecret) {
+      add('/token_secret', 'form "dedicated" calls the wrapped endpoints with a token kept in a secret, and no token_secret was named', 'Pass token_secret "scope/key" naming a Databricks secret that holds a token of the identity the gateway calls with (databricks secrets put-secret <scope> <key>)');
+    } else if (facts.secretProblem) {
+      const { scope, key } = request.tokenSecret;
+      add('/token_secret', facts.secretProblem, `Create it without printing the token: databricks secrets create-scope ${scope} (if the scope is missing), then databricks secrets put-secret ${scope} ${key}; plan again`);
+    }
+  }
+  return findings;
 }
 
 /** The F2 pattern: explicit privileges, catalog and schema, for the agent service principal and the ops group. */

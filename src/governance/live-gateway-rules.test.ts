@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { bodyOfLive, checkLiveGateway, type LiveGateway } from './live-gateway-rules.js';
 
+const WRAP_EP_A = {
+  name: 'ep-a',
+  provider: 'databricks-model-serving',
+  task: 'llm/v1/chat',
+  databricks_model_serving_config: { databricks_workspace_url: 'https://dbc-1.cloud.databricks.com', databricks_api_token: '{{secrets/gw/token}}' },
+};
+
 const gateway: LiveGateway = {
   name: 'gw',
   state: { ready: 'READY', config_update: 'NOT_UPDATING' },
   config: {
-    served_entities: [{ name: 'a', entity_name: 'ep-a', entity_version: '1', creator: 'x', creation_timestamp: 1, state: { deployment: 'DEPLOYMENT_READY' } }],
+    served_entities: [{ name: 'a', external_model: WRAP_EP_A, creator: 'x', creation_timestamp: 1, state: { deployment: 'DEPLOYMENT_READY' } }],
     traffic_config: { routes: [{ served_entity_name: 'a', traffic_percentage: 100 }] },
   },
   ai_gateway: {
@@ -24,7 +31,7 @@ const readable = { catalog: { ops: ['USE_CATALOG'] }, schema: { ops: ['SELECT', 
 
 describe('checkLiveGateway', () => {
   it('drops server-filled fields before checking the body', () => {
-    expect((bodyOfLive(gateway).config as { served_entities: unknown[] }).served_entities).toEqual([{ name: 'a', entity_name: 'ep-a', entity_version: '1' }]);
+    expect((bodyOfLive(gateway).config as { served_entities: unknown[] }).served_entities).toEqual([{ name: 'a', external_model: WRAP_EP_A }]);
   });
 
   it('passes a compliant gateway whose ops group can read, warning about a stale state record', () => {

@@ -58,11 +58,19 @@ const OPS_PRIVILEGES = { catalog: ['USE_CATALOG'], schema: ['USE_SCHEMA', 'SELEC
 
 export function checkLiveGateway(endpoint: LiveGateway, options: { state?: StateData; grants?: LiveGrants; opsGroup?: string }): Validation {
   const base = validateCreateBody(bodyOfLive(endpoint), { state: options.state });
-  const findings: Finding[] = [...base.findings, ...rolloutFindings(endpoint), ...stateRecordFindings(endpoint, options.state)];
+  // A pay-per-token endpoint with its gateway attached serves Databricks' own foundation model: only its
+  // ai_gateway block is the operator's to check.
+  const own = servesFoundationModelApi(endpoint) ? base.findings.filter((f) => !f.path.startsWith('/config')) : base.findings;
+  const findings: Finding[] = [...own, ...rolloutFindings(endpoint), ...stateRecordFindings(endpoint, options.state)];
   if (options.grants) findings.push(...opsGrantFindings(endpoint, options.grants, options.opsGroup));
   const order = { error: 0, warning: 1, info: 2 } as const;
   findings.sort((a, b) => order[a.severity] - order[b.severity]);
   return { valid: !findings.some((f) => f.severity === 'error'), findings };
+}
+
+function servesFoundationModelApi(endpoint: LiveGateway): boolean {
+  const entities = (endpoint.config ?? endpoint.pending_config)?.served_entities ?? [];
+  return entities.length > 0 && entities.every((entity) => isRecord(entity.foundation_model));
 }
 
 /** Catalog and schema of the inference table, when inference tables are on. */

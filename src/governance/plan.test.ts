@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS, desiredGateway, type GatewayRequest } from './desired.js';
+import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS, desiredGateway, formFindings, type GatewayFacts, type GatewayRequest } from './desired.js';
 import { buildPlan, liveDigest, planDigest, type LiveSnapshot } from './plan.js';
 import { checkPlanMatches, signPlan, verifyPlanId } from './plan-id.js';
 
@@ -16,6 +16,9 @@ const state = {
 
 const request: GatewayRequest = {
   name: 'gw',
+  form: 'dedicated',
+  tokenSecret: { scope: 'gw', key: 'token' },
+  provisionedUnits: 1,
   roles: ['agent_chat'],
   fallback: true,
   catalog: 'cat',
@@ -26,11 +29,13 @@ const request: GatewayRequest = {
   grants: { agentServicePrincipal: 'sp-1', opsGroup: 'ops' },
 };
 
+const facts: GatewayFacts = { host: 'https://dbc-1.cloud.databricks.com', endpoints: { 'ep-a': { task: 'llm/v1/chat' }, 'ep-c': { task: 'llm/v1/chat' } } };
+
 const empty: LiveSnapshot = { endpoint: undefined, grants: {}, stateRecord: undefined };
 
 describe('desiredGateway', () => {
   it('serves the bound passing endpoint at 100 % and the next passing candidate at 0 % with fallback_config', () => {
-    const d = desiredGateway(state, request);
+    const d = desiredGateway(state, request, facts);
     expect(d.served.map((s) => [s.entityName, s.kind, s.trafficPercentage])).toEqual([
       ['ep-a', 'primary', 100],
       ['ep-c', 'fallback', 0],
@@ -42,31 +47,73 @@ describe('desiredGateway', () => {
       { securable: 'catalog', fullName: 'cat', principal: 'ops', privileges: ['USE_CATALOG'] },
       { securable: 'schema', fullName: 'cat.ops', principal: 'ops', privileges: ['USE_SCHEMA', 'SELECT'] },
     ]);
-    expect(desiredGateway(state, { ...request, fallback: false }).body.ai_gateway.fallback_config).toBeUndefined();
+    expect(desiredGateway(state, { ...request, fallback: false }, facts).body.ai_gateway.fallback_config).toBeUndefined();
+  });
+});
+
+describe('gateway forms', () => {
+  it('dedicated: external models wrapping the audited endpoints, typed by their own task, token by secret reference', () => {
+    const d = desiredGateway(state, request, facts);
+    expect(d.body.config?.served_entities.map((e) => e.external_model)).toEqual([
+      { name: 'ep-a', provider: 'databricks-model-serving', task: 'llm/v1/chat', databricks_model_serving_config: { databricks_workspace_url: facts.host, databricks_api_token: '{{secrets/gw/token}}' } },
+      { name: 'ep-c', provider: 'databricks-model-serving', task: 'llm/v1/chat', databricks_model_serving_config: { databricks_workspace_url: facts.host, databricks_api_token: '{{secrets/gw/token}}' } },
+    ]);
+    expect(JSON.stringify(d.body)).not.toMatch(/plaintext|"entity_name"/);
+    expect(formFindings(request, facts, d)).toEqual([]);
+  });
+
+  it('dedicated: a missing secret or task blocks, naming the command that fixes it', () => {
+    const missing = formFindings(request, { ...facts, secretProblem: 'the secret scope gw does not exist in this workspace' }, desiredGateway(state, request, facts));
+    expect(missing).toEqual([expect.objectContaining({ rule: 'f4.gateway-form', path: '/token_secret', fix: expect.stringContaining('databricks secrets put-secret gw token') })]);
+    const noSecret = { ...request, tokenSecret: undefined };
+    expect(formFindings(noSecret, facts, desiredGateway(state, noSecret, facts)).map((f) => f.path)).toEqual(['/token_secret']);
+    const gone = { ...facts, endpoints: { ...facts.endpoints, 'ep-a': null } };
+    expect(formFindings(request, gone, desiredGateway(state, request, gone)).map((f) => f.message).join()).toMatch(/ep-a does not exist/);
+  });
+
+  it('attach: the audited endpoint itself, ai_gateway only, no fallbacks, with the shared-endpoint warning', () => {
+    const attach = { ...request, name: undefined, form: 'attach' as const, fallback: false };
+    const d = desiredGateway(state, attach, facts);
+    expect(d.name).toBe('ep-a');
+    expect(d.body.config).toBeUndefined();
+    expect(d.warnings.join()).toMatch(/cannot carry fallbacks/);
+    expect(formFindings(attach, facts, d)).toEqual([]);
+    expect(formFindings({ ...attach, fallback: true }, facts, desiredGateway(state, { ...attach, fallback: true }, facts)).map((f) => f.path)).toContain('/fallback');
+    expect(formFindings({ ...attach, name: 'other' }, facts, desiredGateway(state, { ...attach, name: 'other' }, facts)).map((f) => f.path)).toContain('/name');
+  });
+
+  it('provisioned: the listed system.ai model at its eligible version, in model units or throughput chunks', () => {
+    const provisioned = { ...request, form: 'provisioned' as const, fallback: false, provisionedUnits: 2 };
+    const units = desiredGateway(state, provisioned, { ...facts, provisioned: { 'ep-a': { model: 'system.ai.a', version: '3' } } });
+    expect(units.body.config?.served_entities[0]).toEqual({ name: 'ep-a', entity_name: 'system.ai.a', entity_version: '3', provisioned_model_units: 2 });
+    const band = desiredGateway(state, provisioned, { ...facts, provisioned: { 'ep-a': { model: 'system.ai.a', version: '1', chunkSize: 9500 } } });
+    expect(band.body.config?.served_entities[0]).toMatchObject({ min_provisioned_throughput: 0, max_provisioned_throughput: 19_000 });
+    const refused = { ...facts, provisioned: { 'ep-a': { problem: 'system.ai.a is not eligible for Provisioned Throughput' } } };
+    expect(formFindings(provisioned, refused, desiredGateway(state, provisioned, refused)).map((f) => f.message)).toEqual(['system.ai.a is not eligible for Provisioned Throughput']);
   });
 });
 
 describe('buildPlan', () => {
   it('plans a create with every change listed', () => {
-    const plan = buildPlan(desiredGateway(state, request), empty);
+    const plan = buildPlan(desiredGateway(state, request, facts), empty);
     expect(plan.action).toBe('create');
     expect(plan.changes.map((c) => c.path)).toEqual(expect.arrayContaining(['/name', '/ai_gateway/inference_table_config/table_name_prefix', '/grants/schema/cat.ops/sp-1', '/state/Foundation/f4_gateway']));
     expect(plan.warnings).toEqual([]);
   });
 
   it('plans nothing once the workspace and state match', () => {
-    const d = desiredGateway(state, request);
+    const d = desiredGateway(state, request, facts);
     const live: LiveSnapshot = {
-      endpoint: { state: { config_update: 'NOT_UPDATING' }, config: { ...d.body.config, served_entities: d.body.config.served_entities.map((e) => ({ ...e, creator: 'x', state: {} })) }, ai_gateway: d.body.ai_gateway },
+      endpoint: { state: { config_update: 'NOT_UPDATING' }, config: { ...d.body.config, served_entities: d.body.config!.served_entities.map((e) => ({ ...e, creator: 'x', state: {} })) }, ai_gateway: d.body.ai_gateway },
       grants: { 'catalog:cat': { 'sp-1': ['USE_CATALOG'], ops: ['USE_CATALOG', 'BROWSE'] }, 'schema:cat.ops': { 'sp-1': ['MODIFY', 'SELECT', 'USE_SCHEMA'], ops: ['SELECT', 'USE_SCHEMA'] } },
-      stateRecord: { endpoint_name: 'gw', inference_table_prefix: 'gw', payload_table: 'cat.ops.gw_payload', served_entities: ['ep-a', 'ep-c'], updated_at: 'yesterday' },
+      stateRecord: { endpoint_name: 'gw', status: 'applied', form: 'dedicated', inference_table_prefix: 'gw', payload_table: 'cat.ops.gw_payload', served_entities: ['ep-a', 'ep-c'], token_secret: 'gw/token', updated_at: 'yesterday' },
     };
     const plan = buildPlan(d, live);
     expect(plan).toMatchObject({ action: 'none', changes: [], warnings: [] });
   });
 
   it('reads empty defaults a GET spells out (null, [], {}) as absent, so a matching gateway plans nothing', () => {
-    const d = desiredGateway(state, request);
+    const d = desiredGateway(state, request, facts);
     const spelledOut = {
       ...d.body.ai_gateway,
       guardrails: {
@@ -78,7 +125,7 @@ describe('buildPlan', () => {
     const live: LiveSnapshot = {
       endpoint: { state: { config_update: 'NOT_UPDATING' }, config: d.body.config, ai_gateway: spelledOut },
       grants: { 'catalog:cat': { 'sp-1': ['USE_CATALOG'], ops: ['USE_CATALOG'] }, 'schema:cat.ops': { 'sp-1': ['MODIFY', 'SELECT', 'USE_SCHEMA'], ops: ['SELECT', 'USE_SCHEMA'] } },
-      stateRecord: { endpoint_name: 'gw', inference_table_prefix: 'gw', payload_table: 'cat.ops.gw_payload', served_entities: ['ep-a', 'ep-c'] },
+      stateRecord: { endpoint_name: 'gw', status: 'applied', form: 'dedicated', inference_table_prefix: 'gw', payload_table: 'cat.ops.gw_payload', served_entities: ['ep-a', 'ep-c'], token_secret: 'gw/token' },
     };
     expect(buildPlan(d, live)).toMatchObject({ action: 'none', changes: [] });
     // A live-only setting that is not empty is still a change: the whole-block PUT would remove it.
@@ -87,7 +134,7 @@ describe('buildPlan', () => {
   });
 
   it('warns about every change a reviewer must see on an update', () => {
-    const d = desiredGateway(state, { ...request, fallback: false, guardrails: { input: { pii: { behavior: 'MASK' }, safety: true }, output: { pii: { behavior: 'BLOCK' }, safety: true } }, rateLimits: [{ key: 'endpoint', renewal_period: 'minute', calls: 500 }] });
+    const d = desiredGateway(state, { ...request, fallback: false, guardrails: { input: { pii: { behavior: 'MASK' }, safety: true }, output: { pii: { behavior: 'BLOCK' }, safety: true } }, rateLimits: [{ key: 'endpoint', renewal_period: 'minute', calls: 500 }] }, facts);
     const live: LiveSnapshot = {
       endpoint: {
         state: { config_update: 'NOT_UPDATING' },
@@ -112,7 +159,7 @@ describe('buildPlan', () => {
 
 describe('plan_id', () => {
   const key = Buffer.from('k'.repeat(32));
-  const d = desiredGateway(state, request);
+  const d = desiredGateway(state, request, facts);
   const claims = { endpoint: 'gw', planDigest: planDigest(d), liveDigest: liveDigest(empty), expiresAt: 2_000 };
 
   it('round-trips and matches the same plan', () => {
@@ -128,7 +175,7 @@ describe('plan_id', () => {
     expect(() => verifyPlanId(key, `${id}x`, 1_000)).toThrow(/not issued here/);
     expect(() => verifyPlanId(key, 'garbage', 1_000)).toThrow(/not issued here/);
     expect(() => verifyPlanId(key, id, 2_001)).toThrow(/expired/);
-    const other = desiredGateway(state, { ...request, tableNamePrefix: 'gw2' });
+    const other = desiredGateway(state, { ...request, tableNamePrefix: 'gw2' }, facts);
     expect(() => checkPlanMatches(claims, { endpoint: 'gw', planDigest: planDigest(other), liveDigest: liveDigest(empty) })).toThrow(/stale.*different arguments/);
     const changed = liveDigest({ ...empty, endpoint: { state: { config_update: 'NOT_UPDATING' } } });
     expect(() => checkPlanMatches(claims, { endpoint: 'gw', planDigest: planDigest(d), liveDigest: changed })).toThrow(/stale.*changed since/);

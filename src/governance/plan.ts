@@ -53,7 +53,7 @@ export interface Plan {
   };
 }
 
-const ENTITY_KEYS = ['name', 'entity_name', 'entity_version', 'workload_size', 'scale_to_zero_enabled', 'external_model'];
+const ENTITY_KEYS = ['name', 'entity_name', 'entity_version', 'workload_size', 'scale_to_zero_enabled', 'external_model', 'provisioned_model_units', 'min_provisioned_throughput', 'max_provisioned_throughput'];
 const PII_RANK: Record<string, number> = { BLOCK: 2, MASK: 1, NONE: 0 };
 
 export function grantKey(securable: string, fullName: string): string {
@@ -117,7 +117,8 @@ export function buildPlan(desired: DesiredGateway, live: LiveSnapshot): Plan {
 export function endpointChanges(desired: DesiredGateway, endpoint: LiveEndpoint | undefined): { configChanges: Change[]; gatewayChanges: Change[] } {
   const liveConfig = endpoint ? projectConfig(endpoint.pending_config ?? endpoint.config) : {};
   return {
-    configChanges: diff(liveConfig, projectConfig(desired.body.config), '/config'),
+    // attach sends no config: the audited endpoint keeps its own served entities.
+    configChanges: desired.body.config ? diff(liveConfig, projectConfig(desired.body.config), '/config') : [],
     gatewayChanges: diff(withoutEmpty(endpoint?.ai_gateway ?? {}), withoutEmpty(desired.body.ai_gateway), '/ai_gateway'),
   };
 }

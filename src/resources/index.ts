@@ -9,6 +9,7 @@ import { catalog } from '../governance/rules/index.js';
 import type { Runtime } from '../runtime.js';
 import { loadState } from '../state/read.js';
 import { isRecord } from '../shared/records.js';
+import { registerUsageView } from '../ui/usage-view.js';
 
 const JSON_TYPE = 'application/json';
 /** ToolError codes that mean the state behind a view does not exist (rather than cannot be read). */
@@ -57,6 +58,8 @@ export function registerResources(server: McpServer, runtime: Runtime): void {
     { title: 'Validation rule catalog', description: 'Every rule validate_config applies: id, severity, what it requires, how to fix', mimeType: JSON_TYPE },
     async (uri) => json(uri, { rules: catalog() }),
   );
+
+  registerUsageView(server);
 }
 
 /**

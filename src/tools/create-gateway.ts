@@ -7,7 +7,7 @@ import { MAX_PREFIX_LENGTH } from '../governance/rules/f4.js';
 import { applyGateway, planGateway, type ApplyOutcome, type PlanOutcome, type ProvisionRequest } from '../use-cases/gateway-provisioning.js';
 import { defineTool, type FormAnswer, type ToolCall } from './define.js';
 import { table } from './format.js';
-import { askOperator } from './operator-prompt.js';
+import { askOperator, operatorAnswerText } from './operator-prompt.js';
 import { rolesInput, stateFileInput } from './read-audit.js';
 import { operatorPromptSchema, operatorResponseSchema } from './schemas.js';
 import { findingSchema } from './validate-config.js';
@@ -28,7 +28,21 @@ const guardrailSide = z.object({
 });
 
 const input = z.object({
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"').describe('Name of the gateway serving endpoint to create or update'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"')
+    .optional()
+    .describe('Name of the gateway endpoint to create or update (forms dedicated and provisioned). Form attach configures the audited endpoint itself and needs no name'),
+  form: z
+    .enum(['dedicated', 'attach', 'provisioned'])
+    .optional()
+    .describe('dedicated (default on a first run): a new endpoint of external models wrapping the audited pay-per-token endpoints, fallbacks possible, needs token_secret. attach: the gateway settings on the audited endpoint itself (shared by the whole workspace, no fallbacks). provisioned: Provisioned Throughput of the system.ai model behind the endpoint, when the workspace lists it as eligible. Default: the form the state file records, else dedicated'),
+  token_secret: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,128}\/[A-Za-z0-9_.-]{1,128}$/, 'a secret is named "scope/key"')
+    .optional()
+    .describe('dedicated: the Databricks secret "scope/key" holding the token the gateway calls the wrapped endpoints with (referenced as {{secrets/scope/key}}; never pass the token itself)'),
+  provisioned_units: z.number().int().min(1).max(10_000).default(1).describe('provisioned: model units, or throughput chunks for model families served in throughput bands (the chunk size is read from the workspace)'),
   roles: rolesInput.describe('Roles whose bound, passing endpoints the gateway serves. Default ["agent_chat"]'),
   fallback: z.boolean().default(false).describe("Also serve each role's next passing candidate at 0 % traffic, with fallback_config enabled"),
   catalog: ucName.optional().describe('Catalog of the inference (payload) table. Default: uc_catalog_schema in the state file'),
@@ -62,12 +76,12 @@ const changeSchema = z.object({ path: z.string().describe('JSON pointer: /config
 const endpointSchema = z.object({
   name: z.string(),
   state: z.object({ ready: z.string().optional(), config_update: z.string().optional() }),
-  served_entities: z.array(z.object({ name: z.string().optional(), entity_name: z.string().optional(), traffic_percentage: z.number().optional() })),
+  served_entities: z.array(z.object({ name: z.string().optional(), entity_name: z.string().optional(), external_model: z.string().optional().describe('The endpoint an external model wraps'), traffic_percentage: z.number().optional() })),
   invocation_url: z.string(),
 });
 
 const output = z.object({
-  status: z.enum(['planned', 'applied', 'unchanged', 'halted', 'blocked']),
+  status: z.enum(['planned', 'applied', 'incomplete', 'unchanged', 'halted', 'blocked']).describe('incomplete: the gateway is in place but a later step failed; see incomplete, fix, then plan and apply again'),
   plan: z.object({ action: z.enum(['create', 'update', 'none']), changes: z.array(changeSchema), warnings: z.array(z.string()) }),
   plan_id: z.string().optional().describe('Pass to mode "apply" to carry out this plan'),
   plan_expires_at: z.string().optional(),
@@ -78,6 +92,9 @@ const output = z.object({
   operator_prompt: operatorPromptSchema.optional(),
   operator_response: operatorResponseSchema.optional(),
   in_progress: z.object({ what: z.string(), check: z.string(), remaining_steps: z.array(z.string()) }).optional(),
+  incomplete: z
+    .object({ done: z.array(z.string()), not_done: z.array(z.string()), failed_step: z.string(), error: z.string(), recorded_incomplete: z.boolean().describe('The state file records the gateway as status incomplete'), next: z.string() })
+    .optional(),
   next_step: z.string().optional(),
   state_file: z.string(),
   workspace: z.string().optional(),
@@ -89,9 +106,10 @@ type Args = z.output<typeof input>;
 const CONFIRM_KEY = 'confirm';
 const confirmForm = z.object({ confirm: z.boolean().describe('Apply this plan to the workspace now') });
 
-const DESCRIPTION = `Creates or updates a Databricks AI Gateway serving endpoint the F4 way, in two calls:
-1. mode "plan" (default): checks the halt rule (every role's bound endpoint must have passed its role probe — otherwise status "halted" with operator_prompt: show it to the operator, never pick an endpoint yourself), builds the gateway from the bound passing endpoints only (usage tracking, inference tables at <catalog>.<schema>.<prefix>_payload, rate limits, PII+safety guardrails), validates it (errors → status "blocked" with findings to fix), and diffs it against the live endpoint: plan.action create|update|none, plan.changes [{path, from, to}], plan.warnings (show them to the user: location moves, loosened guardrails or limits, served-entity rollouts, whole ai_gateway replacement). Returns plan_id.
-2. mode "apply" with that plan_id: creates the endpoint (or PUTs the whole ai_gateway block, and the config only when served entities change), waits for the rollout with progress, grants explicit privileges (never ALL_PRIVILEGES) to grants.agent_service_principal and grants.ops_group, and records Foundation.f4_gateway in the state file. Without plan_id, clients that support forms are asked to confirm instead. A stale, expired or altered plan_id is refused: plan again. Repeating an apply returns "unchanged". If in_progress is set, the endpoint was still updating when the call returned: follow its check.`;
+const DESCRIPTION = `Creates or updates a Databricks AI Gateway the F4 way, in two calls:
+1. mode "plan" (default): checks the halt rule (every role's bound endpoint must have passed its role probe — otherwise status "halted" with operator_prompt: show it to the operator, never pick an endpoint yourself), reads the workspace (the audited endpoints and their task, the token secret, eligible system.ai models), builds the gateway from the bound passing endpoints only (usage tracking, inference tables at <catalog>.<schema>.<prefix>_payload, rate limits, PII+safety guardrails, explicit grants to grants.agent_service_principal and grants.ops_group), validates it (errors → status "blocked" with findings to fix), and diffs it against the live side: plan.action create|update|none, plan.changes [{path, from, to}], plan.warnings (show them to the user). Returns plan_id.
+   form: "dedicated" (default) — a new endpoint <name> of external models wrapping the audited pay-per-token endpoints, calling them with the token in token_secret ("scope/key" of a Databricks secret; never the token itself); the only form with fallbacks (fallback: true serves the next passing candidate at 0 %). "attach" — the gateway settings on the audited endpoint itself (no name; shared by every caller of that endpoint; no fallbacks). "provisioned" — Provisioned Throughput of the system.ai model behind the audited endpoint, when the workspace lists it as eligible (provisioned_units).
+2. mode "apply" with that plan_id: creates the endpoint (or PUTs the whole ai_gateway block, and the config only when served entities change), waits for the rollout with progress, grants explicit privileges (never ALL_PRIVILEGES), and records Foundation.f4_gateway in the state file. Without plan_id, clients that support forms are asked to confirm instead. A stale, expired or foreign plan_id is refused: plan again. Repeating an apply returns "unchanged". If in_progress is set, the endpoint was still updating when the call returned: follow its check. Status "incomplete": the gateway is in place but grants or the state record failed; fix the cause and plan+apply again (nothing is created twice).`;
 
 export const createGatewayTool = defineTool({
   name: 'create_gateway',
@@ -150,8 +168,12 @@ export const createGatewayTool = defineTool({
 });
 
 function toRequest(args: Args): ProvisionRequest {
+  const [scope, key] = args.token_secret?.split('/') ?? [];
   return {
     name: args.name,
+    form: args.form,
+    ...(scope && key ? { tokenSecret: { scope, key } } : {}),
+    provisionedUnits: args.provisioned_units,
     roles: args.roles,
     fallback: args.fallback,
     catalog: args.catalog,
@@ -222,6 +244,7 @@ async function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Pro
         grants: outcome.grants,
         ...(outcome.stateUpdate ? { state_updates: outcome.stateUpdate } : {}),
         ...(outcome.inProgress ? { in_progress: outcome.inProgress } : {}),
+        ...(outcome.incomplete ? { incomplete: outcome.incomplete } : {}),
       };
     }
   }
@@ -245,15 +268,19 @@ export function renderResult(result: Output): string {
   if (result.plan.warnings.length) lines.push('', 'warnings (show these to the user):', ...result.plan.warnings.map((w) => `- ${w}`));
   if (result.findings?.length) lines.push('', table(['severity', 'rule', 'path', 'message and fix'], result.findings.map((f) => [f.severity, f.rule, f.path || '/', `${f.message}. Fix: ${f.fix}`])));
   if (result.operator_prompt) lines.push('', `OPERATOR PROMPT (show to the operator, do not choose an endpoint yourself): ${result.operator_prompt.message}`);
-  if (result.operator_response) lines.push('', `operator answered: ${result.operator_response.action}. ${result.operator_response.next_step}`);
+  if (result.operator_response) lines.push('', operatorAnswerText(result.operator_response));
   if (result.endpoint) {
     const e = result.endpoint;
     lines.push('', `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
-    lines.push(...e.served_entities.map((s) => `  ${s.name ?? '?'} → ${s.entity_name ?? '?'} (${s.traffic_percentage ?? '?'} %)`));
+    lines.push(...e.served_entities.map((s) => `  ${s.name ?? '?'} → ${s.external_model ? `external model wrapping ${s.external_model}` : (s.entity_name ?? '?')} (${s.traffic_percentage ?? '?'} %)`));
   }
   if (result.grants?.length) lines.push('', table(['securable', 'name', 'principal', 'privileges'], result.grants.map((g) => [g.securable, g.full_name, g.principal, g.privileges.join(', ')])));
   if (result.state_updates) lines.push('', `state: ${result.state_updates.key} ${result.state_updates.changed ? 'written to' : 'already current in'} ${result.state_updates.state_file}`);
   if (result.in_progress) lines.push('', `STILL IN PROGRESS: ${result.in_progress.what}. Check: ${result.in_progress.check}`);
+  if (result.incomplete) {
+    const i = result.incomplete;
+    lines.push('', `INCOMPLETE: done ${i.done.join(', ')}; not done ${i.not_done.join(', ')}. ${i.failed_step} failed: ${i.error}${i.recorded_incomplete ? ' (the state file records status incomplete)' : ''}. Next: ${i.next}`);
+  }
   if (result.plan_id) lines.push('', `plan_id: ${result.plan_id} (expires ${result.plan_expires_at ?? '?'})`);
   if (result.next_step) lines.push('', `next: ${result.next_step}`);
   return lines.join('\n');

@@ -4,6 +4,7 @@
  * read-only filtering, maps errors to actionable `isError` results, scrubs secrets, enforces the size budget
  * and hands the tool progress, cancellation and elicitation in protocol-neutral form. No tool can forget one.
  */
+import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import {
   CLIENT_CAPABILITIES_META_KEY,
   inputRequired,
@@ -17,6 +18,7 @@ import type { z } from 'zod';
 import { scrubSecrets, ToolError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
+import { escapeStrings } from './format.js';
 
 /**
  * `read` never changes anything anywhere; `write` changes a workspace or a file. Annotations and read-only
@@ -55,6 +57,8 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   destructive?: boolean;
   /** Reaches outside this machine (a Databricks workspace). */
   openWorld: boolean;
+  /** MCP Apps: the `ui://` resource that draws this tool's result where the host renders apps; other hosts ignore it. */
+  ui?: { resourceUri: string };
   input: I;
   output: O;
   run(args: z.output<I>, call: ToolCall): Promise<z.output<O> | InputRequiredResult>;
@@ -106,18 +110,18 @@ export function annotationsOf(spec: AnyToolSpec) {
 export function registerTools(server: McpServer, runtime: Runtime, specs: readonly AnyToolSpec[]): void {
   for (const spec of specs) {
     if (runtime.readOnly && spec.kind === 'write') continue;
-    server.registerTool(
-      spec.name,
-      {
-        title: spec.title,
-        description: spec.description,
-        inputSchema: spec.input,
-        outputSchema: spec.output,
-        annotations: annotationsOf(spec),
-      },
-      // The SDK's callback type is generic over the schema; the seam validates nothing itself.
-      (async (args: unknown, ctx: ServerContext) => invoke(server, runtime, spec, args, ctx)) as never,
-    );
+    const config = {
+      title: spec.title,
+      description: spec.description,
+      inputSchema: spec.input,
+      outputSchema: spec.output,
+      annotations: annotationsOf(spec),
+    };
+    // The SDK's callback type is generic over the schema; the seam validates nothing itself.
+    const handler = (async (args: unknown, ctx: ServerContext) => invoke(server, runtime, spec, args, ctx)) as never;
+    // The ext-apps helper also writes the older flat `ui/resourceUri` key that earlier hosts read.
+    if (spec.ui) registerAppTool(server, spec.name, { ...config, _meta: { ui: spec.ui } }, handler);
+    else server.registerTool(spec.name, config, handler);
   }
 }
 
@@ -126,7 +130,8 @@ async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, ar
   try {
     const result = await spec.run(args, call);
     if (isInputRequiredResult(result)) return result;
-    const text = spec.text(result);
+    // Renderers print values from callers, files and the workspace: none may start a line of its own.
+    const text = spec.text(escapeStrings(result));
     const json = JSON.stringify(result);
     const size = text.length + json.length;
     if (size > RESULT_CHAR_BUDGET) {

@@ -8,6 +8,7 @@ import type { InputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { OperatorPrompt } from '../governance/probe.js';
 import type { ToolCall } from './define.js';
+import { fence } from './format.js';
 import type { operatorResponseSchema } from './schemas.js';
 
 const REQUEST_KEY = 'operator';
@@ -52,4 +53,15 @@ export async function askOperator(call: ToolCall, prompt: OperatorPrompt): Promi
       };
     }
   }
+}
+
+/** The operator's answer in a text copy: what they typed is free text, so it is fenced as untrusted data. */
+export function operatorAnswerText(response: OperatorResponse): string {
+  const typed = [
+    ...(response.workspace ? [`workspace: ${response.workspace}`] : []),
+    ...(response.candidate_endpoints?.length ? [`candidates: ${response.candidate_endpoints.join(', ')}`] : []),
+    ...(response.note ? [`note: ${response.note}`] : []),
+  ];
+  const head = `operator answered: ${response.action}. ${response.next_step}`;
+  return typed.length ? `${head}\n${fence('operator answer, as typed', typed)}` : head;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { priceTableSchema } from '../governance/usage/prices.js';
 import { DIMENSION_NAMES, REPORTS } from '../governance/usage/reports.js';
 import { usageReport } from '../use-cases/usage-report.js';
+import { USAGE_VIEW_URI } from '../ui/uris.js';
 import { defineTool } from './define.js';
 import { table } from './format.js';
 import { endpointNameInput, instantInput, warehouseIdInput } from './warehouse-inputs.js';
@@ -86,6 +87,7 @@ Returns rows (at most limit), totals over the whole window, the exact sql and pa
   kind: 'read',
   idempotent: true,
   openWorld: true,
+  ui: { resourceUri: USAGE_VIEW_URI },
   input,
   output,
   run: (args, call) => usageReport(call, args, renderUsage),

@@ -5,7 +5,7 @@ import { DEFAULT_ROLES } from '../governance/probe.js';
 import { auditReport } from '../use-cases/audit-report.js';
 import { defineTool } from './define.js';
 import { list, table } from './format.js';
-import { askOperator } from './operator-prompt.js';
+import { askOperator, operatorAnswerText } from './operator-prompt.js';
 import { operatorPromptSchema, operatorResponseSchema, roleReportSchema } from './schemas.js';
 
 export const stateFileInput = z
@@ -73,9 +73,6 @@ export function renderAudit(result: {
   const warnings = result.roles.flatMap((r) => r.warnings.map((w) => `- ${r.role}: ${w}`));
   if (warnings.length > 0) lines.push('', 'warnings:', ...warnings);
   if (result.operator_prompt) lines.push('', `OPERATOR PROMPT (show to the operator, do not choose an endpoint yourself): ${result.operator_prompt.message}`);
-  if (result.operator_response) {
-    const r = result.operator_response;
-    lines.push('', `operator answered: ${r.action}${r.candidate_endpoints?.length ? ` — candidates ${r.candidate_endpoints.join(', ')}` : ''}${r.workspace ? ` in ${r.workspace}` : ''}. ${r.next_step}`);
-  }
+  if (result.operator_response) lines.push('', operatorAnswerText(result.operator_response));
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@
 import type { Workspace } from '../databricks/workspace.js';
 import { getWorkspace, workspaceConfigOf } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
-import { grantFindings, type GatewayRequest } from '../governance/desired.js';
+import { grantFindings, type GatewayForm, type GatewayRequest } from '../governance/desired.js';
 import { grantKey, type LiveSnapshot, type Plan } from '../governance/plan.js';
 import { checkPlanMatches, DEFAULT_PLAN_TTL_SECONDS, signPlan, verifyPlanId } from '../governance/plan-id.js';
 import { evaluateAudit, type AuditReport } from '../governance/probe.js';
@@ -21,10 +21,14 @@ import { KeyedLock } from './keyed-lock.js';
 import { planSigningKey } from './plan-key.js';
 import { servingEndpointTarget } from './targets/serving-endpoint.js';
 
-/** The caller's request; catalog and schema default to the state file's `uc_catalog_schema`. */
-export interface ProvisionRequest extends Omit<GatewayRequest, 'catalog' | 'schema'> {
+/**
+ * The caller's request; catalog and schema default to the state file's `uc_catalog_schema`, the form to the
+ * one `Foundation.f4_gateway` records (else dedicated).
+ */
+export interface ProvisionRequest extends Omit<GatewayRequest, 'catalog' | 'schema' | 'form'> {
   catalog?: string;
   schema?: string;
+  form?: GatewayForm;
   stateFile?: string;
 }
 
@@ -51,11 +55,14 @@ export type PlanOutcome =
   | ({ status: 'planned'; planId: string; expiresAt: string } & PlannedGateway);
 
 export interface AppliedGateway extends PlannedGateway {
-  status: 'applied';
+  /** `incomplete`: the gateway is in place, but a step after it failed (see `incomplete`). */
+  status: 'applied' | 'incomplete';
   grants: GrantReport[];
   stateUpdate?: { state_file: string; key: string; changed: boolean; value: Record<string, unknown> };
   /** Set when the call stopped before the gateway finished updating (cancelled or out of time). */
   inProgress?: { what: string; check: string; remaining_steps: string[] };
+  /** Set when the gateway is in place but a later step (grants, the state record) failed. */
+  incomplete?: { done: string[]; not_done: string[]; failed_step: string; error: string; recorded_incomplete: boolean; next: string };
 }
 
 export type ApplyOutcome = Exclude<PlanOutcome, { status: 'planned' }> | AppliedGateway;
@@ -69,7 +76,7 @@ interface Prepared {
   findings: Finding[];
 }
 
-type Target = GatewayTarget<TargetDesired, unknown>;
+type Target = GatewayTarget<TargetDesired, unknown, unknown>;
 const target = servingEndpointTarget as unknown as Target;
 
 /** Plans the gateway: nothing changes anywhere; a halt or a blocked config makes no workspace call at all. */
@@ -89,13 +96,13 @@ export async function planGateway(runtime: Runtime, request: ProvisionRequest, s
 export async function applyGateway(runtime: Runtime, request: ProvisionRequest, planId: string, options: ApplyProgress): Promise<ApplyOutcome> {
   const claims = verifyPlanId(planSigningKey(runtime), planId);
   const locks = runtime.service('gateway.locks', () => new KeyedLock());
-  return locks.run(request.name, async () => {
+  return locks.run(claims.endpoint, async () => {
     const state = await loadState(runtime, request.stateFile);
     return withApplyLock(state.path, async () => {
       const prepared = await prepare(runtime, request, options.signal);
       if (!('plan' in prepared)) return prepared;
       if (prepared.plan.changes.length === 0) return unchanged(prepared, options.signal);
-      checkPlanMatches(claims, { endpoint: request.name, planDigest: target.planDigest(prepared.desired), liveDigest: target.liveDigest(prepared.live) });
+      checkPlanMatches(claims, { endpoint: prepared.desired.name, planDigest: target.planDigest(prepared.desired), liveDigest: target.liveDigest(prepared.live) });
       return carryOut(prepared, options);
     });
   });
@@ -117,12 +124,13 @@ async function prepare(runtime: Runtime, request: ProvisionRequest, signal: Abor
   const label = () => workspaceLabelOf(runtime);
   if (report.status === 'halted') return { status: 'halted', stateFile: state.path, report, workspace: label() };
 
-  const gatewayRequest: GatewayRequest = { ...request, ...inferenceLocation(request, state) };
-  const desired = target.desired(state.data, gatewayRequest);
-  const findings = [...target.validate(desired, state.data), ...grantFindings(gatewayRequest)];
-  if (findings.some((f) => f.severity === 'error')) return { status: 'blocked', stateFile: state.path, findings, workspace: label() };
-
+  const gatewayRequest: GatewayRequest = { ...request, form: request.form ?? recordedForm(state) ?? 'dedicated', ...inferenceLocation(request, state) };
   const workspace = getWorkspace(runtime);
+  const facts = await target.inspect(workspace, state.data, gatewayRequest, signal);
+  const desired = target.desired(state.data, gatewayRequest, facts);
+  const findings = [...target.validate(desired, state.data, gatewayRequest, facts), ...grantFindings(gatewayRequest)];
+  if (findings.some((f) => f.severity === 'error')) return { status: 'blocked', stateFile: state.path, findings, workspace: workspace.label };
+
   const live = await readLive(workspace, desired, state, signal);
   return { state, workspace, desired, live, plan: target.diff(desired, live), findings };
 }
@@ -198,10 +206,11 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
     }
     if (waited.outcome === 'still-updating') {
       // The rollout continues on its own; grants and the state record do not depend on it, so finish them.
+      const rest = await finish(prepared, options);
       return {
         ...base,
-        status: 'applied',
-        ...(await finish(prepared, options)),
+        status: rest.incomplete ? 'incomplete' : 'applied',
+        ...rest,
         ...summaryOf(gateway, workspace),
         inProgress: {
           what: `${name} is still updating (config_update IN_PROGRESS) after ${Math.round(options.waitBudgetMs / 1000)} s; its served entities are not live yet`,
@@ -221,17 +230,44 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
     };
   }
   const rest = await finish(prepared, options);
-  return { ...base, status: 'applied', ...rest, ...summaryOf(gateway ?? (await target.reread(workspace, desired, options.signal)), workspace) };
+  return { ...base, status: rest.incomplete ? 'incomplete' : 'applied', ...rest, ...summaryOf(gateway ?? (await target.reread(workspace, desired, options.signal)), workspace) };
 }
 
 function summaryOf(gateway: unknown, workspace: Workspace): { gateway?: GatewaySummary } {
   return gateway ? { gateway: target.summarise(gateway, workspace.config.host) } : {};
 }
 
-/** Grants, then the state record: the steps that do not wait on the rollout. */
-async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<AppliedGateway, 'grants' | 'stateUpdate'>> {
+/**
+ * Grants, then the state record: the steps that do not wait on the rollout. The gateway itself is in place by
+ * now, so a failure here is not a bare error: the result says what was done and what was not, and the state
+ * file records the gateway as `incomplete` (when it can still be written), which the next plan completes.
+ */
+async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<AppliedGateway, 'grants' | 'stateUpdate' | 'incomplete'>> {
   const { workspace, desired, plan } = prepared;
-  if (plan.steps.grants.length > 0) await options.progress('granting privileges on the inference-table catalog and schema', 0.85);
+  let grants: GrantReport[];
+  try {
+    if (plan.steps.grants.length > 0) await options.progress('granting privileges on the inference-table catalog and schema', 0.85);
+    await applyGrants(workspace, plan, options.signal);
+    grants = await reportGrants(workspace, desired, options.signal);
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    const failed = { step: 'grants', error: messageOf(error) };
+    const stateUpdate = await recordIncomplete(prepared, failed).catch(() => undefined);
+    return { grants: [], ...(stateUpdate ? { stateUpdate } : {}), incomplete: incompleteReport(prepared, failed, Boolean(stateUpdate)) };
+  }
+
+  if (!plan.steps.recordState) return { grants };
+  const value = { ...desired.record, updated_at: new Date().toISOString() };
+  await options.progress(`recording Foundation.f4_gateway in ${prepared.state.path}`, 0.95);
+  try {
+    const written = await recordF4Gateway(prepared.state.path, value);
+    return { grants, stateUpdate: { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value } };
+  } catch (error) {
+    return { grants, incomplete: incompleteReport(prepared, { step: 'state file record', error: messageOf(error) }, false) };
+  }
+}
+
+async function applyGrants(workspace: Workspace, plan: Plan, signal: AbortSignal): Promise<void> {
   const bySecurable = new Map<string, { securable: 'catalog' | 'schema'; fullName: string; changes: Array<{ principal: string; add: string[] }> }>();
   for (const grant of plan.steps.grants) {
     const key = grantKey(grant.securable, grant.fullName);
@@ -239,14 +275,30 @@ async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<
     entry.changes.push({ principal: grant.principal, add: grant.missing });
     bySecurable.set(key, entry);
   }
-  for (const { securable, fullName, changes } of bySecurable.values()) await workspace.grants.update(securable, fullName, changes, options.signal);
-  const grants = await reportGrants(workspace, desired, options.signal);
+  for (const { securable, fullName, changes } of bySecurable.values()) await workspace.grants.update(securable, fullName, changes, signal);
+}
 
-  if (!plan.steps.recordState) return { grants };
-  const value = { ...desired.record, updated_at: new Date().toISOString() };
-  await options.progress(`recording Foundation.f4_gateway in ${prepared.state.path}`, 0.95);
+async function recordIncomplete(prepared: Prepared, failed: { step: string; error: string }): Promise<AppliedGateway['stateUpdate']> {
+  const value = { ...prepared.desired.record, status: 'incomplete', incomplete_step: failed.step, updated_at: new Date().toISOString() };
   const written = await recordF4Gateway(prepared.state.path, value);
-  return { grants, stateUpdate: { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value } };
+  return { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value };
+}
+
+function incompleteReport(prepared: Prepared, failed: { step: string; error: string }, recorded: boolean): NonNullable<AppliedGateway['incomplete']> {
+  const name = prepared.desired.name;
+  const notDone = failed.step === 'grants' ? ['grants', 'state file record'] : ['state file record'];
+  return {
+    done: [prepared.plan.action === 'create' ? `created ${name}` : `updated ${name}`, ...(failed.step === 'grants' ? [] : ['grants'])],
+    not_done: notDone,
+    failed_step: failed.step,
+    error: failed.error,
+    recorded_incomplete: recorded,
+    next: `Fix the cause, then plan ${name} again and apply: the plan lists only what is still missing (${notDone.join(', ')}) and creates nothing twice`,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The grants of the gateway's principals as the workspace reports them now. */
@@ -290,6 +342,12 @@ function ucLocation(value: unknown): { catalog?: string; schema?: string } | und
     return { catalog: typeof catalog === 'string' ? catalog : undefined, schema: typeof schema === 'string' ? schema : undefined };
   }
   return undefined;
+}
+
+function recordedForm(state: LoadedState): GatewayForm | undefined {
+  const foundation = state.data.Foundation;
+  const form = isRecord(foundation) && isRecord(foundation.f4_gateway) ? foundation.f4_gateway.form : undefined;
+  return form === 'dedicated' || form === 'attach' || form === 'provisioned' ? form : undefined;
 }
 
 function remainingSteps(plan: Plan): string[] {

@@ -26,7 +26,7 @@ export interface TargetDesired {
 export interface GatewaySummary {
   name: string;
   state: { ready?: string; config_update?: string };
-  served_entities: Array<{ name?: string; entity_name?: string; traffic_percentage?: number }>;
+  served_entities: Array<{ name?: string; entity_name?: string; external_model?: string; traffic_percentage?: number }>;
   invocation_url: string;
 }
 
@@ -43,12 +43,17 @@ export interface WaitResult<Live> {
   live: Live | undefined;
 }
 
-export interface GatewayTarget<Desired extends TargetDesired = TargetDesired, Live = unknown> {
+export interface GatewayTarget<Desired extends TargetDesired = TargetDesired, Live = unknown, Facts = unknown> {
   readonly kind: TargetKind;
+  /**
+   * Reads what the gateway depends on besides its own live state (the audited endpoints, secrets, models),
+   * so that nothing the workspace can answer is assumed. Runs only after the halt rule passed.
+   */
+  inspect(workspace: Workspace, state: StateData, request: GatewayRequest, signal: AbortSignal): Promise<Facts>;
   /** The gateway the F4 rules ask for (pure). */
-  desired(state: StateData, request: GatewayRequest): Desired;
-  /** API-shape and F4 findings on the desired gateway (pure). */
-  validate(desired: Desired, state: StateData): Finding[];
+  desired(state: StateData, request: GatewayRequest, facts: Facts): Desired;
+  /** API-shape, F4 and form findings on the desired gateway (pure). */
+  validate(desired: Desired, state: StateData, request: GatewayRequest, facts: Facts): Finding[];
   /** The gateway as the workspace holds it now; undefined when it does not exist. */
   readLive(workspace: Workspace, desired: Desired, signal: AbortSignal): Promise<Live | undefined>;
   /** Desired vs live (gateway, grants, state record): every change, the warnings, the apply steps (pure). */

@@ -8,7 +8,7 @@ import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPlan } from '../../src/governance/plan-id.js';
 import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/catalog.js';
-import { startHarness, type Harness } from '../sandbox/support.js';
+import { createSchemas, startHarness, type Harness } from '../sandbox/support.js';
 import { callError, callOk, connect, textOf, type Connected } from '../support/mcp.js';
 import { OPUS, SCENARIOS, SONNET, tempDir, writeMarkdownState, writeYamlState } from '../support/states.js';
 
@@ -16,7 +16,7 @@ interface Result {
   status: string;
   plan: { action: string; changes: Array<{ path: string; from: unknown; to: unknown }>; warnings: string[] };
   plan_id?: string;
-  endpoint?: { name: string; state: { config_update?: string }; served_entities: Array<{ entity_name?: string; traffic_percentage?: number }> };
+  endpoint?: { name: string; state: { config_update?: string }; served_entities: Array<{ entity_name?: string; external_model?: string; traffic_percentage?: number }> };
   grants?: Array<{ securable: string; full_name: string; principal: string; privileges: string[] }>;
   state_updates?: { state_file: string; changed: boolean };
   findings?: Array<{ rule: string; severity: string; path: string }>;
@@ -34,7 +34,10 @@ let canary: string;
 const seen: string[] = [];
 
 const grantsArg = { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP };
-const base = (name: string, stateFile: string, extra: Record<string, unknown> = {}) => ({ name, catalog: 'workshop', schema: 'gw_e2e', grants: grantsArg, state_file: stateFile, ...extra });
+/** The seeded secret holding the token a dedicated gateway calls the pay-per-token endpoints with. */
+const TOKEN_SECRET = 'ai-gateway/fmapi-token';
+const SCHEMAS = ['gw_e2e', 'gw_md', 'skyloyalty_ops_v2', 'gw_planid', 'gw_bursts', 'gw_reset', 'gw_stuck', 'gw_concurrent', 'gw_progress', 'gw_cancel', 'gw_elicit', 'gw_raced', 'gw_m2m', 'gw_forms', 'gw_half'];
+const base = (name: string, stateFile: string, extra: Record<string, unknown> = {}) => ({ name, catalog: 'workshop', schema: 'gw_e2e', token_secret: TOKEN_SECRET, grants: grantsArg, state_file: stateFile, ...extra });
 
 async function call(args: Record<string, unknown>, client = server): Promise<Result> {
   const result = await client.client.callTool({ name: 'create_gateway', arguments: args });
@@ -72,6 +75,7 @@ function withoutF4(text: string, indent: string): string {
 
 beforeAll(async () => {
   h = await startHarness({ configUpdateMs: 300 });
+  await createSchemas(h, 'workshop', SCHEMAS);
   canary = h.sandbox.addToken('admin@example.com');
   server = await connect({
     cwd: dir,
@@ -98,7 +102,7 @@ describe('create_gateway against the sandbox', () => {
     expect(applied.endpoint?.state.config_update).toBe('NOT_UPDATING');
 
     const live = (await h.call('GET', '/api/2.0/serving-endpoints/gw-create')).body;
-    expect(live.config.served_entities.map((e: { entity_name: string }) => e.entity_name)).toEqual([SONNET]);
+    expect(live.config.served_entities.map((e: { external_model?: { name: string } }) => e.external_model?.name)).toEqual([SONNET]);
     expect(live.ai_gateway).toMatchObject({
       usage_tracking_config: { enabled: true },
       inference_table_config: { enabled: true, catalog_name: 'workshop', schema_name: 'gw_e2e', table_name_prefix: 'gw' },
@@ -128,8 +132,8 @@ describe('create_gateway against the sandbox', () => {
     const applied = await call({ ...base('gw-markdown', stateFile, { schema: 'gw_md', fallback: true }), mode: 'apply', plan_id: planned.plan_id });
     expect(applied.status).toBe('applied');
     expect(applied.endpoint?.served_entities).toEqual([
-      { name: SONNET, entity_name: SONNET, traffic_percentage: 100 },
-      { name: OPUS, entity_name: OPUS, traffic_percentage: 0 },
+      { name: SONNET, external_model: SONNET, traffic_percentage: 100 },
+      { name: OPUS, external_model: OPUS, traffic_percentage: 0 },
     ]);
     const live = (await h.call('GET', '/api/2.0/serving-endpoints/gw-markdown')).body;
     expect(live.ai_gateway.fallback_config).toEqual({ enabled: true });
@@ -157,7 +161,7 @@ describe('create_gateway against the sandbox', () => {
     const live = (await h.call('GET', '/api/2.0/serving-endpoints/skyloyalty-ai-gateway')).body;
     expect(live.ai_gateway.inference_table_config).toMatchObject({ enabled: true, schema_name: 'skyloyalty_ops_v2' });
     expect(live.ai_gateway.fallback_config).toBeUndefined();
-    expect(live.config.served_entities.map((e: { entity_name: string }) => e.entity_name)).toEqual([SONNET]);
+    expect(live.config.served_entities.map((e: { external_model?: { name: string } }) => e.external_model?.name)).toEqual([SONNET]);
     expect(live.state.config_update).toBe('NOT_UPDATING');
   });
 
@@ -213,7 +217,7 @@ describe('create_gateway against the sandbox', () => {
     expect(await callFails({ ...args, mode: 'apply', plan_id: expired })).toMatch(/plan_id was refused \(expired\)/);
     expect(await callFails({ ...args, table_name_prefix: 'gw2', mode: 'apply', plan_id: id })).toMatch(/plan_id is stale.*different arguments/);
     // Someone else changes the workspace between plan and apply.
-    await h.call('POST', '/api/2.0/serving-endpoints', { body: { name: 'gw-planid', config: { served_entities: [{ name: 'x', entity_name: OPUS, entity_version: '1' }] } } });
+    await h.call('POST', '/api/2.0/serving-endpoints', { body: { name: 'gw-planid', config: { served_entities: [{ name: 'x', entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50 }] } } });
     expect(await callFails({ ...args, mode: 'apply', plan_id: id })).toMatch(/plan_id is stale.*changed since the plan/);
     expect(await endpointsNamed('gw-planid')).toBe(1);
   });
@@ -349,7 +353,7 @@ describe('create_gateway against the sandbox', () => {
       env,
       elicit: async () => {
         const created = await h.call('POST', '/api/2.0/serving-endpoints', {
-          body: { name: 'gw-raced', config: { served_entities: [{ entity_name: SONNET, entity_version: '1', workload_size: 'Small', scale_to_zero_enabled: true }] } },
+          body: { name: 'gw-raced', config: { served_entities: [{ name: 'x', entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50 }] } },
         });
         expect(created.status).toBe(200);
         return { action: 'accept', content: { confirm: true } };
@@ -414,6 +418,11 @@ describe('create_gateway with OAuth M2M', () => {
   let client: Connected;
   beforeAll(async () => {
     m2m = await startHarness({ configUpdateMs: 200, tokenTtlSeconds: 2 });
+    await createSchemas(m2m, 'workshop', SCHEMAS);
+    // The service principal provisions as a team would: USE CATALOG, and its schema to create the payload table in.
+    const clientId = m2m.sandbox.oauth.clientId;
+    await m2m.call('PATCH', '/api/2.1/unity-catalog/permissions/catalog/workshop', { body: { changes: [{ principal: clientId, add: ['USE_CATALOG'] }] } });
+    await m2m.call('PATCH', '/api/2.1/unity-catalog/permissions/schema/workshop.gw_m2m', { body: { changes: [{ principal: clientId, add: ['USE_SCHEMA', 'CREATE_TABLE', 'MANAGE'] }] } });
     client = await connect({
       cwd: dir,
       env: { DATABRICKS_HOST: m2m.sandbox.url, DATABRICKS_CLIENT_ID: m2m.sandbox.oauth.clientId, DATABRICKS_CLIENT_SECRET: m2m.sandbox.oauth.clientSecret, NODE_EXTRA_CA_CERTS: m2m.sandbox.caCertPath },

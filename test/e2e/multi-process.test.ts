@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/catalog.js';
-import { startHarness, type Harness } from '../sandbox/support.js';
+import { createSchemas, startHarness, type Harness } from '../sandbox/support.js';
 import { connect, textOf, type Connected } from '../support/mcp.js';
 import { SCENARIOS, tempDir, writeYamlState } from '../support/states.js';
 
@@ -27,6 +27,7 @@ const args = (stateFile: string, extra: Record<string, unknown> = {}) => ({
   name: 'gw-multi',
   catalog: 'workshop',
   schema: 'gw_multi',
+  token_secret: 'ai-gateway/fmapi-token',
   grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP },
   state_file: stateFile,
   ...extra,
@@ -52,6 +53,7 @@ function recorded(stateFile: string): Record<string, unknown> | undefined {
 
 beforeAll(async () => {
   h = await startHarness({ configUpdateMs: 200 });
+  await createSchemas(h, 'workshop', ['gw_multi']);
   const token = h.sandbox.addToken('admin@example.com');
   // One installation: the same home folder (so the same plan key), no AIGW_PLAN_SECRET.
   servers = await Promise.all(
@@ -70,9 +72,9 @@ describe('several server processes of one installation', () => {
   it('applies a plan issued by another process, and one issued by a process that has since exited', async () => {
     const stateFile = writeYamlState(dir, 'handoff', SCENARIOS.passing);
     const [first, second] = servers as [Connected, Connected];
-    const planned = await call(first, args(stateFile, { name: 'gw-handoff' }));
+    const planned = await call(first, args(stateFile, { name: 'gw-handoff', table_name_prefix: 'gw_handoff' }));
     expect(planned.status).toBe('planned');
-    const applied = await call(second, { ...args(stateFile, { name: 'gw-handoff' }), mode: 'apply', plan_id: planned.plan_id });
+    const applied = await call(second, { ...args(stateFile, { name: 'gw-handoff', table_name_prefix: 'gw_handoff' }), mode: 'apply', plan_id: planned.plan_id });
     expect(applied.text).toMatch(/APPLIED/);
 
     const restarted = await connect({ cwd: dir, env: { DATABRICKS_HOST: h.sandbox.url, DATABRICKS_TOKEN: h.sandbox.addToken('admin@example.com'), NODE_EXTRA_CA_CERTS: h.sandbox.caCertPath } });

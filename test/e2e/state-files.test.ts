@@ -38,7 +38,7 @@ describe('--sandbox with no state file named or found', () => {
     expect(audit.status).toBe('ok');
     expect(audit.roles.find((r) => r.role === 'agent_chat')).toMatchObject({ endpoint: EXAMPLE_ENDPOINTS.agentChat, status: 'pass', warnings: [] });
 
-    const args = { name: 'example-ai-gateway', fallback: true, grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP } };
+    const args = { name: 'example-ai-gateway', fallback: true, token_secret: 'ai-gateway/fmapi-token', grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP } };
     const planned = await callOk<{ status: string; plan_id: string }>(server.client, 'create_gateway', args);
     expect(planned.status).toBe('planned');
     const applied = await callOk<{ status: string; state_updates: { state_file: string; changed: boolean } }>(server.client, 'create_gateway', { ...args, mode: 'apply', plan_id: planned.plan_id });
@@ -118,7 +118,7 @@ describe('validate_config and the validate command read the default state file l
 
   it('the validate command reads AIGW_STATE_FILE, then ./state.yaml', async () => {
     const unaudited = path.join(dir, 'unaudited.json');
-    writeFileSync(unaudited, JSON.stringify(bodyWith((b) => (b.config.served_entities[0].entity_name = 'my-handpicked-llm'))));
+    writeFileSync(unaudited, JSON.stringify(bodyWith((b) => (b.config.served_entities[0].external_model.name = 'my-handpicked-llm'))));
     const otherDir = tempDir('aigw-validate-env-');
     const fromEnv = await runValidate(otherDir, { AIGW_STATE_FILE: stateFile }, unaudited, '--format', 'json');
     expect(fromEnv.code).toBe(1);

@@ -57,6 +57,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * Creates team schemas the way a workspace admin would before F4 (the sandbox, like a workspace, does not create
+ * an inference table's schema on the fly). Schemas that exist already are left as they are.
+ */
+export async function createSchemas(harness: Harness, catalog: string, names: string[]): Promise<void> {
+  for (const name of names) {
+    const created = await harness.call('POST', '/api/2.1/unity-catalog/schemas', { body: { catalog_name: catalog, name } });
+    if (created.status !== 200 && created.status !== 409) throw new Error(`creating schema ${catalog}.${name} answered ${created.status}: ${JSON.stringify(created.body)}`);
+  }
+}
+
 export async function startHarness(opts: SandboxOptions = {}): Promise<Harness> {
   let warehouse: RecordingWarehouse | undefined;
   const sandbox = await launchSandbox(opts, async (warehouseOpts) => {

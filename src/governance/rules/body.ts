@@ -1,5 +1,6 @@
 /** Typed views into an untrusted create body; every accessor tolerates any shape. */
 import { isRecord } from '../../shared/records.js';
+import { payPerTokenEndpointOf } from '../model-names.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -18,3 +19,20 @@ export const token = (key: string | number): string => String(key).replace(/~/g,
 export const pointer = (...keys: Array<string | number>): string => keys.map((key) => `/${token(key)}`).join('');
 
 export const show = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value));
+
+/**
+ * The audited endpoint a served entity stands for, where its name sits in the body: an external model of
+ * provider databricks-model-serving wraps the endpoint it names; `system.ai.<model>` is the model behind
+ * `databricks-<model>`; anything else names itself (and fails the audit unless it is an audited endpoint).
+ */
+export function auditedName(entity: unknown, i: number): { name: string; path: string } | undefined {
+  const e = asRecord(entity);
+  const external = asRecord(e?.external_model);
+  if (external) {
+    return typeof external.name === 'string' && external.provider === 'databricks-model-serving'
+      ? { name: external.name, path: pointer('config', 'served_entities', i, 'external_model', 'name') }
+      : undefined;
+  }
+  if (typeof e?.entity_name !== 'string') return undefined;
+  return { name: payPerTokenEndpointOf(e.entity_name) ?? e.entity_name, path: pointer('config', 'served_entities', i, 'entity_name') };
+}

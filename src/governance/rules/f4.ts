@@ -1,6 +1,6 @@
 /** The F4 step's own rules: what a workshop gateway must have. All errors: the step fails without them. */
 import { evaluateAudit } from '../probe.js';
-import { aiGateway, asRecord, config, guardrails, inferenceTable, pointer, rateLimits, servedEntities, show } from './body.js';
+import { aiGateway, asRecord, auditedName, config, guardrails, inferenceTable, pointer, rateLimits, servedEntities, show } from './body.js';
 import type { Rule, RuleHit } from './types.js';
 
 /** Room for the "_payload" suffix inside Unity Catalog's 255-character table names, with margin. */
@@ -93,16 +93,16 @@ export const f4Rules: Rule[] = [
       const fallbacks = new Set(report.roles.filter((r) => r.status === 'pass').flatMap((r) => r.fallback_candidates));
       const traffic = trafficByEntity(body);
       return entities.flatMap((entity, i) => {
-        const e = asRecord(entity);
-        const name = e?.entity_name;
-        if (typeof name !== 'string') return [];
+        const audited = auditedName(entity, i);
+        if (!audited) return [];
+        const { name, path } = audited;
         if (bound.has(name)) return [];
-        const servedName = typeof e?.name === 'string' ? e.name : undefined;
+        const servedName = typeof asRecord(entity)?.name === 'string' ? (asRecord(entity)?.name as string) : undefined;
         if (fallbacks.has(name) && (traffic.get(servedName ?? name) ?? 0) === 0) return [];
         const why = fallbacks.has(name)
           ? 'passes its role probe but is not the bound endpoint, and takes traffic; a fallback candidate must be at 0 %'
           : 'is not a bound endpoint that passed its role probe in endpoint_guardrail_audit';
-        return [{ path: pointer('config', 'served_entities', i, 'entity_name'), message: `${show(name)} ${why}` }];
+        return [{ path, message: `${show(name)} ${why}` }];
       });
     },
   },

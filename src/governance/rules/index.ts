@@ -3,10 +3,11 @@ import { advisoryRules } from './advisories.js';
 import { deprecatedRules } from './deprecated.js';
 import { f4Rules } from './f4.js';
 import { liveRules } from './live.js';
+import { servedEntityRules } from './served-entities.js';
 import { bodyRule, shapeRules } from './shape.js';
 import type { Rule, RuleInfo } from './types.js';
 
-export const RULES: readonly Rule[] = [...shapeRules, ...f4Rules, ...deprecatedRules, ...advisoryRules];
+export const RULES: readonly Rule[] = [...shapeRules, ...servedEntityRules, ...f4Rules, ...deprecatedRules, ...advisoryRules];
 
 export type { Finding, Rule, RuleInfo } from './types.js';
 

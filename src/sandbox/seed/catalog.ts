@@ -71,6 +71,8 @@ export const TEAMS = ['loyalty', 'support', 'finance', 'platform'] as const;
 export const SEED_SCHEMAS: readonly (readonly [catalog: string, schema: string])[] = [
   ['workshop', 'skyloyalty_ops'],
   ['workshop', 'demo_team'],
+  // The team schema of the example state files (examples/), so --sandbox works from the first call.
+  ['workshop', 'agent_ops'],
   ['workshop', 'default'],
   ['ml', 'gateway'],
   ['main', 'default'],

@@ -13,9 +13,12 @@ const sqlList = (items: readonly string[]) => `[${items.map(sqlText).join(', ')}
 /** 1-based pick from a list literal by a uniform draw. */
 const pick = (list: readonly string[], u: string) => `${sqlList(list)}[1 + CAST(floor(${u} * ${list.length}) AS INTEGER)]`;
 
-/** Replaces every placeholder of `text` by one seeded secret of its kind, chosen by `u`. */
-function fillSecrets(text: string, u: string): string {
-  return Object.entries(SECRET_PLACEHOLDERS).reduce(
+/**
+ * Replaces every placeholder of `text` (drawn from `templates`) by one seeded secret of its kind, chosen by `u`.
+ * Only the placeholders the templates use: each is a replace() per row, and seeds run to millions of rows.
+ */
+function fillSecrets(text: string, u: string, templates: readonly string[]): string {
+  return Object.entries(SECRET_PLACEHOLDERS).filter(([placeholder]) => templates.some((t) => t.includes(placeholder))).reduce(
     (expr, [placeholder, kind]) => `replace(${expr}, ${sqlText(placeholder)}, ${pick(SEEDED_SECRETS[kind], u)})`,
     text,
   );
@@ -56,8 +59,8 @@ export function payloadSql(table: string, endpoint: SeedEndpoint, rows: number, 
      ranked AS (
        SELECT *, row_number() OVER (ORDER BY request_time DESC, databricks_request_id) AS newest FROM sampled),
      turns AS (
-       SELECT *, ${fillSecrets(userTurn, 'u_secret')} AS user_turn,
-         ${fillSecrets(`CASE WHEN newest <= 2 THEN ${sqlList(ASSISTANT_MESSAGES)}[CAST(newest AS INTEGER)] ELSE ${pick(ASSISTANT_MESSAGES, 'u_answer')} END`, 'u_secret')} AS answer,
+       SELECT *, ${fillSecrets(userTurn, 'u_secret', USER_MESSAGES)} AS user_turn,
+         ${fillSecrets(`CASE WHEN newest <= 2 THEN ${sqlList(ASSISTANT_MESSAGES)}[CAST(newest AS INTEGER)] ELSE ${pick(ASSISTANT_MESSAGES, 'u_answer')} END`, 'u_secret', ASSISTANT_MESSAGES)} AS answer,
          status_code = 200 AND u_size < 0.005 AS too_large
        FROM ranked)
      SELECT databricks_request_id, CAST(request_time AS DATE), client_request_id, request_time, status_code, 1.0,

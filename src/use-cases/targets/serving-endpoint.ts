@@ -7,15 +7,20 @@
 import type { ServingEndpoint } from '../../databricks/serving-endpoints.js';
 import type { Workspace } from '../../databricks/workspace.js';
 import { ToolError } from '../../errors.js';
-import { desiredGateway, type DesiredGateway } from '../../governance/desired.js';
+import { desiredGateway, formFindings, type DesiredGateway, type GatewayFacts, type GatewayRequest, type ProvisionedModel } from '../../governance/desired.js';
+import { ucModelOf } from '../../governance/model-names.js';
+import { evaluateAudit } from '../../governance/probe.js';
+import type { Finding } from '../../governance/rules/types.js';
+import type { StateData } from '../../shared/records.js';
 import { buildPlan, endpointChanges, liveDigest, planDigest, type Plan } from '../../governance/plan.js';
 import { validateCreateBody } from '../../governance/validate.js';
 import type { ApplyProgress, GatewayTarget, GatewaySummary, WaitResult } from '../gateway-target.js';
 
-export const servingEndpointTarget: GatewayTarget<DesiredGateway, ServingEndpoint> = {
+export const servingEndpointTarget: GatewayTarget<DesiredGateway, ServingEndpoint, GatewayFacts> = {
   kind: 'serving_endpoint',
+  inspect,
   desired: desiredGateway,
-  validate: (desired, state) => validateCreateBody(desired.body, { state }).findings,
+  validate,
   readLive: (workspace, desired, signal) => workspace.servingEndpoints.get(desired.name, signal),
   diff: buildPlan,
   planDigest,
@@ -30,6 +35,66 @@ export const servingEndpointTarget: GatewayTarget<DesiredGateway, ServingEndpoin
   summarise,
 };
 
+/** The audited endpoints the gateway would serve, and what the form needs of the workspace, as it answers now. */
+async function inspect(workspace: Workspace, state: StateData, request: GatewayRequest, signal: AbortSignal): Promise<GatewayFacts> {
+  const roles = evaluateAudit(state, { roles: request.roles }).roles.filter((r) => request.roles.includes(r.role) && r.status === 'pass' && r.endpoint);
+  const bound = [...new Set(roles.map((r) => r.endpoint as string))];
+  const names = [...new Set([...bound, ...(request.fallback ? roles.flatMap((r) => r.fallback_candidates) : [])])];
+  const endpoints: GatewayFacts['endpoints'] = {};
+  for (const name of names) {
+    const endpoint = await workspace.servingEndpoints.get(name, signal);
+    endpoints[name] = endpoint ? (typeof endpoint.task === 'string' ? { task: endpoint.task } : {}) : null;
+  }
+  const facts: GatewayFacts = { host: workspace.config.host, endpoints };
+  if (request.form === 'dedicated' && request.tokenSecret) {
+    const { scope, key } = request.tokenSecret;
+    const keys = await workspace.secrets.keys(scope, signal);
+    if (!keys) facts.secretProblem = `the secret scope ${scope} does not exist in this workspace`;
+    else if (!keys.includes(key)) facts.secretProblem = `the secret scope ${scope} has no key ${key}`;
+  }
+  if (request.form === 'provisioned') facts.provisioned = await provisionedModels(workspace, bound, signal);
+  return facts;
+}
+
+/**
+ * The `system.ai` model behind each endpoint, confirmed by listing (never by the name alone), at the newest
+ * version the workspace says Provisioned Throughput can serve.
+ */
+async function provisionedModels(workspace: Workspace, endpoints: string[], signal: AbortSignal): Promise<Record<string, ProvisionedModel | { problem: string }>> {
+  const listed = new Set((await workspace.models.list('system', 'ai', signal)) ?? []);
+  const models: Record<string, ProvisionedModel | { problem: string }> = {};
+  for (const endpoint of endpoints) {
+    const model = ucModelOf(endpoint);
+    if (!model) {
+      models[endpoint] = { problem: `${endpoint} is not a pay-per-token endpoint (databricks-<model>), so no system.ai model stands behind it` };
+      continue;
+    }
+    if (!listed.has(model)) {
+      models[endpoint] = { problem: `the workspace does not list ${model} in system.ai, so ${endpoint} has no foundation model to provision` };
+      continue;
+    }
+    let found: ProvisionedModel | undefined;
+    for (const version of await workspace.models.versions(model, signal)) {
+      const info = await workspace.models.optimizationInfo(model, version, signal);
+      if (!info?.optimizable) continue;
+      found = { model, version, ...(info.throughput_chunk_size ? { chunkSize: info.throughput_chunk_size } : {}) };
+      break;
+    }
+    models[endpoint] = found ?? { problem: `${model} is not eligible for Provisioned Throughput at any version the workspace lists (get-model-optimization-info answers optimizable: false)` };
+  }
+  return models;
+}
+
+/** Form findings first: while the form cannot be met, the body built from it would only repeat the problem. */
+function validate(desired: DesiredGateway, state: StateData, request: GatewayRequest, facts: GatewayFacts): Finding[] {
+  const form = formFindings(request, facts, desired);
+  if (form.length > 0) return form;
+  if (desired.body.config) return validateCreateBody(desired.body, { state }).findings;
+  // attach: only the ai_gateway block is sent; the endpoint's own served entities are not ours to check.
+  const gatewayOnly = { name: desired.name, config: { served_entities: [] }, ai_gateway: desired.body.ai_gateway };
+  return validateCreateBody(gatewayOnly, { state }).findings.filter((f) => !f.path.startsWith('/config'));
+}
+
 async function apply(workspace: Workspace, desired: DesiredGateway, endpoint: ServingEndpoint | undefined, plan: Plan, options: ApplyProgress): Promise<boolean> {
   const name = desired.name;
   const api = workspace.servingEndpoints;
@@ -43,7 +108,8 @@ async function apply(workspace: Workspace, desired: DesiredGateway, endpoint: Se
   }
   if (plan.action === 'create') {
     await options.progress(`creating serving endpoint ${name}`, 0.1);
-    const created = await api.create(desired.body, options.signal);
+    if (!desired.body.config) throw new ToolError(`The endpoint ${name} does not exist`, 'the attach form configures an existing endpoint and cannot create one', 'Plan again: the plan reads the endpoint anew', 'ENDPOINT_NOT_FOUND');
+    const created = await api.create({ ...desired.body, config: desired.body.config }, options.signal);
     if (created.foundAfterUncertainAnswer && !servingEndpointTarget.matchesPlan(desired, created.endpoint)) {
       // The answer was lost and an endpoint of this name exists: made by another process or person, not by this plan.
       throw new ToolError(
@@ -63,7 +129,7 @@ async function apply(workspace: Workspace, desired: DesiredGateway, endpoint: Se
     await options.progress(`replacing the ai_gateway block of ${name}`, 0.15);
     await api.putAiGateway(name, desired.body.ai_gateway, options.signal);
   }
-  if (!plan.steps.putConfig) return false;
+  if (!plan.steps.putConfig || !desired.body.config) return false;
   await options.progress(`updating the served entities of ${name}`, 0.2);
   await api.putConfig(name, desired.body.config, (current) => endpointChanges(desired, current).configChanges.length === 0, options.signal);
   return true;
@@ -97,9 +163,11 @@ function summarise(endpoint: ServingEndpoint, host: string): GatewaySummary {
     state: { ...(endpoint.state?.ready ? { ready: endpoint.state.ready } : {}), ...(endpoint.state?.config_update ? { config_update: endpoint.state.config_update } : {}) },
     served_entities: (config?.served_entities ?? []).map((entity) => {
       const share = routes.find((route) => (route.served_entity_name ?? route.served_model_name) === entity.name)?.traffic_percentage;
+      const wrapped = entity.external_model?.name;
       return {
         ...(entity.name ? { name: entity.name } : {}),
         ...(entity.entity_name ? { entity_name: entity.entity_name } : {}),
+        ...(typeof wrapped === 'string' ? { external_model: wrapped } : {}),
         ...(share === undefined ? {} : { traffic_percentage: share }),
       };
     }),
