@@ -43,4 +43,28 @@ export class AlertsApi {
     }
     throw new ToolError(`The SQL alerts span more than ${MAX_PAGES} pages`, 'the workspace kept answering with another page token', 'Report this with the workspace host', 'ALERTS_TOO_MANY_PAGES');
   }
+
+  /**
+   * Creates an alert. A create is not idempotent: when its answer is lost the caller looks for the alert by its
+   * display name before trying again (the transport never retries a POST).
+   */
+  async create(alert: Record<string, unknown>, signal?: AbortSignal): Promise<Alert> {
+    const { data } = await this.rest.call<Alert>({ method: 'POST', path: '/api/2.0/alerts', body: alert, signal, operation: `Creating the SQL alert "${String(alert.display_name)}"`, whoCanGrant: WHO_CAN_GRANT });
+    return data;
+  }
+
+  /** Changes the fields `updateMask` names (top-level field names), and only those. */
+  async update(id: string, alert: Record<string, unknown>, updateMask: readonly string[], signal?: AbortSignal): Promise<Alert> {
+    const { data } = await this.rest.call<Alert>({
+      method: 'PATCH',
+      path: `/api/2.0/alerts/${encodeURIComponent(id)}`,
+      query: { update_mask: updateMask.join(',') },
+      body: alert,
+      signal,
+      idempotent: true,
+      operation: `Updating the SQL alert ${id}`,
+      whoCanGrant: 'Ask the alert\'s owner or a workspace admin for CAN_MANAGE on it',
+    });
+    return data;
+  }
 }

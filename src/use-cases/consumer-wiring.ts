@@ -8,6 +8,7 @@ import { ToolError } from '../errors.js';
 import { consumerWiring, type ConsumerWiring } from '../governance/consumer.js';
 import { isRecord } from '../shared/records.js';
 import type { Runtime } from '../runtime.js';
+import type { GatewaySummary } from './gateway-target.js';
 
 export async function wireConsumer(runtime: Runtime, endpointName: string, signal?: AbortSignal): Promise<ConsumerWiring> {
   let workspace;
@@ -35,4 +36,11 @@ export function wiringOf(endpoint: ServingEndpoint, host: string): ConsumerWirin
     [e.entity_name, isRecord(e.external_model) ? e.external_model.name : undefined, isRecord(e.foundation_model) ? e.foundation_model.name : undefined, endpoint.name];
   const servesClaude = entities.length === 0 || entities.some((e) => served(e).some((n) => typeof n === 'string' && /claude/i.test(n)));
   return consumerWiring({ host, endpoint: endpoint.name, servedEntity: primary?.name, servesClaude });
+}
+
+/** The wiring of a gateway as provisioning summarises it (any target). */
+export function wiringOfSummary(summary: GatewaySummary, host: string): ConsumerWiring {
+  const primary = summary.served_entities.find((e) => (e.traffic_percentage ?? 100) > 0) ?? summary.served_entities[0];
+  const names = [summary.name, ...summary.served_entities.flatMap((e) => [e.entity_name, e.external_model])];
+  return consumerWiring({ host, endpoint: summary.name, servedEntity: primary?.name, servesClaude: names.some((n) => typeof n === 'string' && /claude/i.test(n)) });
 }
