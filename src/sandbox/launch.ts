@@ -113,7 +113,6 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
   }
   const port = serverPort(server);
   const listening = server;
-  alerts.start();
   return {
     url,
     host,

@@ -63,8 +63,13 @@ describe('config items', () => {
   });
 
   it('grants that could not be read make the ops item unknown', () => {
-    const item = configItems({ endpoint: GW, aiGateway: {}, findings: [], grantsProblem: '403' }).find((e) => e.item === 'ops-grants');
+    const aiGateway = { inference_table_config: { enabled: true, catalog_name: 'main', schema_name: 'ops' } };
+    const item = configItems({ endpoint: GW, aiGateway, findings: [], grantsProblem: '403' }).find((e) => e.item === 'ops-grants');
     expect(item?.status).toBe('unknown');
+  });
+
+  it('without inference tables there is nothing for the ops team to read', () => {
+    expect(configItems({ endpoint: GW, aiGateway: {}, findings: [] }).find((e) => e.item === 'ops-grants')?.status).toBe('fail');
   });
 });
 

@@ -77,6 +77,10 @@ export function configItems(evidence: ConfigEvidence): ChecklistEntry[] {
       entries.push(entry(item, 'unknown', 'no state file was given, so the served entities could not be checked against endpoint_guardrail_audit', 'Pass state_file (the workshop state with endpoint_guardrail_audit and llm_role_endpoints)'));
       continue;
     }
+    if (item === 'ops-grants' && !inferenceTablesOn(evidence.aiGateway)) {
+      entries.push(entry(item, 'fail', `inference tables are not enabled on ${evidence.endpoint}, so there is no payload table for the ops team to read`, 'Enable ai_gateway.inference_table_config, then grant the ops group USE_CATALOG, USE_SCHEMA and SELECT on its catalog and schema'));
+      continue;
+    }
     if (item === 'ops-grants' && evidence.grantsProblem && errors.length === 0) {
       entries.push(entry(item, 'unknown', `the grants on the inference tables' catalog and schema could not be read: ${evidence.grantsProblem}`, 'Ask the schema owner or a metastore admin for BROWSE (or MANAGE) on the catalog and schema so their grants can be read, then check again'));
       continue;
@@ -91,6 +95,8 @@ export function configItems(evidence: ConfigEvidence): ChecklistEntry[] {
   entries.push(haltItem(evidence));
   return entries;
 }
+
+const inferenceTablesOn = (aiGateway: Record<string, unknown> | undefined) => isRecord(aiGateway?.inference_table_config) && aiGateway.inference_table_config.enabled === true;
 
 function passEvidence(item: ChecklistItem, { endpoint, aiGateway }: ConfigEvidence): string {
   const table = isRecord(aiGateway?.inference_table_config) ? aiGateway.inference_table_config : {};

@@ -56,20 +56,29 @@ export class Alerts {
   private readonly alerts = new Map<string, StoredAlert>();
   private readonly running = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
-  private lastTick = Math.floor(Date.now() / 1000) * 1000;
+  private lastTick = 0;
+  private stopped = false;
 
   constructor(private readonly opts: AlertsOptions) {}
 
-  /** Starts the scheduler; `stop` ends it and waits for evaluations under way. */
-  start(): void {
-    this.timer ??= setInterval(() => this.tick(), TICK_MS);
-    this.timer.unref();
-  }
-
+  /** Ends the scheduler and waits for evaluations under way; nothing is scheduled afterwards. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
     await Promise.all(this.running.values());
+  }
+
+  /** The Quartz clock runs only while some alert is scheduled, so an idle sandbox holds no timer. */
+  private schedule(): void {
+    if (this.stopped || this.timer || !this.anyScheduled()) return;
+    this.lastTick = Math.floor(Date.now() / 1000) * 1000;
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  private anyScheduled(): boolean {
+    return [...this.alerts.values()].some((a) => a.lifecycle === 'ACTIVE' && (a.body.schedule as Json).pause_status !== 'PAUSED');
   }
 
   /** Evaluates every ACTIVE alert now, whatever its schedule (the test hook), and waits for the results. */
@@ -97,6 +106,7 @@ export class Alerts {
       state: 'UNKNOWN',
     };
     this.alerts.set(alert.id, alert);
+    this.schedule();
     return ok(this.view(alert));
   }
 
@@ -149,6 +159,7 @@ export class Alerts {
     alert.schedule = this.scheduleOf(checked);
     alert.body = checked;
     alert.updatedAt = new Date().toISOString();
+    this.schedule();
     return ok(this.view(alert));
   }
 
@@ -161,6 +172,11 @@ export class Alerts {
   }
 
   private tick(): void {
+    if (!this.anyScheduled()) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
     const now = Math.floor(Date.now() / 1000) * 1000;
     for (let second = this.lastTick + 1000; second <= now; second += 1000) {
       for (const alert of this.alerts.values()) {
