@@ -11,6 +11,7 @@
 import type { Runtime } from '../runtime.js';
 import { resolveWithSettingsCheck } from '../settings-check.js';
 import { VERSION } from '../version.js';
+import { AlertsApi } from './alerts.js';
 import { createTokenProvider, type TokenProvider } from './auth.js';
 import { resolveWorkspaceConfig, type WorkspaceConfig } from './config.js';
 import { GrantsApi } from './grants.js';
@@ -38,6 +39,7 @@ export interface Workspace {
   readonly rest: RestClient;
   readonly servingEndpoints: ServingEndpointsApi;
   readonly grants: GrantsApi;
+  readonly alerts: AlertsApi;
   readonly secrets: SecretsApi;
   readonly models: ModelsApi;
   readonly schemas: SchemasApi;
@@ -99,6 +101,7 @@ function assemble(config: WorkspaceConfig, tokens: TokenProvider, transport: Tra
     rest,
     servingEndpoints: new ServingEndpointsApi(rest),
     grants: new GrantsApi(rest),
+    alerts: new AlertsApi(rest),
     secrets: new SecretsApi(rest),
     models: new ModelsApi(rest),
     schemas: new SchemasApi(rest),

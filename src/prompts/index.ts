@@ -7,10 +7,11 @@ import type { Runtime } from '../runtime.js';
 import type { PromptSpec } from './define.js';
 import { provisionGatewayPrompt } from './provision-gateway.js';
 import { weeklyChargebackPrompt } from './weekly-chargeback.js';
+import { wireConsumerPrompt } from './wire-consumer.js';
 
 // Erases the argument generics so prompts of different shapes fit in one list.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const PROMPTS: readonly PromptSpec<any>[] = [provisionGatewayPrompt, weeklyChargebackPrompt];
+export const PROMPTS: readonly PromptSpec<any>[] = [provisionGatewayPrompt, weeklyChargebackPrompt, wireConsumerPrompt];
 
 export function registerPrompts(server: McpServer, runtime: Runtime): void {
   for (const prompt of PROMPTS) {
@@ -19,8 +20,8 @@ export function registerPrompts(server: McpServer, runtime: Runtime): void {
     server.registerPrompt(
       prompt.name,
       { title: prompt.title, description: prompt.description, argsSchema: prompt.args },
-      ((args: unknown) => ({
-        messages: [{ role: 'user' as const, content: { type: 'text' as const, text: prompt.text(args) } }],
+      (async (args: unknown) => ({
+        messages: [{ role: 'user' as const, content: { type: 'text' as const, text: await prompt.text(args, runtime) } }],
       })) as never,
     );
   }

@@ -13,8 +13,11 @@ export interface FaultMatch {
 }
 
 export type Fault =
-  /** Answer with a Databricks error body and this status (429 carries `Retry-After`; 500 is not retried by clients). */
-  | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number; times?: number; match?: FaultMatch }
+  /**
+   * Answer with a Databricks error body and this status (429 carries `Retry-After`; 403 is a refused API;
+   * 500 is an internal error no client retries).
+   */
+  | { kind: 'status'; status: 403 | 429 | 500 | 503; retryAfterSeconds?: number; times?: number; match?: FaultMatch }
   /** Delay the answer. */
   | { kind: 'latency'; ms: number; times?: number; match?: FaultMatch }
   /**
@@ -43,6 +46,26 @@ export interface PayloadTableRef {
   endpointName: string;
 }
 
+/** One request a serving endpoint answered: what the usage system tables and its payload table record. */
+export interface InvocationRecord {
+  endpoint: { name: string; id: string; creator: string; task?: string };
+  servedEntity: { id: string; name: string; entityName: string; entityType: 'FOUNDATION_MODEL' | 'EXTERNAL_MODEL' | 'CUSTOM_MODEL' };
+  requester: string;
+  databricksRequestId: string;
+  /** The body field `client_request_id`, when the caller sent one. */
+  clientRequestId?: string;
+  usageContext?: Record<string, string>;
+  statusCode: number;
+  requestTime: Date;
+  inputTokens: number;
+  outputTokens: number;
+  executionMs: number;
+  request: string;
+  response: string;
+  /** The endpoint's payload table, when inference tables are on. */
+  payloadTable?: PayloadTableRef;
+}
+
 /** A Unity Catalog table named by its three parts, as a statement reads it. */
 export type TableName = readonly [catalog: string, schema: string, table: string];
 
@@ -63,6 +86,13 @@ export interface Warehouse {
   ensureSchema(catalog: string, schema: string): Promise<void>;
   /** Creates `<catalog>.<schema>.<prefix>_payload` if absent (REST calls this when inference tables get enabled). */
   ensurePayloadTable(ref: PayloadTableRef): Promise<void>;
+  /**
+   * Runs one statement as `principal` through the dialect shim and the privilege checks, as the workspace's
+   * own jobs do (the SQL alerts' evaluator); `userAgent` says which job, in `received`.
+   */
+  runAs(principal: string, sql: string, userAgent: string): Promise<Record<string, unknown>[]>;
+  /** Records an answered request in endpoint_usage (with its served_entities row) and the payload table. */
+  logInvocation(invocation: InvocationRecord): Promise<void>;
   /** Runs SQL straight on DuckDB: for seeding and test fixtures only, never for product paths. */
   exec(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -169,5 +199,7 @@ export interface Sandbox {
    * `put` writes a key, creating its scope if absent; `remove` deletes a key, or the whole scope without `key`.
    */
   readonly secrets: { put(scope: string, key: string): void; remove(scope: string, key?: string): void };
+  /** SQL alerts run on their schedules; `evaluateNow` runs every ACTIVE one at once and waits (a test hook). */
+  readonly alerts: { evaluateNow(): Promise<void> };
   close(): Promise<void>;
 }

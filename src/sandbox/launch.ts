@@ -11,6 +11,8 @@ import type { Sandbox, SandboxOptions, Warehouse, WarehouseOptions } from './con
 import { createFaultController } from './faults.js';
 import { Identities } from './identity.js';
 import { RequestLog } from './request-log.js';
+import { Alerts } from './rest/alerts.js';
+import { Invocations } from './rest/invocations.js';
 import { Grants } from './rest/grants.js';
 import { RegisteredModels } from './rest/models.js';
 import { Secrets } from './rest/secrets.js';
@@ -82,12 +84,20 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     ensurePayloadTable: (ref) => warehouse.ensurePayloadTable(ref),
   });
 
+  const alerts = new Alerts({
+    identities,
+    warehouseId: warehouse.id,
+    runQuery: (principal, sql) => warehouse.runAs(principal, sql, 'databricks-sql-alerts'),
+  });
+
+  const invocations = new Invocations(endpoints, (invocation) => warehouse.logInvocation(invocation));
+
   let server: Server | undefined;
   let url: string;
   try {
     for (const [catalog, schema] of SEED_SCHEMAS) await warehouse.ensureSchema(catalog, schema);
     const unityCatalog = new UnityCatalog(grants, identities, warehouse);
-    server = await startServer({ certs, faults, identities, requestLog, endpoints, grants, models, secrets, unityCatalog, warehouse }, host, opts.port ?? 0);
+    server = await startServer({ alerts, certs, faults, identities, requestLog, endpoints, invocations, grants, models, secrets, unityCatalog, warehouse }, host, opts.port ?? 0);
     url = `https://${host}:${serverPort(server)}`;
     // The seeded gateways' external models point at this workspace's own URL, known only once it listens. No
     // client can reach the server before this function returns the port, so seeding now races no one.
@@ -122,8 +132,10 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
     },
     addToken: (principal) => identities.addToken(principal),
     secrets: { put: (scope, key) => secrets.put(scope, key), remove: (scope, key) => secrets.remove(scope, key) },
+    alerts: { evaluateNow: () => alerts.evaluateNow() },
     async close() {
       faults.clear();
+      await alerts.stop();
       await new Promise<void>((resolve) => {
         listening.close(() => resolve());
         listening.closeAllConnections();

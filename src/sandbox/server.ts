@@ -9,7 +9,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultController, Warehouse } from './contract.js';
 import type { SandboxCertificates } from './certs.js';
 import type { Identities } from './identity.js';
+import { ALERTS_PATH, type Alerts } from './rest/alerts.js';
 import { ApiError } from './rest/errors.js';
+import { CHAT_COMPLETIONS_PATH, INVOCATIONS_ROUTE, type Invocations } from './rest/invocations.js';
 import { PERMISSIONS_PREFIX, type Grants } from './rest/grants.js';
 import type { RequestLog } from './request-log.js';
 import type { Reply, RestRequest } from './rest/http.js';
@@ -20,11 +22,13 @@ import { ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.
 import { CATALOGS_PATH, SCHEMAS_PATH, type UnityCatalog } from './rest/unity-catalog.js';
 
 export interface SandboxServerParts {
+  alerts: Alerts;
   certs: SandboxCertificates;
   faults: FaultController;
   identities: Identities;
   requestLog: RequestLog;
   endpoints: ServingEndpoints;
+  invocations: Invocations;
   grants: Grants;
   models: RegisteredModels;
   secrets: Secrets;
@@ -104,11 +108,26 @@ function pathParameter(raw: string): string {
 const ENDPOINT_ROUTE = /^\/api\/2\.0\/serving-endpoints\/([^/]+)(\/config|\/ai-gateway)?$/;
 const PERMISSIONS_ROUTE = /^\/api\/2\.1\/unity-catalog\/permissions\/([^/]+)\/([^/]+)$/;
 const MODEL_ROUTE = /^\/api\/2\.1\/unity-catalog\/models\/([^/]+)(\/versions)?$/;
+const ALERT_ROUTE = /^\/api\/2\.0\/alerts\/([^/]+)$/;
 const OPTIMIZATION_INFO_ROUTE = /^\/api\/2\.0\/serving-endpoints\/get-model-optimization-info\/([^/]+)\/([^/]+)$/;
 
 async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply> {
-  const { endpoints, grants, models, secrets, unityCatalog } = parts;
+  const { alerts, endpoints, grants, invocations, models, secrets, unityCatalog } = parts;
   const { method, path } = req;
+  if (method === 'POST' && path === CHAT_COMPLETIONS_PATH) return invocations.chatCompletions(req);
+  const invocation = method === 'POST' ? INVOCATIONS_ROUTE.exec(path) : null;
+  if (invocation) return invocations.invoke(req, pathParameter(invocation[1] ?? ''));
+  if (path === ALERTS_PATH) {
+    if (method === 'GET') return alerts.list(req);
+    if (method === 'POST') return alerts.create(req);
+  }
+  const alert = ALERT_ROUTE.exec(path);
+  if (alert) {
+    const id = pathParameter(alert[1] ?? '');
+    if (method === 'GET') return alerts.get(req, id);
+    if (method === 'PATCH') return alerts.update(req, id);
+    if (method === 'DELETE') return alerts.delete(req, id);
+  }
   if (path === CATALOGS_PATH && method === 'POST') return unityCatalog.createCatalog(req);
   if (path === SCHEMAS_PATH && method === 'POST') return unityCatalog.createSchema(req);
   if (method === 'GET' && path.startsWith(`${CATALOGS_PATH}/`)) return unityCatalog.getCatalog(pathParameter(path.slice(CATALOGS_PATH.length + 1)));
@@ -170,7 +189,9 @@ async function serve(parts: SandboxServerParts, req: IncomingMessage, res: Serve
         ? new ApiError('REQUEST_LIMIT_EXCEEDED', 'Too many requests: the workspace rate limit was exceeded. Retry after the Retry-After delay.')
         : status.status === 500
           ? new ApiError('INTERNAL_ERROR', 'An internal error occurred while processing the request.')
-          : new ApiError('TEMPORARILY_UNAVAILABLE', 'The service is temporarily unavailable. Retry later.');
+          : status.status === 403
+            ? new ApiError('PERMISSION_DENIED', `You do not have permission to call ${method} ${path}: the workspace refuses this API to this principal.`)
+            : new ApiError('TEMPORARILY_UNAVAILABLE', 'The service is temporarily unavailable. Retry later.');
     send(res, { ...errorReply(error), headers: retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) } });
     return;
   }

@@ -3,6 +3,7 @@ import { isInputRequiredResult, type InputRequiredResult } from '@modelcontextpr
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS } from '../governance/desired.js';
+import { DEFAULT_ALERT } from '../governance/gateway-alert.js';
 import { MAX_PREFIX_LENGTH } from '../governance/rules/f4.js';
 import { applyGateway, planGateway, type ApplyOutcome, type PlanOutcome, type ProvisionRequest } from '../use-cases/gateway-provisioning.js';
 import { defineTool, type FormAnswer, type ToolCall } from './define.js';
@@ -65,6 +66,18 @@ const input = z.object({
       opt_out_reason: z.string().min(3).max(500).optional().describe('Go without the F4 grants on purpose (agent_service_principal and ops_group are otherwise required); the reason is recorded in the state file and the plan warns about it'),
     })
     .default({}),
+  alert: z
+    .object({
+      threshold: z.number().gt(0).lt(1).default(DEFAULT_ALERT.threshold).describe('Share of requests (0..1) answered 429 or 5xx over the window above which the alert triggers. Default 0.05'),
+      window_minutes: z.number().int().min(5).max(1440).default(DEFAULT_ALERT.windowMinutes).describe('Trailing window the share is measured over. Default 60'),
+      schedule: z.string().min(11).max(120).default(DEFAULT_ALERT.schedule).describe('Quartz cron schedule of the evaluations. Default every 5 minutes ("0 0/5 * * * ?")'),
+      timezone: z.string().min(1).max(64).default(DEFAULT_ALERT.timezone).describe('Time zone of the schedule. Default UTC'),
+      subscribers: z.array(z.string().email()).max(50).default([]).describe('E-mail addresses notified when it triggers and when it is back to OK'),
+      run_as: z.string().min(1).max(255).optional().describe('Application id of the service principal the alert runs as (it needs SELECT on system.serving). Default grants.agent_service_principal, else the caller'),
+      warehouse_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().describe("SQL warehouse the alert's query runs on. Default DATABRICKS_WAREHOUSE_ID"),
+    })
+    .optional()
+    .describe('A SQL alert (Alerts v2) on the gateway\'s 429/5xx share, planned and applied with the gateway: one per gateway, found by its display name, so a repeat apply updates it instead of adding another. Its query is the errors report of query_usage over a trailing window'),
   state_file: stateFileInput,
   mode: z.enum(['plan', 'apply']).default('plan').describe('plan: show the differences and return a plan_id; apply: carry out a plan'),
   plan_id: z.string().min(1).max(2048).optional().describe('The plan_id a plan call returned; apply carries out exactly that plan'),
@@ -80,12 +93,37 @@ const endpointSchema = z.object({
   invocation_url: z.string(),
 });
 
+const alertSchema = z.object({
+  id: z.string().optional(),
+  display_name: z.string(),
+  action: z.enum(['create', 'update', 'none']),
+  lifecycle_state: z.string().optional(),
+  evaluation_state: z.string().optional().describe('OK, TRIGGERED, ERROR, or UNKNOWN before its first evaluation'),
+  last_evaluated_at: z.string().optional(),
+  schedule: z.string(),
+  threshold: z.number(),
+  window_minutes: z.number(),
+});
+
+const consumerSchema = z.object({
+  endpoint: z.string(),
+  base_url: z.string().describe('OpenAI-compatible base URL; the model is the endpoint name'),
+  anthropic_base_url: z.string(),
+  invocation_url: z.string(),
+  model: z.string(),
+  served_entity: z.string().optional(),
+  snippets: z.object({ openai_python: z.string(), openai_typescript: z.string(), anthropic_python: z.string(), langchain_python: z.string(), claude_code_env: z.string() }),
+  notes: z.array(z.string()),
+});
+
 const output = z.object({
   status: z.enum(['planned', 'applied', 'incomplete', 'unchanged', 'halted', 'blocked']).describe('incomplete: the gateway is in place but a later step failed; see incomplete, fix, then plan and apply again'),
   plan: z.object({ action: z.enum(['create', 'update', 'none']), changes: z.array(changeSchema), warnings: z.array(z.string()) }),
   plan_id: z.string().optional().describe('Pass to mode "apply" to carry out this plan'),
   plan_expires_at: z.string().optional(),
   endpoint: endpointSchema.optional(),
+  alert: alertSchema.optional().describe('The SQL alert on the gateway\'s 429/5xx: as planned, or as the workspace holds it after apply'),
+  consumer: consumerSchema.optional().describe('After apply: how consumers point at the gateway (base URL, snippets that send the MLflow trace id); the wire_consumer prompt gives the same'),
   grants: z.array(z.object({ securable: z.enum(['catalog', 'schema']), full_name: z.string(), principal: z.string(), privileges: z.array(z.string()) })).optional(),
   state_updates: z.object({ state_file: z.string(), key: z.string(), changed: z.boolean(), value: z.record(z.string(), z.unknown()) }).optional(),
   findings: z.array(findingSchema).optional(),
@@ -109,7 +147,8 @@ const confirmForm = z.object({ confirm: z.boolean().describe('Apply this plan to
 const DESCRIPTION = `Creates or updates a Databricks AI Gateway the F4 way, in two calls:
 1. mode "plan" (default): checks the halt rule (every role's bound endpoint must have passed its role probe — otherwise status "halted" with operator_prompt: show it to the operator, never pick an endpoint yourself), reads the workspace (the audited endpoints and their task, the token secret, eligible system.ai models), builds the gateway from the bound passing endpoints only (usage tracking, inference tables at <catalog>.<schema>.<prefix>_payload, rate limits, PII+safety guardrails, explicit grants to grants.agent_service_principal and grants.ops_group), validates it (errors → status "blocked" with findings to fix), and diffs it against the live side: plan.action create|update|none, plan.changes [{path, from, to}], plan.warnings (show them to the user). Returns plan_id.
    form: "dedicated" (default) — a new endpoint <name> of external models wrapping the audited pay-per-token endpoints, calling them with the token in token_secret ("scope/key" of a Databricks secret; never the token itself); the only form with fallbacks (fallback: true serves the next passing candidate at 0 %). "attach" — the gateway settings on the audited endpoint itself (no name; shared by every caller of that endpoint; no fallbacks). "provisioned" — Provisioned Throughput of the system.ai model behind the audited endpoint, when the workspace lists it as eligible (provisioned_units).
-2. mode "apply" with that plan_id: creates the endpoint (or PUTs the whole ai_gateway block, and the config only when served entities change), waits for the rollout with progress, grants explicit privileges (never ALL_PRIVILEGES), and records Foundation.f4_gateway in the state file. Without plan_id, clients that support forms are asked to confirm instead. A stale, expired or foreign plan_id is refused: plan again. Repeating an apply returns "unchanged". If in_progress is set, the endpoint was still updating when the call returned: follow its check. Status "incomplete": the gateway is in place but grants or the state record failed; fix the cause and plan+apply again (nothing is created twice).`;
+2. mode "apply" with that plan_id: creates the endpoint (or PUTs the whole ai_gateway block, and the config only when served entities change), waits for the rollout with progress, grants explicit privileges (never ALL_PRIVILEGES), and records Foundation.f4_gateway in the state file. Without plan_id, clients that support forms are asked to confirm instead. A stale, expired or foreign plan_id is refused: plan again. Repeating an apply returns "unchanged". If in_progress is set, the endpoint was still updating when the call returned: follow its check. Status "incomplete": the gateway is in place but grants, the alert or the state record failed; fix the cause and plan+apply again (nothing is created twice).
+With alert, a SQL alert on the gateway's 429/5xx share (threshold over window_minutes, on a Quartz schedule, notifying subscribers, running as alert.run_as) is part of the plan (changes under /alert) and is created or updated after the grants; repeating the apply leaves it unchanged. An applied (or unchanged) result carries consumer: the base URL and snippets that point clients at the gateway with the MLflow trace id as client_request_id.`;
 
 export const createGatewayTool = defineTool({
   name: 'create_gateway',
@@ -190,6 +229,19 @@ function toRequest(args: Args): ProvisionRequest {
       optOut: args.grants.opt_out_reason,
     },
     stateFile: args.state_file,
+    ...(args.alert
+      ? {
+          alert: {
+            threshold: args.alert.threshold,
+            windowMinutes: args.alert.window_minutes,
+            schedule: args.alert.schedule,
+            timezone: args.alert.timezone,
+            subscribers: args.alert.subscribers,
+            runAs: args.alert.run_as ?? args.grants.agent_service_principal,
+            warehouseId: args.alert.warehouse_id,
+          },
+        }
+      : {}),
   };
 }
 
@@ -234,14 +286,17 @@ async function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Pro
         status: outcome.status,
         plan: { action: outcome.plan.action, changes: outcome.plan.changes, warnings: outcome.plan.warnings },
         ...(outcome.gateway ? { endpoint: outcome.gateway } : {}),
+        ...(outcome.alert ? { alert: outcome.alert } : {}),
         ...(outcome.findings.length ? { findings: outcome.findings } : {}),
         state_file: outcome.stateFile,
         ...workspace,
       };
       if (outcome.status === 'planned') return { ...result, plan_id: outcome.planId, plan_expires_at: outcome.expiresAt };
-      if (outcome.status === 'unchanged') return { ...result, grants: outcome.grants };
+      const consumer = outcome.consumer ? { consumer: outcome.consumer } : {};
+      if (outcome.status === 'unchanged') return { ...result, grants: outcome.grants, ...consumer };
       return {
         ...result,
+        ...consumer,
         grants: outcome.grants,
         ...(outcome.stateUpdate ? { state_updates: outcome.stateUpdate } : {}),
         ...(outcome.inProgress ? { in_progress: outcome.inProgress } : {}),
@@ -274,6 +329,15 @@ export function renderResult(result: Output): string {
     const e = result.endpoint;
     lines.push('', `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
     lines.push(...e.served_entities.map((s) => `  ${s.name ?? '?'} → ${s.external_model ? `external model wrapping ${s.external_model}` : (s.entity_name ?? '?')} (${s.traffic_percentage ?? '?'} %)`));
+  }
+  if (result.alert) {
+    const a = result.alert;
+    const state = a.evaluation_state ? `, last evaluation ${a.evaluation_state}${a.last_evaluated_at ? ` at ${a.last_evaluated_at}` : ''}` : '';
+    lines.push('', `alert "${a.display_name}"${a.id ? ` (${a.id})` : ''}: ${a.action} — triggers above ${(a.threshold * 100).toFixed(1)} % 429/5xx over ${a.window_minutes} min, schedule ${a.schedule}${state}`);
+  }
+  if (result.consumer) {
+    const c = result.consumer;
+    lines.push('', `consumers: base URL ${c.base_url} with model "${c.model}" (Anthropic: ${c.anthropic_base_url}); snippets that send the MLflow trace id as client_request_id: ${Object.keys(c.snippets).join(', ')} (in consumer.snippets, or the wire_consumer prompt)`);
   }
   if (result.grants?.length) lines.push('', table(['securable', 'name', 'principal', 'privileges'], result.grants.map((g) => [g.securable, g.full_name, g.principal, g.privileges.join(', ')])));
   if (result.state_updates) lines.push('', `state: ${result.state_updates.key} ${result.state_updates.changed ? 'written to' : 'already current in'} ${result.state_updates.state_file}`);

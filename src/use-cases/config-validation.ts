@@ -3,18 +3,22 @@
  * workspace with its inference-table grants, checked against the API shape and the F4 rules (with the audit of
  * the state file when there is one).
  */
+import { DatabricksError } from '../databricks/errors.js';
 import { getWorkspace } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
+import type { ChecklistEntry } from '../governance/checklist/items.js';
 import { checkLiveGateway, inferenceLocationOf, type LiveGrants } from '../governance/live-gateway-rules.js';
 import { validateCreateBody, type Validation } from '../governance/validate.js';
 import type { Runtime } from '../runtime.js';
 import type { StateData } from '../shared/records.js';
 import { loadConfigFile } from '../config/load.js';
 import { loadStateIfPresent } from '../state/read.js';
+import { liveChecklist } from './live-checklist.js';
 
 interface LiveCompliance extends Validation {
   /** What tool results call the workspace. */
   workspace: string;
+  checklist: ChecklistEntry[];
 }
 
 export interface ValidationRequest {
@@ -22,6 +26,10 @@ export interface ValidationRequest {
   configFile?: string;
   endpoint?: string;
   stateFile?: string;
+  /** For the live checklist's usage and payload reads. */
+  warehouseId?: string;
+  minRequestIdShare: number;
+  windowDays: number;
   signal: AbortSignal;
 }
 
@@ -31,6 +39,8 @@ export interface ConfigValidation extends Validation {
   endpoint?: string;
   state_file?: string;
   workspace?: string;
+  /** For a live endpoint: the F4 checklist, item by item in the step's order. */
+  checklist?: ChecklistEntry[];
 }
 
 export async function validateConfig(runtime: Runtime, request: ValidationRequest): Promise<ConfigValidation> {
@@ -46,7 +56,7 @@ export async function validateConfig(runtime: Runtime, request: ValidationReques
   const state = await loadStateIfPresent(runtime, request.stateFile);
   const stateFile = state ? { state_file: state.path } : {};
   if (request.endpoint) {
-    const { workspace, ...validation } = await liveCompliance(runtime, request.endpoint, state?.data, { signal: request.signal });
+    const { workspace, ...validation } = await liveCompliance(runtime, request.endpoint, state?.data, request);
     return { ...validation, source: 'live', endpoint: request.endpoint, workspace, ...stateFile };
   }
   if (request.configFile) {
@@ -57,12 +67,7 @@ export async function validateConfig(runtime: Runtime, request: ValidationReques
 }
 
 
-async function liveCompliance(
-  runtime: Runtime,
-  endpointName: string,
-  state?: StateData,
-  options: { opsGroup?: string; signal?: AbortSignal } = {},
-): Promise<LiveCompliance> {
+async function liveCompliance(runtime: Runtime, endpointName: string, state: StateData | undefined, options: ValidationRequest): Promise<LiveCompliance> {
   const workspace = getWorkspace(runtime);
   const endpoint = await workspace.servingEndpoints.get(endpointName, options.signal);
   if (!endpoint) {
@@ -70,12 +75,30 @@ async function liveCompliance(
   }
   const location = inferenceLocationOf(endpoint);
   let grants: LiveGrants | undefined;
+  let grantsProblem: string | undefined;
   if (location) {
     const read = async (type: 'catalog' | 'schema', name: string) => {
       const assignments = await workspace.grants.get(type, name, options.signal);
       return Object.fromEntries(assignments.map((a) => [a.principal, a.privileges]));
     };
-    grants = { catalog: await read('catalog', location.catalog), schema: await read('schema', `${location.catalog}.${location.schema}`) };
+    try {
+      grants = { catalog: await read('catalog', location.catalog), schema: await read('schema', `${location.catalog}.${location.schema}`) };
+    } catch (error) {
+      // A caller who may not read the grants still gets every other check; the checklist says what it could not see.
+      if (!(error instanceof DatabricksError && error.status === 403)) throw error;
+      grantsProblem = `${error.what}: ${error.why}`;
+    }
   }
-  return { ...checkLiveGateway(endpoint, { state, grants, opsGroup: options.opsGroup }), workspace: workspace.label };
+  const validation = checkLiveGateway(endpoint, { state, grants });
+  const checklist = await liveChecklist(runtime, {
+    endpoint,
+    findings: validation.findings,
+    state,
+    grantsProblem,
+    warehouseId: options.warehouseId,
+    minRequestIdShare: options.minRequestIdShare,
+    windowDays: options.windowDays,
+    signal: options.signal,
+  });
+  return { ...validation, workspace: workspace.label, checklist };
 }

@@ -16,6 +16,9 @@ import { isRecord } from '../shared/records.js';
 import { withApplyLock } from '../state/apply-lock.js';
 import { loadState, type LoadedState } from '../state/read.js';
 import { recordF4Gateway } from '../state/write.js';
+import type { ConsumerWiring } from '../governance/consumer.js';
+import { wiringOfSummary } from './consumer-wiring.js';
+import { alertDigests, alertReport, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './gateway-alert.js';
 import type { ApplyProgress, GatewaySummary, GatewayTarget, TargetDesired } from './gateway-target.js';
 import { KeyedLock } from './keyed-lock.js';
 import { planSigningKey } from './plan-key.js';
@@ -30,6 +33,8 @@ export interface ProvisionRequest extends Omit<GatewayRequest, 'catalog' | 'sche
   schema?: string;
   form?: GatewayForm;
   stateFile?: string;
+  /** A SQL alert on the gateway's 429/5xx share, planned and applied with it. */
+  alert?: AlertRequest;
 }
 
 export interface GrantReport {
@@ -44,6 +49,8 @@ export interface PlannedGateway {
   plan: Plan;
   findings: Finding[];
   gateway?: GatewaySummary;
+  /** The gateway's SQL alert as planned (before apply) or as the workspace holds it (after). */
+  alert?: AlertReport;
   stateFile: string;
   workspace: string;
 }
@@ -51,13 +58,15 @@ export interface PlannedGateway {
 export type PlanOutcome =
   | { status: 'halted'; stateFile: string; report: AuditReport; workspace?: string }
   | { status: 'blocked'; stateFile: string; findings: Finding[]; workspace?: string }
-  | ({ status: 'unchanged'; grants: GrantReport[] } & PlannedGateway)
+  | ({ status: 'unchanged'; grants: GrantReport[]; consumer?: ConsumerWiring } & PlannedGateway)
   | ({ status: 'planned'; planId: string; expiresAt: string } & PlannedGateway);
 
 export interface AppliedGateway extends PlannedGateway {
   /** `incomplete`: the gateway is in place, but a step after it failed (see `incomplete`). */
   status: 'applied' | 'incomplete';
   grants: GrantReport[];
+  /** How consumers point at the gateway: base URL and snippets on the workspace's host. */
+  consumer?: ConsumerWiring;
   stateUpdate?: { state_file: string; key: string; changed: boolean; value: Record<string, unknown> };
   /** Set when the call stopped before the gateway finished updating (cancelled or out of time). */
   inProgress?: { what: string; check: string; remaining_steps: string[] };
@@ -74,6 +83,7 @@ interface Prepared {
   live: LiveSnapshot<unknown>;
   plan: Plan;
   findings: Finding[];
+  alert?: PreparedAlert;
 }
 
 type Target = GatewayTarget<TargetDesired, unknown, unknown>;
@@ -104,8 +114,8 @@ export async function applyGateway(runtime: Runtime, request: ProvisionRequest, 
       const prepared = await prepare(runtime, request, options.signal);
       if (!('plan' in prepared)) return prepared;
       if (prepared.plan.changes.length === 0) return unchanged(prepared, options.signal);
-      checkPlanMatches(claims, { endpoint: prepared.desired.name, planDigest: target.planDigest(prepared.desired), liveDigest: target.liveDigest(prepared.live) });
-      return carryOut(prepared, options);
+      checkPlanMatches(claims, { endpoint: prepared.desired.name, ...digests(prepared) });
+      return withConsumer(await carryOut(prepared, options), prepared.workspace);
     });
   });
 }
@@ -134,7 +144,19 @@ async function prepare(runtime: Runtime, request: ProvisionRequest, signal: Abor
   if (findings.some((f) => f.severity === 'error')) return { status: 'blocked', stateFile: state.path, findings, workspace: workspace.label };
 
   const live = await readLive(workspace, desired, state, signal);
-  return { state, workspace, desired, live, plan: target.diff(desired, live), findings };
+  const alert = request.alert ? await prepareAlert(workspace, desired.name, request.alert, signal) : undefined;
+  return { state, workspace, desired, live, plan: withAlertChanges(target.diff(desired, live), alert), findings, alert };
+}
+
+/** What a plan id binds: the gateway's and its alert's desired and live sides. */
+function digests(prepared: Prepared): { planDigest: string; liveDigest: string } {
+  const alert = alertDigests(prepared.alert);
+  return { planDigest: `${target.planDigest(prepared.desired)}.${alert.plan}`, liveDigest: `${target.liveDigest(prepared.live)}.${alert.live}` };
+}
+
+/** The applied result with the consumer wiring of the gateway it ended with. */
+function withConsumer<T extends { gateway?: GatewaySummary }>(result: T, workspace: Workspace): T & { consumer?: ConsumerWiring } {
+  return result.gateway ? { ...result, consumer: wiringOfSummary(result.gateway, workspace.config.host) } : result;
 }
 
 async function readLive(workspace: Workspace, desired: TargetDesired, state: LoadedState, signal: AbortSignal): Promise<LiveSnapshot<unknown>> {
@@ -161,8 +183,7 @@ function issuePlanId(runtime: Runtime, prepared: Prepared): { planId: string; ex
   const expiresAt = Math.floor(Date.now() / 1000) + ttl;
   const planId = signPlan(planSigningKey(runtime), {
     endpoint: prepared.desired.name,
-    planDigest: target.planDigest(prepared.desired),
-    liveDigest: target.liveDigest(prepared.live),
+    ...digests(prepared),
     expiresAt,
     ...(runtime.caller?.user ? { author: runtime.caller.user } : {}),
   });
@@ -175,13 +196,14 @@ function shown(prepared: Prepared): PlannedGateway {
     plan: prepared.plan,
     findings: prepared.findings,
     ...(gateway ? { gateway: target.summarise(gateway, prepared.workspace.config.host) } : {}),
+    ...(prepared.alert ? { alert: alertReport(prepared.alert.live ?? {}, prepared.alert.plan.action, prepared.alert) } : {}),
     stateFile: prepared.state.path,
     workspace: prepared.workspace.label,
   };
 }
 
 async function unchanged(prepared: Prepared, signal: AbortSignal): Promise<Extract<PlanOutcome, { status: 'unchanged' }>> {
-  return { status: 'unchanged', ...shown(prepared), grants: await reportGrants(prepared.workspace, prepared.desired, signal) };
+  return withConsumer({ status: 'unchanged' as const, ...shown(prepared), grants: await reportGrants(prepared.workspace, prepared.desired, signal) }, prepared.workspace);
 }
 
 async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<AppliedGateway> {
@@ -245,7 +267,7 @@ function summaryOf(gateway: unknown, workspace: Workspace): { gateway?: GatewayS
  * now, so a failure here is not a bare error: the result says what was done and what was not, and the state
  * file records the gateway as `incomplete` (when it can still be written), which the next plan completes.
  */
-async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<AppliedGateway, 'grants' | 'stateUpdate' | 'incomplete'>> {
+async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<AppliedGateway, 'grants' | 'stateUpdate' | 'incomplete' | 'alert'>> {
   const { workspace, desired, plan } = prepared;
   let grants: GrantReport[];
   try {
@@ -259,14 +281,28 @@ async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<
     return { grants: [], ...(stateUpdate ? { stateUpdate } : {}), incomplete: incompleteReport(prepared, failed, Boolean(stateUpdate)) };
   }
 
-  if (!plan.steps.recordState) return { grants };
+  let alert: AlertReport | undefined;
+  if (prepared.alert) {
+    try {
+      if (prepared.alert.plan.action !== 'none') await options.progress(`${prepared.alert.plan.action === 'create' ? 'creating' : 'updating'} the SQL alert on ${desired.name}'s 429/5xx`, 0.9);
+      alert = await applyAlert(workspace, prepared.alert, options.signal);
+    } catch (error) {
+      if (options.signal.aborted) throw error;
+      const failed = { step: 'alert', error: messageOf(error) };
+      const stateUpdate = await recordIncomplete(prepared, failed).catch(() => undefined);
+      return { grants, ...(stateUpdate ? { stateUpdate } : {}), incomplete: incompleteReport(prepared, failed, Boolean(stateUpdate)) };
+    }
+  }
+  const withAlert = alert ? { alert } : {};
+
+  if (!plan.steps.recordState) return { grants, ...withAlert };
   const value = { ...desired.record, updated_at: new Date().toISOString() };
   await options.progress(`recording Foundation.f4_gateway in ${prepared.state.path}`, 0.95);
   try {
     const written = await recordF4Gateway(prepared.state.path, value);
-    return { grants, stateUpdate: { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value } };
+    return { grants, ...withAlert, stateUpdate: { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value } };
   } catch (error) {
-    return { grants, incomplete: incompleteReport(prepared, { step: 'state file record', error: messageOf(error) }, false) };
+    return { grants, ...withAlert, incomplete: incompleteReport(prepared, { step: 'state file record', error: messageOf(error) }, false) };
   }
 }
 
@@ -289,9 +325,11 @@ async function recordIncomplete(prepared: Prepared, failed: { step: string; erro
 
 function incompleteReport(prepared: Prepared, failed: { step: string; error: string }, recorded: boolean): NonNullable<AppliedGateway['incomplete']> {
   const name = prepared.desired.name;
-  const notDone = failed.step === 'grants' ? ['grants', 'state file record'] : ['state file record'];
+  const alert = prepared.alert ? ['alert'] : [];
+  const steps = ['grants', ...alert, 'state file record'];
+  const notDone = steps.slice(steps.indexOf(failed.step));
   return {
-    done: [prepared.plan.action === 'create' ? `created ${name}` : `updated ${name}`, ...(failed.step === 'grants' ? [] : ['grants'])],
+    done: [prepared.plan.action === 'create' ? `created ${name}` : `updated ${name}`, ...steps.slice(0, steps.indexOf(failed.step))],
     not_done: notDone,
     failed_step: failed.step,
     error: failed.error,
@@ -356,6 +394,7 @@ function recordedForm(state: LoadedState): GatewayForm | undefined {
 function remainingSteps(plan: Plan): string[] {
   const steps = ['wait for config_update NOT_UPDATING'];
   if (plan.steps.grants.length > 0) steps.push('grants');
+  if (plan.changes.some((c) => c.path.startsWith('/alert'))) steps.push('alert');
   if (plan.steps.recordState) steps.push('state file record');
   return steps;
 }

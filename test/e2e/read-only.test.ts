@@ -31,7 +31,7 @@ describe('read-only mode lists four tools', () => {
     expect((await stdioTools(['--read-only'])).tools).toEqual(READ_TOOLS);
     const fromEnv = await stdioTools([], { AIGW_READ_ONLY: '1' });
     expect(fromEnv.tools).toEqual(READ_TOOLS);
-    expect(fromEnv.prompts).toEqual(['weekly_chargeback']);
+    expect(fromEnv.prompts).toEqual(['weekly_chargeback', 'wire_consumer']);
     const modern = await connect({ args: ['--read-only'], era: 'modern', cwd: tempDir('aigw-ro-') });
     expect((await modern.client.listTools()).tools.map((t) => t.name).sort()).toEqual(READ_TOOLS);
     const refused = await modern.client.callTool({ name: 'create_gateway', arguments: { name: 'x' } }).then(

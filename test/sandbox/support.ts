@@ -36,6 +36,10 @@ function recordingWarehouse(opts: WarehouseOptions): RecordingWarehouse {
     async exec() {
       return [];
     },
+    async runAs() {
+      return [];
+    },
+    async logInvocation() {},
     async close() {},
   };
   return warehouse;

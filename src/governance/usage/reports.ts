@@ -3,7 +3,7 @@
  * the whole window ride along as window functions over the grouped rows (`SUM(x) OVER ()`), so they count
  * every group, not just the ones the LIMIT keeps, in the same single round trip.
  */
-import type { SqlParams, SqlStatement } from '../../shared/sql-statement.js';
+import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
 import { dollarsSql, type PriceTable } from './prices.js';
 import { usageRelationSql, type UsageSource } from './sources.js';
 import { addDays, sqlDate, sqlTimestamp, type TimeWindow } from './window.js';
@@ -160,6 +160,37 @@ function orderFor(query: UsageQuery, dimensions: Dimension[], priced: boolean): 
   return `total_tokens DESC, ${tieBreak}`;
 }
 
+/** How requests count as errors, shared by the errors report and the gateway's SQL alert. */
+const ERROR_COUNTS = [
+  'COUNT(*) AS requests',
+  'SUM(CASE WHEN status_code = 429 THEN 1 ELSE 0 END) AS rate_limited',
+  'SUM(CASE WHEN status_code >= 500 THEN 1 ELSE 0 END) AS server_errors',
+  'SUM(CASE WHEN status_code = 400 THEN 1 ELSE 0 END) AS guardrail_blocks',
+  'SUM(CASE WHEN status_code >= 400 THEN 1 ELSE 0 END) AS errors',
+].join(', ');
+
+const ENDPOINT_NAME = /^[A-Za-z0-9_-]{1,63}$/;
+const ALERT_COLUMN = 'error_share';
+
+/**
+ * The 429/5xx share of one endpoint over the trailing `minutes`, in one row (column `error_share`, 0 when
+ * idle): the query of the gateway's SQL alert. It is the errors report's relation and error counts over a
+ * window relative to each run; Databricks stores an alert's query text and runs it as is, so the endpoint name
+ * is a literal (a checked endpoint name, nothing to escape) instead of a parameter.
+ */
+export function errorShareSql(source: UsageSource, endpoint: string, minutes: number): { sql: string; column: string } {
+  if (!ENDPOINT_NAME.test(endpoint)) throw new RangeError(`not an endpoint name: ${endpoint}`);
+  if (!Number.isInteger(minutes) || minutes < 1) throw new RangeError('the alert window is a whole number of minutes');
+  const params = new SqlParams();
+  const relation = usageRelationSql(source, params, { boundsSql: { since: `current_timestamp() - INTERVAL ${minutes} MINUTES`, until: 'current_timestamp()' } });
+  if (Object.keys(params.values).length > 0) throw new Error('an alert query cannot carry parameters');
+  const sql =
+    `WITH usage_rows AS (SELECT * FROM (${relation}) AS normalised WHERE endpoint_name = '${endpoint}'), ` +
+    `totals AS (SELECT ${ERROR_COUNTS} FROM usage_rows) ` +
+    `SELECT totals.*, COALESCE(ROUND(CAST(rate_limited + server_errors AS DOUBLE) / NULLIF(requests, 0), 4), 0) AS ${ALERT_COLUMN} FROM totals`;
+  return { sql, column: ALERT_COLUMN };
+}
+
 function buildErrors(query: UsageQuery, params: SqlParams): BuiltReport {
   const limit = params.integer('row_limit', query.limit);
   const counts = ['rate_limited', 'server_errors', 'guardrail_blocks', 'errors'];
@@ -171,11 +202,7 @@ function buildErrors(query: UsageQuery, params: SqlParams): BuiltReport {
   }
   const sql =
     `WITH ${relationCte(query, params, query.window)}, ` +
-    'daily AS (SELECT CAST(request_time AS DATE) AS day, COUNT(*) AS requests, ' +
-    'SUM(CASE WHEN status_code = 429 THEN 1 ELSE 0 END) AS rate_limited, ' +
-    'SUM(CASE WHEN status_code >= 500 THEN 1 ELSE 0 END) AS server_errors, ' +
-    'SUM(CASE WHEN status_code = 400 THEN 1 ELSE 0 END) AS guardrail_blocks, ' +
-    'SUM(CASE WHEN status_code >= 400 THEN 1 ELSE 0 END) AS errors ' +
+    `daily AS (SELECT CAST(request_time AS DATE) AS day, ${ERROR_COUNTS} ` +
     'FROM usage_rows GROUP BY CAST(request_time AS DATE)) ' +
     'SELECT daily.*, ' +
     'ROUND(CAST(rate_limited AS DOUBLE) / NULLIF(requests, 0), 4) AS rate_limited_rate, ' +

@@ -119,16 +119,26 @@ export function latestServedEntitiesSql(): string {
 }
 
 export interface RelationOptions {
-  since: string;
-  until: string;
+  /** The window as timestamps (`YYYY-MM-DD HH:MM:SS.mmm`), bound as parameters. */
+  since?: string;
+  until?: string;
+  /**
+   * Or the window as SQL expressions, for a statement Databricks stores and runs by itself (a SQL alert's query
+   * text), where no parameter can be bound: e.g. `current_timestamp() - INTERVAL 60 MINUTES`.
+   */
+  boundsSql?: { since: string; until: string };
   /** usage_context key whose value becomes `context_value` (team tags). */
   contextKey?: string;
 }
 
 /** The normalised relation for a source over [since, until): markers bound into `params`. */
 export function usageRelationSql(source: UsageSource, params: SqlParams, options: RelationOptions): string {
-  const since = params.timestamp('since', options.since);
-  const until = params.timestamp('until', options.until);
+  const bound = (stem: string, value: string | undefined) => {
+    if (value === undefined) throw new Error(`the usage relation needs ${stem} or boundsSql`);
+    return params.timestamp(stem, value);
+  };
+  const since = options.boundsSql?.since ?? bound('since', options.since);
+  const until = options.boundsSql?.until ?? bound('until', options.until);
   if (source.kind === 'serving') {
     const context = options.contextKey ? `element_at(u.usage_context, ${params.string('context_key', options.contextKey)})` : 'CAST(NULL AS STRING)';
     return (

@@ -57,6 +57,15 @@ interface StoredEndpoint {
   servesExternalModels: boolean;
   /** Permission levels held by principals or groups (`users`: everyone), beside the creator's and admins' CAN_MANAGE. */
   acl: Map<string, PermissionLevel>;
+  /** Served entity name → its id in the usage system tables (the seed's ids; derived for endpoints created here). */
+  servedEntityIds: Map<string, string>;
+}
+
+/** Where an invocation goes: the endpoint, the served entity that takes it, and its payload table if any. */
+export interface InvocationTarget {
+  endpoint: { name: string; id: string; creator: string; task?: string };
+  servedEntity: { id: string; name: string; entityName: string; entityType: 'FOUNDATION_MODEL' | 'EXTERNAL_MODEL' | 'CUSTOM_MODEL' };
+  payloadTable?: PayloadTableRef;
 }
 
 export type PermissionLevel = 'CAN_MANAGE' | 'CAN_QUERY' | 'CAN_VIEW';
@@ -147,6 +156,7 @@ export class ServingEndpoints {
         servesExternalModels: seed.servedEntities.some((e) => e.served.kind === 'wrapped-endpoint'),
         // Pay-per-token endpoints are queryable by every user; the seeded gateways were shared the same way.
         acl: new Map([['users', 'CAN_QUERY']]),
+        servedEntityIds: new Map(seed.servedEntities.map((e) => [e.name, e.id])),
       });
     }
   }
@@ -200,6 +210,7 @@ export class ServingEndpoints {
       task: taskOf(request.config, this.opts.models),
       servesExternalModels: servesExternalModels(request.config),
       acl: new Map(),
+      servedEntityIds: new Map(),
     };
     this.startUpdate(endpoint, request.config);
     this.endpoints.set(endpoint.name, endpoint);
@@ -240,6 +251,41 @@ export class ServingEndpoints {
     endpoint.aiGateway = config;
     endpoint.updatedAt = Date.now();
     return ok(config);
+  }
+
+  /**
+   * The endpoint and served entity an invocation reaches: the caller needs CAN_QUERY, the endpoint must be
+   * READY, and the entity is the first route with traffic (fallback-only entities at 0 % take none).
+   */
+  invocationTarget(req: RestRequest, name: string): InvocationTarget {
+    const endpoint = this.find(name);
+    const level = this.permissionLevel(endpoint, req.principal);
+    if (level === undefined || level === 'CAN_VIEW') {
+      throw new ApiError('PERMISSION_DENIED', `'${req.principal}' does not have permission to query serving endpoint '${name}': it needs CAN_QUERY.`);
+    }
+    if (!endpoint.config) throw new ApiError('RESOURCE_CONFLICT', `Endpoint '${name}' is not ready yet (state.ready is NOT_READY): wait for its first config update to finish.`);
+    const routes = endpoint.config.traffic_config?.routes ?? [];
+    const share = (entity: ServedEntity) => routes.find((r) => r.served_entity_name === entity.name)?.traffic_percentage ?? (routes.length === 0 ? 100 : 0);
+    const entity = endpoint.config.served_entities.find((e) => share(e) > 0) ?? endpoint.config.served_entities[0]!;
+    const entityName = String(entity.name ?? entity.entity_name ?? 'entity');
+    let id = endpoint.servedEntityIds.get(entityName);
+    if (!id) {
+      id = `${endpoint.id.slice(0, 12)}-${entityName}`;
+      endpoint.servedEntityIds.set(entityName, id);
+    }
+    const external = entity.external_model as { name?: string } | undefined;
+    const foundation = entity.foundation_model as { name?: string } | undefined;
+    const table = endpoint.aiGateway?.inference_table_config;
+    return {
+      endpoint: { name: endpoint.name, id: endpoint.id, creator: endpoint.creator, ...(endpoint.task ? { task: endpoint.task } : {}) },
+      servedEntity: {
+        id,
+        name: entityName,
+        entityName: external?.name ?? foundation?.name ?? String(entity.entity_name ?? entityName),
+        entityType: external ? 'EXTERNAL_MODEL' : foundation ? 'FOUNDATION_MODEL' : 'CUSTOM_MODEL',
+      },
+      ...(table?.enabled ? { payloadTable: payloadRef(endpoint.name, table) } : {}),
+    };
   }
 
   delete(req: RestRequest, name: string): Reply {

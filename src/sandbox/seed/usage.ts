@@ -70,6 +70,13 @@ export const BURSTS: readonly Burst[] = [
   { entity: 'se-0101', daysAgo: 2, hour: 11, hours: 1, status: 500, probability: 0.6 },
 ];
 
+/**
+ * An incident still under way when the seed was drawn: for the last `minutes` the gateway's primary entity is
+ * rate limited and its provider flaps, so most calls fail. A SQL alert on the gateway's recent 429/5xx share
+ * triggers on it whatever the time of day (its rows are placed there, not drawn from the daily cycle).
+ */
+export const INCIDENT = { minutes: 30, shareOfRows: 0.004, entity: 'se-0101', rateLimited: 0.55, serverErrors: 0.2 } as const;
+
 /** The runaway agent loops on one recent night: its tokens that day dwarf its usual daily use. */
 export const RUNAWAY_SPIKE = { daysAgo: 3, fromHour: 1, hours: 4, shareOfRows: 0.02, entity: 'se-0101' } as const;
 
@@ -104,6 +111,8 @@ export function endpointUsageSql({ seed, rows, now }: SeedClock): string[] {
   const today = startOfDay(now);
   const first = today - 29 * DAY_MS;
   const spikeRows = Math.round(rows * RUNAWAY_SPIKE.shareOfRows);
+  const incidentRows = Math.round(rows * INCIDENT.shareOfRows);
+  const incidentStart = now.getTime() - INCIDENT.minutes * 60_000;
   const spikeStart = today - RUNAWAY_SPIKE.daysAgo * DAY_MS + RUNAWAY_SPIKE.fromHour * 3_600_000;
   const inBurst = (b: Burst) => {
     const start = today - b.daysAgo * DAY_MS + b.hour * 3_600_000;
@@ -141,21 +150,26 @@ export function endpointUsageSql({ seed, rows, now }: SeedClock): string[] {
        SELECT i, seed_u(i, 2) AS u_time, seed_u(i, 3) AS u_within, seed_u(i, 4) AS u_who, seed_u(i, 5) AS u_entity,
          seed_u(i, 6) AS u_in, seed_u(i, 7) AS u_out, seed_u(i, 8) AS u_status, seed_u(i, 9) AS u_burst,
          seed_u(i, 10) AS u_ctx, seed_u(i, 11) AS u_stream, i >= ${rows - spikeRows} AS spike,
+         i >= ${rows - spikeRows - incidentRows} AND i < ${rows - spikeRows} AS incident,
          md5('usage-${Math.trunc(seed)}-' || i) AS hex
        FROM range(${rows}) r(i)),
      placed AS (
        SELECT d.*, CASE WHEN spike THEN ${ts(spikeStart)} + to_microseconds(CAST(u_within * ${RUNAWAY_SPIKE.hours * 3600e6} AS BIGINT))
+         WHEN incident THEN ${ts(incidentStart)} + to_microseconds(CAST(u_within * ${INCIDENT.minutes * 60e6} AS BIGINT))
          ELSE least(h.hour_start + to_microseconds(CAST(u_within * 3600e6 AS BIGINT)), ${ts(now.getTime())}) END AS request_time
        FROM draws d JOIN seed_hours h ON h.bucket = CAST(floor(d.u_time * ${HOUR_BUCKETS}) AS BIGINT)),
      who AS (
        SELECT *, CASE WHEN spike THEN ${sqlText(RUNAWAY_AGENT)} ELSE ${requester} END AS requester FROM placed),
      what AS (
        SELECT *, CASE WHEN requester = ${sqlText(RUNAWAY_AGENT)} THEN ${sqlText(RUNAWAY_SPIKE.entity)}
+         WHEN incident THEN ${sqlText(INCIDENT.entity)}
          ${burstEntities}
          ELSE ${entity} END AS served_entity_id
        FROM who),
      outcome AS (
        SELECT *, CASE
+         WHEN incident AND u_status < ${INCIDENT.rateLimited} THEN 429
+         WHEN incident AND u_status < ${INCIDENT.rateLimited + INCIDENT.serverErrors} THEN 503
          ${burstStatuses}
          WHEN spike THEN 200
          WHEN u_status < 0.004 THEN 429

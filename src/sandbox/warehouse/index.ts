@@ -6,9 +6,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { PayloadTableRef, Warehouse, WarehouseBehaviour, WarehouseOptions } from '../contract.js';
+import type { InvocationRecord, PayloadTableRef, Warehouse, WarehouseBehaviour, WarehouseOptions } from '../contract.js';
 import { ADMIN, AGENT_SP } from '../seed/catalog.js';
 import { seedWorkspace } from '../seed/index.js';
+import { ACCOUNT_ID, WORKSPACE_ID } from '../seed/usage.js';
 import {
   AI_GATEWAY_USAGE_DDL,
   catalogAndSchemaDdl,
@@ -102,6 +103,11 @@ export async function createWarehouse(opts: WarehouseOptions): Promise<Warehouse
     async ensurePayloadTable(ref) {
       await payloadTable(ref);
     },
+    runAs: (principal, sql, userAgent) => service.runAs(principal, sql, userAgent),
+    async logInvocation(request) {
+      const table = request.payloadTable ? await payloadTable(request.payloadTable) : undefined;
+      await ddl(() => run(logInvocationSql(request, table)));
+    },
     async exec(sql) {
       const c: DuckDBConnection = await instance.connect();
       try {
@@ -122,6 +128,35 @@ export async function createWarehouse(opts: WarehouseOptions): Promise<Warehouse
       instance.closeSync();
     },
   };
+}
+
+const text = (value: string | undefined) => (value === undefined ? 'NULL' : sqlString(value));
+const timestamp = (date: Date) => `TIMESTAMP ${sqlString(date.toISOString().replace('T', ' ').replace('Z', ''))}`;
+
+/**
+ * The rows a served request leaves: its served entity in served_entities (once: the system table learns a new
+ * endpoint's entities from its first request here), a usage row, and a payload row when `payloadTable` is set.
+ */
+function logInvocationSql(r: InvocationRecord, payloadTable: string | undefined): string {
+  const { endpoint, servedEntity } = r;
+  const context = r.usageContext && Object.keys(r.usageContext).length > 0
+    ? `map([${Object.keys(r.usageContext).map(sqlString).join(', ')}], [${Object.values(r.usageContext).map(sqlString).join(', ')}])`
+    : 'NULL';
+  const statements = [
+    `INSERT INTO dbx_system.serving.served_entities
+     SELECT ${[servedEntity.id, ACCOUNT_ID, WORKSPACE_ID, endpoint.creator, endpoint.name, endpoint.id, servedEntity.name, servedEntity.entityType, servedEntity.entityName].map(sqlString).join(', ')},
+       NULL, 1, ${text(endpoint.task)}, NULL, NULL, NULL, NULL, ${timestamp(r.requestTime)}, NULL
+     WHERE NOT EXISTS (SELECT 1 FROM dbx_system.serving.served_entities WHERE served_entity_id = ${sqlString(servedEntity.id)})`,
+    `INSERT INTO dbx_system.serving.endpoint_usage VALUES (${sqlString(ACCOUNT_ID)}, ${sqlString(WORKSPACE_ID)}, ${text(r.clientRequestId)},
+       ${sqlString(r.databricksRequestId)}, ${sqlString(servedEntity.id)}, ${sqlString(r.requester)}, ${r.statusCode}, ${timestamp(r.requestTime)}, false,
+       ${r.inputTokens}, ${r.outputTokens}, ${r.request.length}, ${r.response.length}, ${context})`,
+  ];
+  if (payloadTable) {
+    statements.push(`INSERT INTO ${payloadTable} VALUES (${sqlString(r.databricksRequestId)}, CAST(${timestamp(r.requestTime)} AS DATE), ${text(r.clientRequestId)},
+       ${timestamp(r.requestTime)}, ${r.statusCode}, 1.0, ${r.executionMs}, ${sqlString(r.request)}, ${sqlString(r.response)}, CAST([] AS VARCHAR[]),
+       ${sqlString(servedEntity.id)}, ${sqlString(r.requester)})`);
+  }
+  return statements.join(';\n');
 }
 
 const bearer = (req: IncomingMessage) => /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];

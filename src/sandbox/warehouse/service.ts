@@ -195,6 +195,28 @@ export class WarehouseService {
   }
 
   /**
+   * Runs one statement as `principal` outside any Thrift session, with the same dialect shim and privilege
+   * checks: how the workspace's own jobs (SQL alerts) query the warehouse. Recorded like any statement.
+   */
+  async runAs(principal: string, statement: string, userAgent: string): Promise<Record<string, unknown>[]> {
+    this.record({ sql: statement, principal, userAgent });
+    try {
+      const session = { principal, namespace: undefined } as Session;
+      const rewritten = rewrite(statement, { parameters: [] });
+      this.checkSystemReads(session, rewritten.systemSchemas, rewritten.tableNames);
+      this.checkTableReads(session, rewritten.tableNames);
+      const connection = await this.engine.connect();
+      try {
+        return (await connection.runAndReadAll(rewritten.sql)).getRowObjectsJS() as Record<string, unknown>[];
+      } finally {
+        connection.closeSync();
+      }
+    } catch (error) {
+      throw new Error(errorText(fromException(error)));
+    }
+  }
+
+  /**
    * System tables: the configured readers (account admins) always; anyone else with USE CATALOG, USE SCHEMA and
    * SELECT granted through Unity Catalog, so the grant an error message asks for really opens the table.
    */
