@@ -46,6 +46,8 @@ export interface GatewayRequest {
   tableNamePrefix: string;
   rateLimits: RateLimit[];
   guardrails: { input?: GuardrailSide; output?: GuardrailSide };
+  /** model_service target: MCP services to register over UC HTTP connections. */
+  mcpServices?: McpServiceRequest[];
   grants: {
     agentServicePrincipal?: string;
     opsGroup?: string;
@@ -55,6 +57,14 @@ export interface GatewayRequest {
     /** Why this gateway goes without the F4 grants; recorded in the state file and warned about in the plan. */
     optOut?: string;
   };
+}
+
+export interface McpServiceRequest {
+  name: string;
+  /** `catalog.schema.connection`, or a bare name in the gateway's schema. */
+  connection: string;
+  includeTools?: string[];
+  requestsPerMinute?: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimit[] = [
@@ -103,7 +113,7 @@ export interface GatewayFacts {
 }
 
 export interface DesiredGrant {
-  securable: 'catalog' | 'schema';
+  securable: 'catalog' | 'schema' | 'model_service' | 'mcp_service';
   fullName: string;
   principal: string;
   privileges: string[];
@@ -190,6 +200,8 @@ export function desiredGateway(state: StateData, request: GatewayRequest, facts:
     served,
     grants: desiredGrants(request),
     payloadTable,
+    // No `target` member: a record with a form is a serving endpoint's, so records written before model
+    // services existed keep planning unchanged (see chooseTarget).
     record: {
       endpoint_name: name,
       status: 'applied',
