@@ -17,6 +17,10 @@ const input = z.object({
     .optional()
     .describe('Name of a live serving endpoint: check its current config in the workspace (instead of config / config_file)'),
   state_file: stateFileInput.describe('Workshop state file; needed to check served entities against endpoint_guardrail_audit'),
+  target: z
+    .enum(['serving_endpoint', 'model_service', 'mcp_service'])
+    .optional()
+    .describe('Which API config is for: a serving-endpoint create body, a Unity AI Gateway model service ({config: {routing, rate_limits, inference_table}}) or MCP service ({config: {source_connection, …}}). Default: read from the body\'s shape'),
 });
 
 export const findingSchema = z.object({
@@ -43,6 +47,7 @@ export const validateConfigTool = defineTool({
   name: 'validate_config',
   title: 'Validate a gateway config',
   description: `Lints an AI Gateway serving-endpoint create body before anything is created: the Databricks API shape (enum spellings, required fields, ai_gateway at the top level, endpoint name rules, deprecated fields) and the F4 rules (usage tracking and inference tables on, a team schema, table_name_prefix without a trailing "_", every served entity a bound endpoint that passed its role probe, at least one rate limit, PII and safety guardrails on input and output).
+Unity AI Gateway bodies are linted too: a model service (destinations 1-10 with one config each, at most 5 fallbacks, rate-limit keys and periods, inference table, destinations only audited passing endpoints' system.ai models) or an MCP service; target picks the API, else the body's shape does.
 Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a live endpoint's current config), plus state_file so served entities can be checked against the audit. Each finding has rule, severity, a JSON pointer path, message and fix; valid is false when any error remains. Fix errors and validate again before create_gateway. The rule catalog is the resource rules://catalog.`,
   kind: 'read',
   idempotent: true,
@@ -50,7 +55,7 @@ Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a
   input,
   output,
   run: (args, call) =>
-    validateConfig(call.runtime, { config: args.config, configFile: args.config_file, endpoint: args.endpoint, stateFile: args.state_file, signal: call.signal }),
+    validateConfig(call.runtime, { config: args.config, configFile: args.config_file, endpoint: args.endpoint, stateFile: args.state_file, target: args.target, signal: call.signal }),
   text: renderValidation,
 });
 

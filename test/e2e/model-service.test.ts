@@ -194,6 +194,21 @@ describe('MCP services through the gateway', () => {
   });
 });
 
+describe('validate_config on Unity AI Gateway bodies', () => {
+  it('lints the live model service body by its shape, and an MCP body by target', async () => {
+    const live = await service('workshop.unity_gw.agents');
+    const clean = (await admin.client.callTool({ name: 'validate_config', arguments: { config: { config: live?.config } } })).structuredContent as { valid: boolean; findings: Array<{ rule: string; severity: string }> };
+    expect(clean.valid).toBe(true);
+    expect(clean.findings.map((f) => f.rule)).toEqual(['f4.guardrails']);
+    const broken = { config: { ...live?.config, inference_table: { parent: 'schemas/workshop.unity_gw', table_name_prefix: 'gw_' } } };
+    const refused = (await admin.client.callTool({ name: 'validate_config', arguments: { config: broken } })).structuredContent as { valid: boolean; findings: Array<{ rule: string }> };
+    expect(refused.valid).toBe(false);
+    expect(refused.findings.map((f) => f.rule)).toContain('f4.table-prefix');
+    const mcp = (await admin.client.callTool({ name: 'validate_config', arguments: { target: 'mcp_service', config: { config: { source_connection: { name: 'github' } } } } })).structuredContent as { valid: boolean; findings: Array<{ path: string }> };
+    expect(mcp.findings.map((f) => f.path)).toEqual(['/config/source_connection/name']);
+  });
+});
+
 describe('a workspace without Unity AI Gateway', () => {
   it('target model_service is a clear error naming how to enable it or use serving_endpoint', async () => {
     const off = await startHarness({ unityGateway: false });
