@@ -11,11 +11,14 @@ import { evaluateAudit } from './probe.js';
 import type { Finding } from './rules/types.js';
 
 export interface RateLimit {
-  key: 'endpoint' | 'user' | 'user_group' | 'service_principal';
+  /** `request_tag` exists on the model_service target only (Unity AI Gateway's RATE_LIMIT_KEY_REQUEST_TAG). */
+  key: 'endpoint' | 'user' | 'user_group' | 'service_principal' | 'request_tag';
   renewal_period: 'minute';
   calls?: number;
   tokens?: number;
   principal?: string;
+  request_tag_key?: string;
+  request_tag_value?: string;
 }
 
 export interface GuardrailSide {

@@ -65,6 +65,7 @@ const RATE_LIMIT_KEYS: Record<RateLimit['key'], string> = {
   user: 'RATE_LIMIT_KEY_USER_DEFAULT',
   user_group: 'RATE_LIMIT_KEY_USER_GROUP',
   service_principal: 'RATE_LIMIT_KEY_SERVICE_PRINCIPAL',
+  request_tag: 'RATE_LIMIT_KEY_REQUEST_TAG',
 };
 
 export const GUARDRAIL_POLICY_WARNING =
@@ -109,6 +110,8 @@ export function desiredModelService(state: StateData, request: GatewayRequest, f
     ...(limit.calls !== undefined ? { requests: limit.calls } : {}),
     ...(limit.tokens !== undefined ? { tokens: limit.tokens } : {}),
     ...(limit.principal !== undefined ? { principal: limit.principal } : {}),
+    ...(limit.request_tag_key !== undefined ? { request_tag_key: limit.request_tag_key } : {}),
+    ...(limit.request_tag_value !== undefined ? { request_tag_value: limit.request_tag_value } : {}),
   }));
   const id = request.name ?? '';
   const fullName = `${request.catalog}.${request.schema}.${id}`;
@@ -188,6 +191,11 @@ export function modelServiceFindings(request: GatewayRequest, facts: ModelServic
   if (fallbacks > MAX_FALLBACKS) {
     error('unity.fallbacks', '/config/routing/fallback/destinations', `${fallbacks} passing fallback candidates: a model service tries at most ${MAX_FALLBACKS} fallbacks`, `Serve fewer roles, or trim the roles' candidate lists to the ${MAX_FALLBACKS} to try, re-running the probe`);
   }
+  desired.body.config.rate_limits.forEach((limit, i) => {
+    const needsPrincipal = ['RATE_LIMIT_KEY_USER_GROUP', 'RATE_LIMIT_KEY_SERVICE_PRINCIPAL'].includes(String(limit.key));
+    if (needsPrincipal && limit.principal === undefined) error('unity.rate-limits', `/rate_limits/${i}/principal`, `a ${request.rateLimits[i]?.key} limit needs a principal`, 'Pass principal: the group name or service principal application id');
+    if (limit.key === 'RATE_LIMIT_KEY_REQUEST_TAG' && limit.request_tag_key === undefined) error('unity.rate-limits', `/rate_limits/${i}/request_tag_key`, 'a request_tag limit needs request_tag_key', 'Pass request_tag_key (e.g. "project") and optionally request_tag_value');
+  });
   if (request.tableNamePrefix.endsWith('_')) {
     error('f4.table-prefix', '/config/inference_table/table_name_prefix', `table_name_prefix "${request.tableNamePrefix}" ends in "_": the payload table would be ${request.tableNamePrefix}_payload`, `Drop the trailing underscore(s): "${request.tableNamePrefix.replace(/_+$/, '')}"`);
   }

@@ -15,11 +15,15 @@ import { findingSchema } from './validate-config.js';
 const ucName = z.string().min(1).max(255).regex(/^[A-Za-z0-9_-]+$/, 'a Unity Catalog name here is letters, digits, "_" or "-"');
 
 const rateLimitInput = z.object({
-  key: z.enum(['endpoint', 'user', 'user_group', 'service_principal']).describe('endpoint: one bucket for the gateway; user: per caller; user_group / service_principal need principal'),
+  key: z
+    .enum(['endpoint', 'user', 'user_group', 'service_principal', 'request_tag'])
+    .describe('endpoint: one bucket for the gateway; user: per caller; user_group / service_principal need principal; request_tag (model_service only) needs request_tag_key'),
   renewal_period: z.literal('minute').default('minute'),
   calls: z.number().int().min(0).optional().describe('Calls per minute'),
   tokens: z.number().int().min(0).optional().describe('Tokens per minute'),
   principal: z.string().min(1).max(255).optional().describe('Group name or service principal application id (user_group / service_principal keys)'),
+  request_tag_key: z.string().min(1).max(128).optional().describe('model_service, key request_tag: the Databricks-Ai-Gateway-Request-Tags key the limit counts by, e.g. "project"'),
+  request_tag_value: z.string().min(1).max(256).optional().describe('model_service, key request_tag: only this tag value (default: each value its own bucket)'),
 });
 
 const guardrailSide = z.object({

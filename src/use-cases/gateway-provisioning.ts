@@ -170,6 +170,10 @@ async function chooseTarget(request: ProvisionRequest, state: LoadedState, works
 
 /** Arguments that belong to the other target: refused rather than ignored. */
 function targetArgumentFindings(kind: TargetKind, request: ProvisionRequest): Finding[] {
+  const tagged = request.rateLimits.findIndex((l) => l.key === 'request_tag');
+  if (kind === 'serving_endpoint' && tagged >= 0) {
+    return [{ rule: 'f4.gateway-form', severity: 'error', path: `/rate_limits/${tagged}/key`, message: 'request_tag rate limits exist in Unity AI Gateway only; a serving endpoint limits by endpoint, user, user_group or service_principal', fix: 'Pass target "model_service", or use another key' }];
+  }
   if (kind === 'serving_endpoint' && request.mcpServices?.length) {
     return [{ rule: 'f4.gateway-form', severity: 'error', path: '/mcp_services', message: 'MCP services are registered in Unity AI Gateway, and this gateway is a serving endpoint', fix: 'Pass target "model_service" to register MCP services, or leave mcp_services out' }];
   }

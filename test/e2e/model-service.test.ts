@@ -147,6 +147,22 @@ describe('model service target', () => {
   });
 });
 
+describe('rate limits beyond F4', () => {
+  it('a request-tag limit maps to RATE_LIMIT_KEY_REQUEST_TAG on a model service, and is refused on a serving endpoint', async () => {
+    const file = writeYamlState(dir, 'tagged', state());
+    const rate_limits = [{ key: 'endpoint', calls: 120 }, { key: 'request_tag', tokens: 50_000, request_tag_key: 'project', request_tag_value: 'loyalty' }];
+    const planned = await call({ name: 'tagged', target: 'model_service', rate_limits, catalog: 'workshop', schema: 'unity_bad', grants, state_file: file });
+    expect(planned.status).toBe('planned');
+    expect(planned.plan.changes.find((c) => c.path === '/config/rate_limits')?.to).toEqual([
+      { key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 120 },
+      { key: 'RATE_LIMIT_KEY_REQUEST_TAG', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', tokens: 50_000, request_tag_key: 'project', request_tag_value: 'loyalty' },
+    ]);
+    const refused = await call({ name: 'tagged-ep', target: 'serving_endpoint', form: 'dedicated', token_secret: 'ai-gateway/fmapi-token', rate_limits, catalog: 'workshop', schema: 'unity_bad', grants, state_file: file });
+    expect(refused.status).toBe('blocked');
+    expect(refused.findings?.map((f) => f.path)).toContain('/rate_limits/1/key');
+  });
+});
+
 describe('what a model service cannot take is blocked, nothing created', () => {
   it('a passing candidate whose model system.ai does not list', async () => {
     const file = writeYamlState(dir, 'unlisted', state([SONNET, OPUS], [OPUS]));
