@@ -10,6 +10,7 @@ import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/catalog.js';
 import { payloadTableName } from '../../src/sandbox/warehouse/catalogs.js';
 import { callOk, connect, type Connected } from '../support/mcp.js';
 import { SONNET, tempDir, writeYamlState } from '../support/states.js';
+import { assertServerSqlIsSpark } from '../support/spark-sql.js';
 import { connectWarehouse, type WarehouseClient } from '../support/warehouse.js';
 
 const SERVICE = 'workshop.demo_team.svc_traffic';
@@ -46,6 +47,12 @@ beforeAll(async () => {
       `INSERT INTO dbx_system.ai_gateway.usage (request_id, event_time, endpoint_name, requester, destination_model, input_tokens, output_tokens, total_tokens, status_code, request_tags) VALUES ('${id}', TIMESTAMP '${at(30)}', '${SERVICE}', '${user}', 'system.ai.claude-sonnet-4-6', ${input}, ${output}, ${input + output}, ${status}, MAP {'project': '${project}'})`,
     );
   }
+  // MCP tool calls through an MCP service registered with the gateway.
+  for (const [id, tool] of [['m1', 'search_issues'], ['m2', 'search_issues'], ['m3', 'get_issue']]) {
+    await sandbox.warehouse.exec(
+      `INSERT INTO dbx_system.ai_gateway.usage (request_id, event_time, endpoint_name, requester, input_tokens, output_tokens, total_tokens, status_code, mcp_metadata) VALUES ('${id}', TIMESTAMP '${at(10)}', 'workshop.demo_team.github', 'alice@example.com', 0, 0, 0, 200, {'json_rpc_method': 'tools/call', 'tool_name': '${tool}', 'server_type': 'EXTERNAL'})`,
+    );
+  }
   const table = payloadTableName({ catalog: 'workshop', schema: 'demo_team', prefix: 'svc' });
   for (const [i, minutes] of [50, 20, 5].entries()) {
     await sandbox.warehouse.exec(
@@ -69,6 +76,18 @@ describe('a model service in the usage and payload tables', () => {
     expect(byUser.rows.map((r) => [r.requester, n(r.input_tokens)])).toEqual(expect.arrayContaining([['alice@example.com', 400], ['bob@example.com', 50]]));
     const byTag = await callOk<{ rows: Array<Record<string, unknown>> }>(server.client, 'query_usage', { report: 'summary', model_service: SERVICE, group_by: ['context'], usage_context_key: 'project', since, until });
     expect(byTag.rows.map((r) => [r.context_value, n(r.requests)])).toEqual(expect.arrayContaining([['loyalty', 2], ['support', 1]]));
+  });
+
+  it('query_usage reports MCP tool calls by tool, from mcp_metadata', async () => {
+    const expected = await raw.query(
+      "SELECT mcp_metadata.tool_name AS tool, COUNT(*) AS requests FROM system.ai_gateway.usage WHERE mcp_metadata.tool_name IS NOT NULL AND event_time >= CAST(:since AS TIMESTAMP) GROUP BY mcp_metadata.tool_name",
+      { named: { since } },
+    );
+    const byTool = await callOk<{ rows: Array<Record<string, unknown>>; sql: string }>(server.client, 'query_usage', { report: 'summary', source: 'ai_gateway', group_by: ['mcp_tool'], since, until });
+    const tools = byTool.rows.filter((r) => r.mcp_tool !== null).map((r) => [r.mcp_tool, n(r.requests)]);
+    expect(tools).toEqual(expect.arrayContaining(expected.map((r) => [r.tool, n(r.requests)])));
+    expect(tools).toHaveLength(2);
+    expect(assertServerSqlIsSpark(sandbox.warehouse.received, [byTool.sql])).toBeGreaterThan(0);
   });
 
   it('tail_inference locates the payload table from the model service and pages it newest first', async () => {
