@@ -142,11 +142,13 @@ async function prepare(runtime: Runtime, request: ProvisionRequest, signal: Abor
   const facts = await target.inspect(workspace, state.data, gatewayRequest, signal);
   const desired = target.desired(state.data, gatewayRequest, facts);
   const findings = [...target.validate(desired, state.data, gatewayRequest, facts), ...grantFindings(gatewayRequest), ...targetArgumentFindings(chosen.kind, request)];
-  if (findings.some((f) => f.severity === 'error')) return { status: 'blocked', stateFile: state.path, findings, workspace: workspace.label };
+  // A blocked result has no plan to carry the target note: it goes with the findings.
+  const blocked = (all: Finding[]) => ({ status: 'blocked' as const, stateFile: state.path, findings: chosen.note ? [...all, { rule: 'gateway.target', severity: 'info' as const, path: '/target', message: chosen.note, fix: 'Pass target to choose explicitly' }] : all, workspace: workspace.label });
+  if (findings.some((f) => f.severity === 'error')) return blocked(findings);
 
   const live = await readLive(target, workspace, desired, state, signal);
   const liveFindings = target.liveFindings?.(desired, live.endpoint) ?? [];
-  if (liveFindings.some((f) => f.severity === 'error')) return { status: 'blocked', stateFile: state.path, findings: [...findings, ...liveFindings], workspace: workspace.label };
+  if (liveFindings.some((f) => f.severity === 'error')) return blocked([...findings, ...liveFindings]);
   const plan = target.diff(desired, live);
   if (chosen.note) plan.warnings.unshift(chosen.note);
   return { target, state, workspace, desired, live, plan, findings };

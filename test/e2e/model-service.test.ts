@@ -234,6 +234,11 @@ describe('a workspace without Unity AI Gateway', () => {
       const text = await callError(server.client, 'create_gateway', { name: 'agents', target: 'model_service', catalog: 'workshop', schema: 'skyloyalty_ops', grants, state_file: file });
       expect(text).toMatch(/does not answer the Unity AI Gateway API \(target model_service\)/);
       expect(text).toMatch(/enable the Unity AI Gateway preview.*target "serving_endpoint"/);
+      // Without a target, a first run there falls back to a serving endpoint and says why.
+      const fallback = await call({ name: 'agents', catalog: 'workshop', schema: 'skyloyalty_ops', grants, state_file: file }, server);
+      expect(fallback.status).toBe('blocked');
+      expect(fallback.findings).toContainEqual(expect.objectContaining({ rule: 'gateway.target', severity: 'info', message: expect.stringMatching(/Target serving_endpoint.*does not answer the Unity AI Gateway/) }));
+      expect(fallback.findings?.map((f) => f.path)).toContain('/token_secret');
     } finally {
       await server.close();
       await off.close();
