@@ -8,7 +8,12 @@ import { isBroadPrivilege } from '../shared/privileges.js';
 import { DatabricksError } from './errors.js';
 import type { RestClient } from './rest.js';
 
-export type SecurableType = 'catalog' | 'schema' | 'table';
+/**
+ * `model_service` / `mcp_service`: the SDKs' SecurableType enum names no Unity AI Gateway service, and no source
+ * documents the permissions-path spelling; this is the lower-case form of SQL `GRANT EXECUTE ON MODEL SERVICE`,
+ * and a workspace that refuses it gets a clear error naming the SQL to run instead (see `update`).
+ */
+export type SecurableType = 'catalog' | 'schema' | 'table' | 'model_service' | 'mcp_service';
 
 export interface PrivilegeAssignment {
   principal: string;
@@ -79,6 +84,21 @@ export class GrantsApi {
 
   async update(type: SecurableType, fullName: string, changes: PermissionsChange[], signal?: AbortSignal): Promise<PrivilegeAssignment[]> {
     refuseBroadPrivileges(changes.flatMap((c) => c.add ?? []));
+    try {
+      return await this.patch(type, fullName, changes, signal);
+    } catch (error) {
+      if (!(type === 'model_service' || type === 'mcp_service') || !(error instanceof DatabricksError) || error.status !== 400) throw error;
+      const sql = changes.map((c) => `GRANT ${(c.add ?? []).join(', ')} ON ${type === 'model_service' ? 'MODEL SERVICE' : 'MCP SERVICE'} ${fullName} TO \`${c.principal}\``).join('; ');
+      throw new ToolError(
+        `The workspace refused grants on the ${type.replace('_', ' ')} ${fullName} through the permissions API`,
+        `PATCH …/permissions/${type}/… answered: ${error.message} (no SDK documents this securable type's spelling)`,
+        `Grant in SQL instead (${sql}), then plan again: the plan then shows the grants as held`,
+        'GRANT_REFUSED',
+      );
+    }
+  }
+
+  private async patch(type: SecurableType, fullName: string, changes: PermissionsChange[], signal?: AbortSignal): Promise<PrivilegeAssignment[]> {
     const { data } = await this.rest.call<{ privilege_assignments?: PrivilegeAssignment[] }>({
       method: 'PATCH',
       path: `/api/2.1/unity-catalog/permissions/${type}/${encodeURIComponent(fullName)}`,

@@ -14,6 +14,7 @@ import { VERSION } from '../version.js';
 import { AlertsApi } from './alerts.js';
 import { createTokenProvider, type TokenProvider } from './auth.js';
 import { resolveWorkspaceConfig, type WorkspaceConfig } from './config.js';
+import { AiGatewayServicesApi } from './ai-gateway-services.js';
 import { GrantsApi } from './grants.js';
 import { ModelsApi } from './models.js';
 import { proxyFor } from './proxy.js';
@@ -43,6 +44,8 @@ export interface Workspace {
   readonly secrets: SecretsApi;
   readonly models: ModelsApi;
   readonly schemas: SchemasApi;
+  /** Unity AI Gateway: model services, MCP services and the UC connections they use. */
+  readonly services: AiGatewayServicesApi;
 }
 
 const USER_AGENT = `ai-gateway-mcp/${VERSION}`;
@@ -105,6 +108,7 @@ function assemble(config: WorkspaceConfig, tokens: TokenProvider, transport: Tra
     secrets: new SecretsApi(rest),
     models: new ModelsApi(rest),
     schemas: new SchemasApi(rest),
+    services: new AiGatewayServicesApi(rest),
   };
 }
 

@@ -11,11 +11,14 @@ import { evaluateAudit } from './probe.js';
 import type { Finding } from './rules/types.js';
 
 export interface RateLimit {
-  key: 'endpoint' | 'user' | 'user_group' | 'service_principal';
+  /** `request_tag` exists on the model_service target only (Unity AI Gateway's RATE_LIMIT_KEY_REQUEST_TAG). */
+  key: 'endpoint' | 'user' | 'user_group' | 'service_principal' | 'request_tag';
   renewal_period: 'minute';
   calls?: number;
   tokens?: number;
   principal?: string;
+  request_tag_key?: string;
+  request_tag_value?: string;
 }
 
 export interface GuardrailSide {
@@ -46,6 +49,8 @@ export interface GatewayRequest {
   tableNamePrefix: string;
   rateLimits: RateLimit[];
   guardrails: { input?: GuardrailSide; output?: GuardrailSide };
+  /** model_service target: MCP services to register over UC HTTP connections. */
+  mcpServices?: McpServiceRequest[];
   grants: {
     agentServicePrincipal?: string;
     opsGroup?: string;
@@ -55,6 +60,14 @@ export interface GatewayRequest {
     /** Why this gateway goes without the F4 grants; recorded in the state file and warned about in the plan. */
     optOut?: string;
   };
+}
+
+export interface McpServiceRequest {
+  name: string;
+  /** `catalog.schema.connection`, or a bare name in the gateway's schema. */
+  connection: string;
+  includeTools?: string[];
+  requestsPerMinute?: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimit[] = [
@@ -103,7 +116,7 @@ export interface GatewayFacts {
 }
 
 export interface DesiredGrant {
-  securable: 'catalog' | 'schema';
+  securable: 'catalog' | 'schema' | 'model_service' | 'mcp_service';
   fullName: string;
   principal: string;
   privileges: string[];
@@ -190,6 +203,8 @@ export function desiredGateway(state: StateData, request: GatewayRequest, facts:
     served,
     grants: desiredGrants(request),
     payloadTable,
+    // No `target` member: a record with a form is a serving endpoint's, so records written before model
+    // services existed keep planning unchanged (see chooseTarget).
     record: {
       endpoint_name: name,
       status: 'applied',

@@ -50,7 +50,17 @@ export interface Plan {
     moveInferenceTable: boolean;
     grants: GrantChange[];
     recordState: boolean;
+    /** Model-service target: the services to create or PATCH (with their update masks). */
+    services?: ServiceStep[];
   };
+}
+
+export interface ServiceStep {
+  kind: 'model-services' | 'mcp-services';
+  /** `{catalog}.{schema}.{id}` */
+  fullName: string;
+  action: 'create' | 'update';
+  updateMask: string[];
 }
 
 const ENTITY_KEYS = ['name', 'entity_name', 'entity_version', 'workload_size', 'scale_to_zero_enabled', 'external_model', 'provisioned_model_units', 'min_provisioned_throughput', 'max_provisioned_throughput'];
@@ -86,18 +96,7 @@ export function buildPlan(desired: DesiredGateway, live: LiveSnapshot): Plan {
     }
   }
 
-  const grants: GrantChange[] = [];
-  for (const grant of desired.grants) {
-    const held = live.grants[grantKey(grant.securable, grant.fullName)]?.[grant.principal] ?? [];
-    const missing = grant.privileges.filter((p) => !held.includes(p));
-    if (missing.length === 0) continue;
-    grants.push({ ...grant, missing });
-    changes.push({ path: `/grants/${grant.securable}/${escape(grant.fullName)}/${escape(grant.principal)}`, from: [...held].sort(), to: [...new Set([...held, ...missing])].sort() });
-  }
-
-  const record = desired.record;
-  const recordState = !equal(withoutTimestamp(live.stateRecord), record);
-  if (recordState) changes.push({ path: '/state/Foundation/f4_gateway', from: withoutTimestamp(live.stateRecord) ?? null, to: record });
+  const { grants, recordState } = grantAndRecordChanges(desired, live, changes);
 
   return {
     action: !endpoint ? 'create' : configChanges.length + gatewayChanges.length > 0 ? 'update' : 'none',
@@ -111,6 +110,24 @@ export function buildPlan(desired: DesiredGateway, live: LiveSnapshot): Plan {
       recordState,
     },
   };
+}
+
+/**
+ * The steps every target shares: explicit grants still missing, and the state record when it differs. Appends
+ * their changes to `changes`.
+ */
+export function grantAndRecordChanges(desired: { grants: DesiredGrant[]; record: Record<string, unknown> }, live: LiveSnapshot<unknown>, changes: Change[]): { grants: GrantChange[]; recordState: boolean } {
+  const grants: GrantChange[] = [];
+  for (const grant of desired.grants) {
+    const held = live.grants[grantKey(grant.securable, grant.fullName)]?.[grant.principal] ?? [];
+    const missing = grant.privileges.filter((p) => !held.includes(p));
+    if (missing.length === 0) continue;
+    grants.push({ ...grant, missing });
+    changes.push({ path: `/grants/${grant.securable}/${escape(grant.fullName)}/${escape(grant.principal)}`, from: [...held].sort(), to: [...new Set([...held, ...missing])].sort() });
+  }
+  const recordState = !equal(withoutTimestamp(live.stateRecord), desired.record);
+  if (recordState) changes.push({ path: '/state/Foundation/f4_gateway', from: withoutTimestamp(live.stateRecord) ?? null, to: desired.record });
+  return { grants, recordState };
 }
 
 /** How an endpoint (or none) differs from the desired gateway, in its served entities and its ai_gateway block. */
@@ -246,7 +263,7 @@ export function withoutEmpty(value: unknown): unknown {
   return out;
 }
 
-function withoutTimestamp(record: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+export function withoutTimestamp(record: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!record) return undefined;
   const { updated_at: _ignored, ...rest } = record;
   return rest;
@@ -263,11 +280,11 @@ export function canonical(value: unknown): string {
   ) ?? 'null';
 }
 
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
 }
 
-function escape(key: string): string {
+export function escape(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -71,7 +71,7 @@ export type TableName = readonly [catalog: string, schema: string, table: string
 
 /** The first privilege a principal lacks for an action, as Databricks names it in the refusal. */
 export interface MissingPrivilege {
-  privilege: 'USE CATALOG' | 'USE SCHEMA' | 'SELECT' | 'CREATE TABLE' | 'CREATE SCHEMA';
+  privilege: 'USE CATALOG' | 'USE SCHEMA' | 'SELECT' | 'CREATE TABLE' | 'CREATE SCHEMA' | 'CREATE SERVICE';
   securable: 'Catalog' | 'Schema' | 'Table';
   fullName: string;
 }
@@ -161,6 +161,11 @@ export interface SandboxOptions {
    * loopback, through an HTTP proxy that maps it to the sandbox (tests of proxy support).
    */
   hostnames?: string[];
+  /**
+   * Whether the workspace has Unity AI Gateway (model and MCP services in Unity Catalog); default true. Off, its
+   * paths answer 404 as in a workspace where the preview is not enabled.
+   */
+  unityGateway?: boolean;
 }
 
 /** One request as the sandbox received it (see Sandbox.requests). */

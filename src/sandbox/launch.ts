@@ -13,12 +13,14 @@ import { Identities } from './identity.js';
 import { RequestLog } from './request-log.js';
 import { Alerts } from './rest/alerts.js';
 import { Invocations } from './rest/invocations.js';
+import { AiGatewayServices } from './rest/ai-gateway-services.js';
+import { Connections } from './rest/connections.js';
 import { Grants } from './rest/grants.js';
 import { RegisteredModels } from './rest/models.js';
 import { Secrets } from './rest/secrets.js';
 import { UnityCatalog } from './rest/unity-catalog.js';
 import { ServingEndpoints } from './rest/serving-endpoints.js';
-import { AGENT_SP, GATEWAY_SECRET, OPS_GROUP, SEED_ENDPOINTS, SEED_SCHEMAS } from './seed/catalog.js';
+import { AGENT_SP, GATEWAY_SECRET, OPS_GROUP, SEED_CONNECTIONS, SEED_ENDPOINTS, SEED_SCHEMAS } from './seed/catalog.js';
 import { FEATURE_SPECS, SEED_MODELS } from './seed/models.js';
 import { serverPort, startServer } from './server.js';
 
@@ -97,7 +99,15 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
   try {
     for (const [catalog, schema] of SEED_SCHEMAS) await warehouse.ensureSchema(catalog, schema);
     const unityCatalog = new UnityCatalog(grants, identities, warehouse);
-    server = await startServer({ alerts, certs, faults, identities, requestLog, endpoints, invocations, grants, models, secrets, unityCatalog, warehouse }, host, opts.port ?? 0);
+    const connections = new Connections(SEED_CONNECTIONS);
+    const services = new AiGatewayServices({
+      enabled: opts.unityGateway ?? true,
+      grants,
+      models,
+      connections,
+      ensurePayloadTable: (ref) => warehouse.ensurePayloadTable(ref),
+    });
+    server = await startServer({ alerts, certs, faults, identities, requestLog, endpoints, invocations, grants, models, secrets, unityCatalog, connections, services, warehouse }, host, opts.port ?? 0);
     url = `https://${host}:${serverPort(server)}`;
     // The seeded gateways' external models point at this workspace's own URL, known only once it listens. No
     // client can reach the server before this function returns the port, so seeding now races no one.

@@ -9,6 +9,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultController, Warehouse } from './contract.js';
 import type { SandboxCertificates } from './certs.js';
 import type { Identities } from './identity.js';
+import type { AiGatewayServices } from './rest/ai-gateway-services.js';
+import type { Connections } from './rest/connections.js';
 import { ALERTS_PATH, type Alerts } from './rest/alerts.js';
 import { ApiError } from './rest/errors.js';
 import { CHAT_COMPLETIONS_PATH, INVOCATIONS_ROUTE, type Invocations } from './rest/invocations.js';
@@ -33,6 +35,8 @@ export interface SandboxServerParts {
   models: RegisteredModels;
   secrets: Secrets;
   unityCatalog: UnityCatalog;
+  connections: Connections;
+  services: AiGatewayServices;
   warehouse: Warehouse;
 }
 
@@ -134,6 +138,8 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
   if (method === 'GET' && path.startsWith(`${SCHEMAS_PATH}/`)) return unityCatalog.getSchema(pathParameter(path.slice(SCHEMAS_PATH.length + 1)));
   const secretsReply = path.startsWith(SECRETS_PREFIX) ? secrets.route(req) : undefined;
   if (secretsReply) return secretsReply;
+  const unityGatewayReply = (await parts.services.route(req)) ?? parts.connections.route(req);
+  if (unityGatewayReply) return unityGatewayReply;
   if (method === 'GET' && path.startsWith(OPTIMIZATION_INFO_PREFIX)) {
     const [, rawName = '', rawVersion = ''] = OPTIMIZATION_INFO_ROUTE.exec(path) ?? [];
     if (rawName) return models.optimizationInfo(pathParameter(rawName), pathParameter(rawVersion));

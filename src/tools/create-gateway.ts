@@ -16,11 +16,15 @@ import { findingSchema } from './validate-config.js';
 const ucName = z.string().min(1).max(255).regex(/^[A-Za-z0-9_-]+$/, 'a Unity Catalog name here is letters, digits, "_" or "-"');
 
 const rateLimitInput = z.object({
-  key: z.enum(['endpoint', 'user', 'user_group', 'service_principal']).describe('endpoint: one bucket for the gateway; user: per caller; user_group / service_principal need principal'),
+  key: z
+    .enum(['endpoint', 'user', 'user_group', 'service_principal', 'request_tag'])
+    .describe('endpoint: one bucket for the gateway; user: per caller; user_group / service_principal need principal; request_tag (model_service only) needs request_tag_key'),
   renewal_period: z.literal('minute').default('minute'),
   calls: z.number().int().min(0).optional().describe('Calls per minute'),
   tokens: z.number().int().min(0).optional().describe('Tokens per minute'),
   principal: z.string().min(1).max(255).optional().describe('Group name or service principal application id (user_group / service_principal keys)'),
+  request_tag_key: z.string().min(1).max(128).optional().describe('model_service, key request_tag: the Databricks-Ai-Gateway-Request-Tags key the limit counts by, e.g. "project"'),
+  request_tag_value: z.string().min(1).max(256).optional().describe('model_service, key request_tag: only this tag value (default: each value its own bucket)'),
 });
 
 const guardrailSide = z.object({
@@ -34,6 +38,22 @@ const input = z.object({
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"')
     .optional()
     .describe('Name of the gateway endpoint to create or update (forms dedicated and provisioned). Form attach configures the audited endpoint itself and needs no name'),
+  target: z
+    .enum(['serving_endpoint', 'model_service'])
+    .optional()
+    .describe('serving_endpoint: a serving endpoint with an ai_gateway block (AI Gateway legacy; the forms below). model_service: a Unity AI Gateway model service in <catalog>.<schema> routing to the system.ai models behind the audited endpoints (fallbacks, per-user limits, MCP services). Default: the target the state file records; on a first run model_service when the workspace answers its API (the plan says which), serving_endpoint when form or token_secret is given'),
+  mcp_services: z
+    .array(
+      z.object({
+        name: ucName.describe('MCP service name; it is registered as <catalog>.<schema>.<name>'),
+        connection: z.string().min(1).max(767).regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,2}$/, 'a connection is "name" (in the gateway schema) or "catalog.schema.name"').describe('The existing UC HTTP connection to the MCP server'),
+        include_tools: z.array(z.string().min(1).max(256)).max(100).optional().describe('Tool names or prefix patterns ending in * to expose (default: all tools)'),
+        requests_per_minute: z.number().int().min(1).optional().describe('Rate limit for the whole service'),
+      }),
+    )
+    .max(20)
+    .optional()
+    .describe('model_service: MCP servers to govern through the gateway, each over an existing UC HTTP connection; the result gives each URL'),
   form: z
     .enum(['dedicated', 'attach', 'provisioned'])
     .optional()
@@ -87,10 +107,12 @@ const input = z.object({
 const changeSchema = z.object({ path: z.string().describe('JSON pointer: /config/…, /ai_gateway/…, /grants/<securable>/<name>/<principal>, /state/Foundation/f4_gateway'), from: z.unknown(), to: z.unknown() });
 
 const endpointSchema = z.object({
-  name: z.string(),
+  name: z.string().describe('Endpoint name, or <catalog>.<schema>.<service> for a model service'),
   state: z.object({ ready: z.string().optional(), config_update: z.string().optional() }),
   served_entities: z.array(z.object({ name: z.string().optional(), entity_name: z.string().optional(), external_model: z.string().optional().describe('The endpoint an external model wraps'), traffic_percentage: z.number().optional() })),
   invocation_url: z.string(),
+  client: z.object({ openai_base_url: z.string(), anthropic_base_url: z.string(), model: z.string().describe('The model id clients pass') }).optional().describe('model_service: where OpenAI- and Anthropic-compatible clients call the service'),
+  mcp_services: z.array(z.object({ name: z.string(), url: z.string() })).optional().describe('model_service: the MCP services registered with the gateway and their URLs'),
 });
 
 const alertSchema = z.object({
@@ -117,6 +139,7 @@ const consumerSchema = z.object({
 });
 
 const output = z.object({
+  target: z.enum(['serving_endpoint', 'model_service']).optional().describe('Which kind of gateway the plan is for'),
   status: z.enum(['planned', 'applied', 'incomplete', 'unchanged', 'halted', 'blocked']).describe('incomplete: the gateway is in place but a later step failed; see incomplete, fix, then plan and apply again'),
   plan: z.object({ action: z.enum(['create', 'update', 'none']), changes: z.array(changeSchema), warnings: z.array(z.string()) }),
   plan_id: z.string().optional().describe('Pass to mode "apply" to carry out this plan'),
@@ -124,7 +147,7 @@ const output = z.object({
   endpoint: endpointSchema.optional(),
   alert: alertSchema.optional().describe('The SQL alert on the gateway\'s 429/5xx: as planned, or as the workspace holds it after apply'),
   consumer: consumerSchema.optional().describe('After apply: how consumers point at the gateway (base URL, snippets that send the MLflow trace id); the wire_consumer prompt gives the same'),
-  grants: z.array(z.object({ securable: z.enum(['catalog', 'schema']), full_name: z.string(), principal: z.string(), privileges: z.array(z.string()) })).optional(),
+  grants: z.array(z.object({ securable: z.enum(['catalog', 'schema', 'model_service', 'mcp_service']), full_name: z.string(), principal: z.string(), privileges: z.array(z.string()) })).optional(),
   state_updates: z.object({ state_file: z.string(), key: z.string(), changed: z.boolean(), value: z.record(z.string(), z.unknown()) }).optional(),
   findings: z.array(findingSchema).optional(),
   operator_prompt: operatorPromptSchema.optional(),
@@ -147,6 +170,7 @@ const confirmForm = z.object({ confirm: z.boolean().describe('Apply this plan to
 const DESCRIPTION = `Creates or updates a Databricks AI Gateway the F4 way, in two calls:
 1. mode "plan" (default): checks the halt rule (every role's bound endpoint must have passed its role probe — otherwise status "halted" with operator_prompt: show it to the operator, never pick an endpoint yourself), reads the workspace (the audited endpoints and their task, the token secret, eligible system.ai models), builds the gateway from the bound passing endpoints only (usage tracking, inference tables at <catalog>.<schema>.<prefix>_payload, rate limits, PII+safety guardrails, explicit grants to grants.agent_service_principal and grants.ops_group), validates it (errors → status "blocked" with findings to fix), and diffs it against the live side: plan.action create|update|none, plan.changes [{path, from, to}], plan.warnings (show them to the user). Returns plan_id.
    form: "dedicated" (default) — a new endpoint <name> of external models wrapping the audited pay-per-token endpoints, calling them with the token in token_secret ("scope/key" of a Databricks secret; never the token itself); the only form with fallbacks (fallback: true serves the next passing candidate at 0 %). "attach" — the gateway settings on the audited endpoint itself (no name; shared by every caller of that endpoint; no fallbacks). "provisioned" — Provisioned Throughput of the system.ai model behind the audited endpoint, when the workspace lists it as eligible (provisioned_units).
+   target: "model_service" — a Unity AI Gateway model service <catalog>.<schema>.<name> routing to the system.ai models behind the audited endpoints (fallback: true adds the roles' next passing candidates as ordered fallbacks, at most 5), rate limits per service and per user, the inference table, EXECUTE grants on the service, and mcp_services over UC HTTP connections; guardrails are service policies the plan says to attach. Without target, the state file's target is kept; a first run prefers model_service when the workspace answers its API (the plan says so).
 2. mode "apply" with that plan_id: creates the endpoint (or PUTs the whole ai_gateway block, and the config only when served entities change), waits for the rollout with progress, grants explicit privileges (never ALL_PRIVILEGES), and records Foundation.f4_gateway in the state file. Without plan_id, clients that support forms are asked to confirm instead. A stale, expired or foreign plan_id is refused: plan again. Repeating an apply returns "unchanged". If in_progress is set, the endpoint was still updating when the call returned: follow its check. Status "incomplete": the gateway is in place but grants, the alert or the state record failed; fix the cause and plan+apply again (nothing is created twice).
 With alert, a SQL alert on the gateway's 429/5xx share (threshold over window_minutes, on a Quartz schedule, notifying subscribers, running as alert.run_as) is part of the plan (changes under /alert) and is created or updated after the grants; repeating the apply leaves it unchanged. An applied (or unchanged) result carries consumer: the base URL and snippets that point clients at the gateway with the MLflow trace id as client_request_id.`;
 
@@ -212,6 +236,10 @@ function toRequest(args: Args): ProvisionRequest {
   return {
     name: args.name,
     form: args.form,
+    target: args.target,
+    ...(args.mcp_services
+      ? { mcpServices: args.mcp_services.map((m) => ({ name: m.name, connection: m.connection, includeTools: m.include_tools, requestsPerMinute: m.requests_per_minute })) }
+      : {}),
     ...(scope && key ? { tokenSecret: { scope, key } } : {}),
     provisionedUnits: args.provisioned_units,
     roles: args.roles,
@@ -283,6 +311,7 @@ async function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Pro
       };
     default: {
       const result: Output = {
+        target: outcome.target,
         status: outcome.status,
         plan: { action: outcome.plan.action, changes: outcome.plan.changes, warnings: outcome.plan.warnings },
         ...(outcome.gateway ? { endpoint: outcome.gateway } : {}),
@@ -319,7 +348,7 @@ function short(value: unknown): string {
 }
 
 export function renderResult(result: Output): string {
-  const lines = [`create_gateway: ${result.status.toUpperCase()} — action ${result.plan.action}${result.workspace ? ` on ${result.workspace}` : ''} (state file ${result.state_file})`];
+  const lines = [`create_gateway: ${result.status.toUpperCase()} — ${result.target ? `${result.target} ` : ''}action ${result.plan.action}${result.workspace ? ` on ${result.workspace}` : ''} (state file ${result.state_file})`];
   if (result.plan.changes.length) lines.push('', table(['path', 'from', 'to'], result.plan.changes.map((c) => [c.path, short(c.from), short(c.to)])));
   if (result.plan.warnings.length) lines.push('', 'warnings (show these to the user):', ...result.plan.warnings.map((w) => `- ${w}`));
   if (result.findings?.length) lines.push('', table(['severity', 'rule', 'path', 'message and fix'], result.findings.map((f) => [f.severity, f.rule, f.path || '/', `${f.message}. Fix: ${f.fix}`])));
@@ -329,6 +358,8 @@ export function renderResult(result: Output): string {
     const e = result.endpoint;
     lines.push('', `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
     lines.push(...e.served_entities.map((s) => `  ${s.name ?? '?'} → ${s.external_model ? `external model wrapping ${s.external_model}` : (s.entity_name ?? '?')} (${s.traffic_percentage ?? '?'} %)`));
+    if (e.client) lines.push(`  clients: OpenAI ${e.client.openai_base_url}, Anthropic ${e.client.anthropic_base_url}, model "${e.client.model}"`);
+    lines.push(...(e.mcp_services ?? []).map((m) => `  MCP service ${m.name}: ${m.url}`));
   }
   if (result.alert) {
     const a = result.alert;

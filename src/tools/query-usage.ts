@@ -23,6 +23,11 @@ const input = z.object({
     .describe('auto: system.serving usage tables if readable, else system.ai_gateway.usage. Ignored when usage_table is given'),
   usage_table: z.string().min(5).max(800).optional().describe('A workspace-scoped usage table as catalog.schema.table, read instead of the system tables'),
   endpoint: endpointNameInput.optional(),
+  model_service: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a model service is catalog.schema.name')
+    .optional()
+    .describe('Only this Unity AI Gateway model service (catalog.schema.name), read from system.ai_gateway.usage (source auto becomes ai_gateway)'),
   since: instantInput.optional().describe('Start (inclusive), ISO date or timestamp, UTC. Default: 7 days before until (month start with a budget)'),
   until: instantInput.optional().describe('End (exclusive), ISO date or timestamp, UTC. Default: now'),
   user: z.string().min(1).max(320).optional().describe('Only this requester (user e-mail or service principal application id)'),

@@ -28,6 +28,10 @@ const input = z.object({
     .default(DEFAULT_MIN_REQUEST_ID_SHARE)
     .describe('With endpoint: share of the gateway\'s requests (0..1) that must carry client_request_id for the correlation item to pass'),
   window_days: z.number().int().min(1).max(90).default(7).describe('With endpoint: days of traffic the direct-traffic and correlation items look at'),
+  target: z
+    .enum(['serving_endpoint', 'model_service', 'mcp_service'])
+    .optional()
+    .describe('Which API config is for: a serving-endpoint create body, a Unity AI Gateway model service ({config: {routing, rate_limits, inference_table}}) or MCP service ({config: {source_connection, …}}). Default: read from the body\'s shape'),
 });
 
 export const findingSchema = z.object({
@@ -64,6 +68,7 @@ export const validateConfigTool = defineTool({
   name: 'validate_config',
   title: 'Validate a gateway config',
   description: `Lints an AI Gateway serving-endpoint create body before anything is created: the Databricks API shape (enum spellings, required fields, ai_gateway at the top level, endpoint name rules, deprecated fields) and the F4 rules (usage tracking and inference tables on, a team schema, table_name_prefix without a trailing "_", every served entity a bound endpoint that passed its role probe, at least one rate limit, PII and safety guardrails on input and output).
+Unity AI Gateway bodies are linted too: a model service (destinations 1-10 with one config each, at most 5 fallbacks, rate-limit keys and periods, inference table, destinations only audited passing endpoints' system.ai models) or an MCP service; target picks the API, else the body's shape does.
 Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a live endpoint's current config), plus state_file so served entities can be checked against the audit. With endpoint it also returns checklist: the F4 step's validation checklist item by item (pass / fail / unknown, with evidence and fix), including the live ones — a SQL alert on the gateway's 429/5xx, callers that bypass the gateway, the share of requests carrying client_request_id, and the payload table appearing after first traffic (these read the usage and payload tables through the SQL warehouse). Each finding has rule, severity, a JSON pointer path, message and fix; valid is false when any error remains. Fix errors and validate again before create_gateway. The rule catalog is the resource rules://catalog.`,
   kind: 'read',
   idempotent: true,
@@ -79,6 +84,7 @@ Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a
       warehouseId: args.warehouse_id,
       minRequestIdShare: args.min_request_id_share,
       windowDays: args.window_days,
+      target: args.target,
       signal: call.signal,
     }),
   text: (result) => [renderValidation(result), ...(result.checklist ? [renderChecklist(result.checklist)] : [])].join('\n\n'),

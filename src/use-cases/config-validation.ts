@@ -8,6 +8,7 @@ import { getWorkspace } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
 import type { ChecklistEntry } from '../governance/checklist/items.js';
 import { checkLiveGateway, inferenceLocationOf, type LiveGrants } from '../governance/live-gateway-rules.js';
+import { bodyKindOf, lintMcpServiceBody, lintModelServiceBody, type BodyKind } from '../governance/service-lint.js';
 import { validateCreateBody, type Validation } from '../governance/validate.js';
 import type { Runtime } from '../runtime.js';
 import type { StateData } from '../shared/records.js';
@@ -30,6 +31,8 @@ export interface ValidationRequest {
   warehouseId?: string;
   minRequestIdShare: number;
   windowDays: number;
+  /** Which API the body is for; default: read from its shape. */
+  target?: BodyKind;
   signal: AbortSignal;
 }
 
@@ -61,9 +64,17 @@ export async function validateConfig(runtime: Runtime, request: ValidationReques
   }
   if (request.configFile) {
     const loaded = await loadConfigFile(runtime, request.configFile);
-    return { ...validateCreateBody(loaded.body, { state: state?.data }), source: 'file', config_file: loaded.path, ...stateFile };
+    return { ...lintBody(loaded.body, request.target, state?.data), source: 'file', config_file: loaded.path, ...stateFile };
   }
-  return { ...validateCreateBody(request.config, { state: state?.data }), source: 'object', ...stateFile };
+  return { ...lintBody(request.config, request.target, state?.data), source: 'object', ...stateFile };
+}
+
+/** A serving-endpoint create body, a model-service or an MCP-service body: the target's, else the shape's. */
+function lintBody(body: unknown, target: BodyKind | undefined, state: StateData | undefined): Validation {
+  const kind = target ?? bodyKindOf(body);
+  if (kind === 'model_service') return lintModelServiceBody(body, { state });
+  if (kind === 'mcp_service') return lintMcpServiceBody(body);
+  return validateCreateBody(body, { state });
 }
 
 

@@ -6,7 +6,7 @@
 import type { Workspace } from '../databricks/workspace.js';
 import { getWorkspace, workspaceConfigOf } from '../databricks/workspace.js';
 import { ToolError } from '../errors.js';
-import { grantFindings, type GatewayForm, type GatewayRequest } from '../governance/desired.js';
+import { grantFindings, type DesiredGrant, type GatewayForm, type GatewayRequest } from '../governance/desired.js';
 import { grantKey, type LiveSnapshot, type Plan } from '../governance/plan.js';
 import { checkPlanAuthor, checkPlanMatches, DEFAULT_PLAN_TTL_SECONDS, signPlan, verifyPlanId } from '../governance/plan-id.js';
 import { evaluateAudit, type AuditReport } from '../governance/probe.js';
@@ -19,9 +19,10 @@ import { recordF4Gateway } from '../state/write.js';
 import type { ConsumerWiring } from '../governance/consumer.js';
 import { wiringOfSummary } from './consumer-wiring.js';
 import { alertDigests, alertReport, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './gateway-alert.js';
-import type { ApplyProgress, GatewaySummary, GatewayTarget, TargetDesired } from './gateway-target.js';
+import type { ApplyProgress, GatewaySummary, GatewayTarget, TargetDesired, TargetKind } from './gateway-target.js';
 import { KeyedLock } from './keyed-lock.js';
 import { planSigningKey } from './plan-key.js';
+import { modelServiceTarget } from './targets/model-service.js';
 import { servingEndpointTarget } from './targets/serving-endpoint.js';
 
 /**
@@ -32,13 +33,15 @@ export interface ProvisionRequest extends Omit<GatewayRequest, 'catalog' | 'sche
   catalog?: string;
   schema?: string;
   form?: GatewayForm;
+  /** Which kind of gateway; default: the one the state file records, else see `chooseTarget`. */
+  target?: TargetKind;
   stateFile?: string;
   /** A SQL alert on the gateway's 429/5xx share, planned and applied with it. */
   alert?: AlertRequest;
 }
 
 export interface GrantReport {
-  securable: 'catalog' | 'schema';
+  securable: DesiredGrant['securable'];
   full_name: string;
   principal: string;
   privileges: string[];
@@ -46,6 +49,7 @@ export interface GrantReport {
 
 /** A plan the operator can approve: everything the result shows about it. */
 export interface PlannedGateway {
+  target: TargetKind;
   plan: Plan;
   findings: Finding[];
   gateway?: GatewaySummary;
@@ -77,6 +81,7 @@ export interface AppliedGateway extends PlannedGateway {
 export type ApplyOutcome = Exclude<PlanOutcome, { status: 'planned' }> | AppliedGateway;
 
 interface Prepared {
+  target: Target;
   state: LoadedState;
   workspace: Workspace;
   desired: TargetDesired;
@@ -87,7 +92,10 @@ interface Prepared {
 }
 
 type Target = GatewayTarget<TargetDesired, unknown, unknown>;
-const target = servingEndpointTarget as unknown as Target;
+const TARGETS: Record<TargetKind, Target> = {
+  serving_endpoint: servingEndpointTarget as unknown as Target,
+  model_service: modelServiceTarget as unknown as Target,
+};
 
 /** Plans the gateway: nothing changes anywhere; a halt or a blocked config makes no workspace call at all. */
 export async function planGateway(runtime: Runtime, request: ProvisionRequest, signal: AbortSignal): Promise<PlanOutcome> {
@@ -138,20 +146,31 @@ async function prepare(runtime: Runtime, request: ProvisionRequest, signal: Abor
 
   const gatewayRequest: GatewayRequest = { ...request, form: request.form ?? recordedForm(state) ?? 'dedicated', ...inferenceLocation(request, state) };
   const workspace = getWorkspace(runtime);
+  const chosen = await chooseTarget(request, state, workspace, gatewayRequest, signal);
+  const target = TARGETS[chosen.kind];
   const facts = await target.inspect(workspace, state.data, gatewayRequest, signal);
   const desired = target.desired(state.data, gatewayRequest, facts);
-  const findings = [...target.validate(desired, state.data, gatewayRequest, facts), ...grantFindings(gatewayRequest)];
-  if (findings.some((f) => f.severity === 'error')) return { status: 'blocked', stateFile: state.path, findings, workspace: workspace.label };
+  const findings = [...target.validate(desired, state.data, gatewayRequest, facts), ...grantFindings(gatewayRequest), ...targetArgumentFindings(chosen.kind, request)];
+  // A blocked result has no plan to carry the target note: it goes with the findings.
+  const blocked = (all: Finding[]) => ({ status: 'blocked' as const, stateFile: state.path, findings: chosen.note ? [...all, { rule: 'gateway.target', severity: 'info' as const, path: '/target', message: chosen.note, fix: 'Pass target to choose explicitly' }] : all, workspace: workspace.label });
+  if (findings.some((f) => f.severity === 'error')) return blocked(findings);
 
-  const live = await readLive(workspace, desired, state, signal);
+  const live = await readLive(target, workspace, desired, state, signal);
+  const liveFindings = target.liveFindings?.(desired, live.endpoint) ?? [];
+  if (liveFindings.some((f) => f.severity === 'error')) return blocked([...findings, ...liveFindings]);
   const alert = request.alert ? await prepareAlert(workspace, desired.name, request.alert, signal) : undefined;
-  return { state, workspace, desired, live, plan: withAlertChanges(target.diff(desired, live), alert), findings, alert };
+  const plan = withAlertChanges(target.diff(desired, live), alert);
+  if (chosen.note) plan.warnings.unshift(chosen.note);
+  return { target, state, workspace, desired, live, plan, findings, alert };
 }
 
 /** What a plan id binds: the gateway's and its alert's desired and live sides. */
 function digests(prepared: Prepared): { planDigest: string; liveDigest: string } {
   const alert = alertDigests(prepared.alert);
-  return { planDigest: `${target.planDigest(prepared.desired)}.${alert.plan}`, liveDigest: `${target.liveDigest(prepared.live)}.${alert.live}` };
+  return {
+    planDigest: `${prepared.target.planDigest(prepared.desired)}.${alert.plan}`,
+    liveDigest: `${prepared.target.liveDigest(prepared.live)}.${alert.live}`,
+  };
 }
 
 /** The applied result with the consumer wiring of the gateway it ended with. */
@@ -159,7 +178,38 @@ function withConsumer<T extends { gateway?: GatewaySummary }>(result: T, workspa
   return result.gateway ? { ...result, consumer: wiringOfSummary(result.gateway, workspace.config.host) } : result;
 }
 
-async function readLive(workspace: Workspace, desired: TargetDesired, state: LoadedState, signal: AbortSignal): Promise<LiveSnapshot<unknown>> {
+/**
+ * The target of this request: the caller's, else the one the state file records, else serving_endpoint when
+ * the request or the record names a serving-endpoint form, else model_service when the workspace answers the
+ * Unity AI Gateway API (said in the plan either way).
+ */
+async function chooseTarget(request: ProvisionRequest, state: LoadedState, workspace: Workspace, gatewayRequest: GatewayRequest, signal: AbortSignal): Promise<{ kind: TargetKind; note?: string }> {
+  if (request.target) return { kind: request.target };
+  const recorded = recordedTarget(state);
+  if (recorded) return { kind: recorded };
+  if (request.form || recordedForm(state) || request.tokenSecret) return { kind: 'serving_endpoint' };
+  if (await workspace.services.available(gatewayRequest.catalog, gatewayRequest.schema, signal)) {
+    return { kind: 'model_service', note: 'Target model_service (Unity AI Gateway): no target was given or recorded, and this workspace answers the model-services API, the gateway Databricks now recommends. Pass target "serving_endpoint" for a serving endpoint (AI Gateway legacy) instead.' };
+  }
+  return { kind: 'serving_endpoint', note: 'Target serving_endpoint (AI Gateway legacy): no target was given or recorded, and this workspace does not answer the Unity AI Gateway model-services API.' };
+}
+
+/** Arguments that belong to the other target: refused rather than ignored. */
+function targetArgumentFindings(kind: TargetKind, request: ProvisionRequest): Finding[] {
+  const tagged = request.rateLimits.findIndex((l) => l.key === 'request_tag');
+  if (kind === 'serving_endpoint' && tagged >= 0) {
+    return [{ rule: 'f4.gateway-form', severity: 'error', path: `/rate_limits/${tagged}/key`, message: 'request_tag rate limits exist in Unity AI Gateway only; a serving endpoint limits by endpoint, user, user_group or service_principal', fix: 'Pass target "model_service", or use another key' }];
+  }
+  if (kind === 'serving_endpoint' && request.mcpServices?.length) {
+    return [{ rule: 'f4.gateway-form', severity: 'error', path: '/mcp_services', message: 'MCP services are registered in Unity AI Gateway, and this gateway is a serving endpoint', fix: 'Pass target "model_service" to register MCP services, or leave mcp_services out' }];
+  }
+  if (kind === 'model_service' && request.form) {
+    return [{ rule: 'f4.gateway-form', severity: 'error', path: '/form', message: `form "${request.form}" is a serving-endpoint form; a model service routes to system.ai models itself`, fix: 'Leave form out with target "model_service", or pass target "serving_endpoint"' }];
+  }
+  return [];
+}
+
+async function readLive(target: Target, workspace: Workspace, desired: TargetDesired, state: LoadedState, signal: AbortSignal): Promise<LiveSnapshot<unknown>> {
   const gateway = await target.readLive(workspace, desired, signal);
   const grants: LiveSnapshot['grants'] = {};
   for (const grant of desired.grants) {
@@ -193,9 +243,10 @@ function issuePlanId(runtime: Runtime, prepared: Prepared): { planId: string; ex
 function shown(prepared: Prepared): PlannedGateway {
   const gateway = prepared.live.endpoint;
   return {
+    target: prepared.target.kind,
     plan: prepared.plan,
     findings: prepared.findings,
-    ...(gateway ? { gateway: target.summarise(gateway, prepared.workspace.config.host) } : {}),
+    ...(gateway ? { gateway: prepared.target.summarise(gateway, prepared.workspace.config.host) } : {}),
     ...(prepared.alert ? { alert: alertReport(prepared.alert.live ?? {}, prepared.alert.plan.action, prepared.alert) } : {}),
     stateFile: prepared.state.path,
     workspace: prepared.workspace.label,
@@ -207,7 +258,7 @@ async function unchanged(prepared: Prepared, signal: AbortSignal): Promise<Extra
 }
 
 async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<AppliedGateway> {
-  const { workspace, desired, plan, live } = prepared;
+  const { target, workspace, desired, plan, live } = prepared;
   const name = desired.name;
   const base = shown(prepared);
   const rolloutStarted = await target.apply(workspace, desired, live.endpoint, plan, options);
@@ -220,7 +271,7 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
       return {
         ...base,
         status: 'applied',
-        ...summaryOf(gateway, workspace),
+        ...summaryOf(target, gateway, workspace),
         grants: [],
         inProgress: {
           what: `The call was cancelled while ${name} was still updating (config_update IN_PROGRESS); the grants and the state file were not touched`,
@@ -236,7 +287,7 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
         ...base,
         status: rest.incomplete ? 'incomplete' : 'applied',
         ...rest,
-        ...summaryOf(gateway, workspace),
+        ...summaryOf(target, gateway, workspace),
         inProgress: {
           what: `${name} is still updating (config_update IN_PROGRESS) after ${Math.round(options.waitBudgetMs / 1000)} s; its served entities are not live yet`,
           check: `Plan ${name} again later (or GET /api/2.0/serving-endpoints/${name}) and look at state.config_update; if it stays IN_PROGRESS, check the endpoint's events in the Serving UI`,
@@ -249,16 +300,16 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
     return {
       ...base,
       status: 'applied',
-      ...summaryOf(gateway, workspace),
+      ...summaryOf(target, gateway, workspace),
       grants: [],
       inProgress: { what: `The call was cancelled after changing ${name}; the grants and the state file were not touched`, check: `Plan ${name} again to see what remains`, remaining_steps: remainingSteps(plan) },
     };
   }
   const rest = await finish(prepared, options);
-  return { ...base, status: rest.incomplete ? 'incomplete' : 'applied', ...rest, ...summaryOf(gateway ?? (await target.reread(workspace, desired, options.signal)), workspace) };
+  return { ...base, status: rest.incomplete ? 'incomplete' : 'applied', ...rest, ...summaryOf(target, gateway ?? (await target.reread(workspace, desired, options.signal)), workspace) };
 }
 
-function summaryOf(gateway: unknown, workspace: Workspace): { gateway?: GatewaySummary } {
+function summaryOf(target: Target, gateway: unknown, workspace: Workspace): { gateway?: GatewaySummary } {
   return gateway ? { gateway: target.summarise(gateway, workspace.config.host) } : {};
 }
 
@@ -307,7 +358,7 @@ async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<
 }
 
 async function applyGrants(workspace: Workspace, plan: Plan, signal: AbortSignal): Promise<void> {
-  const bySecurable = new Map<string, { securable: 'catalog' | 'schema'; fullName: string; changes: Array<{ principal: string; add: string[] }> }>();
+  const bySecurable = new Map<string, { securable: DesiredGrant['securable']; fullName: string; changes: Array<{ principal: string; add: string[] }> }>();
   for (const grant of plan.steps.grants) {
     const key = grantKey(grant.securable, grant.fullName);
     const entry = bySecurable.get(key) ?? { securable: grant.securable, fullName: grant.fullName, changes: [] };
@@ -383,6 +434,12 @@ function ucLocation(value: unknown): { catalog?: string; schema?: string } | und
     return { catalog: typeof catalog === 'string' ? catalog : undefined, schema: typeof schema === 'string' ? schema : undefined };
   }
   return undefined;
+}
+
+function recordedTarget(state: LoadedState): TargetKind | undefined {
+  const foundation = state.data.Foundation;
+  const target = isRecord(foundation) && isRecord(foundation.f4_gateway) ? foundation.f4_gateway.target : undefined;
+  return target === 'serving_endpoint' || target === 'model_service' ? target : undefined;
 }
 
 function recordedForm(state: LoadedState): GatewayForm | undefined {

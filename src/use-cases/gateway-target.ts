@@ -10,7 +10,7 @@ import type { LiveSnapshot, Plan } from '../governance/plan.js';
 import type { Finding } from '../governance/rules/types.js';
 import type { StateData } from '../shared/records.js';
 
-export type TargetKind = 'serving_endpoint';
+export type TargetKind = 'serving_endpoint' | 'model_service';
 
 /** What every target's desired gateway carries besides its own body. */
 export interface TargetDesired {
@@ -28,6 +28,10 @@ export interface GatewaySummary {
   state: { ready?: string; config_update?: string };
   served_entities: Array<{ name?: string; entity_name?: string; external_model?: string; traffic_percentage?: number }>;
   invocation_url: string;
+  /** model_service: the base URLs clients call it at, and the model id to pass. */
+  client?: { openai_base_url: string; anthropic_base_url: string; model: string };
+  /** model_service: the MCP services registered with it and their URLs. */
+  mcp_services?: Array<{ name: string; url: string }>;
 }
 
 export interface ApplyProgress {
@@ -54,6 +58,8 @@ export interface GatewayTarget<Desired extends TargetDesired = TargetDesired, Li
   desired(state: StateData, request: GatewayRequest, facts: Facts): Desired;
   /** API-shape, F4 and form findings on the desired gateway (pure). */
   validate(desired: Desired, state: StateData, request: GatewayRequest, facts: Facts): Finding[];
+  /** Findings only the live gateway can reveal (an immutable field asked to change); errors block the plan (pure). */
+  liveFindings?(desired: Desired, live: Live | undefined): Finding[];
   /** The gateway as the workspace holds it now; undefined when it does not exist. */
   readLive(workspace: Workspace, desired: Desired, signal: AbortSignal): Promise<Live | undefined>;
   /** Desired vs live (gateway, grants, state record): every change, the warnings, the apply steps (pure). */

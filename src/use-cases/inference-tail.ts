@@ -30,6 +30,8 @@ const ALLOW_UNREDACTED_SETTING = 'AIGW_ALLOW_UNREDACTED';
 
 export interface TailRequest {
   endpoint?: string;
+  /** A Unity AI Gateway model service, `catalog.schema.name`. */
+  model_service?: string;
   table?: string;
   since?: string;
   until?: string;
@@ -86,8 +88,8 @@ export interface TailResult {
 
 /** `render` is the text copy of the result: payloads and rows are cut until the result fits the budget. */
 export async function inferenceTail(call: UseCaseCall, args: TailRequest, render: (result: TailResult) => string): Promise<TailResult> {
-  if (!args.endpoint && !args.table) {
-    throw new ToolError('An inference tail needs an endpoint or a table', 'neither was given', 'Pass endpoint (e.g. skyloyalty-ai-gateway) or table (catalog.schema.table)', 'INVALID_INPUT');
+  if ([args.endpoint, args.model_service, args.table].filter(Boolean).length !== 1) {
+    throw new ToolError('An inference tail needs one endpoint, model service or table', 'none or more than one was given', 'Pass endpoint (e.g. skyloyalty-ai-gateway), model_service (catalog.schema.name) or table (catalog.schema.table)', 'INVALID_INPUT');
   }
   if (!args.redact && !isTruthy(call.runtime.env[ALLOW_UNREDACTED_SETTING])) {
     throw new ToolError(
@@ -112,12 +114,12 @@ export async function inferenceTail(call: UseCaseCall, args: TailRequest, render
       signal: call.signal,
       onProgress: (ms) => void call.progress(Math.round(ms / 1000), undefined, `reading the payload table for ${Math.round(ms / 1000)} s`),
     });
-  const tableKey = `${workspace.config.host}|${warehouse.target.warehouseId}|${args.table ?? ''}|${args.endpoint ?? ''}`;
-  const resolved = await cached(call.runtime, 'payload-table', tableKey, TABLE_TTL_MS, async () =>
-    explicit
-      ? confirmTable(explicit, run)
-      : locatePayloadTable(args.endpoint!, await inferenceTableConfig(workspace, args.endpoint!, call.signal), run),
-  );
+  const tableKey = `${workspace.config.host}|${warehouse.target.warehouseId}|${args.table ?? ''}|${args.endpoint ?? ''}|${args.model_service ?? ''}`;
+  const resolved = await cached(call.runtime, 'payload-table', tableKey, TABLE_TTL_MS, async () => {
+    if (explicit) return confirmTable(explicit, run);
+    if (args.model_service) return locatePayloadTable(args.model_service.split('.')[2]!, await serviceInferenceTable(workspace, args.model_service, call.signal), run);
+    return locatePayloadTable(args.endpoint!, await inferenceTableConfig(workspace, args.endpoint!, call.signal), run);
+  });
   const key = call.runtime.service('inference-tail.cursor-key', () => randomBytes(32));
   const fingerprint = fingerprintOf({ table: formatTable(resolved.table), filters });
   const cursor = args.cursor ? decodeCursor(args.cursor, key, fingerprint) : undefined;
@@ -217,6 +219,25 @@ async function inferenceTableConfig(
   }
   const gateway = (found.ai_gateway ?? {}) as { inference_table_config?: InferenceTableConfig };
   return gateway.inference_table_config;
+}
+
+/**
+ * A model service's inference table as the serving-endpoint shape: `{parent: "schemas/c.s", table_name_prefix?,
+ * disabled?}`; the table is `<prefix>_payload`, the prefix defaulting to the service's name (reference §2).
+ */
+async function serviceInferenceTable(
+  workspace: ReturnType<typeof workspaceWarehouse>['workspace'],
+  fullName: string,
+  signal: AbortSignal,
+): Promise<InferenceTableConfig | undefined> {
+  const found = await workspace.services.get('model-services', fullName, signal);
+  if (!found) {
+    throw new ToolError(`The model service ${fullName} does not exist`, `GET /api/2.1/unity-catalog/model-services/${fullName} answered RESOURCE_DOES_NOT_EXIST`, 'Check the name (catalog.schema.name), or pass table', 'ENDPOINT_NOT_FOUND');
+  }
+  const table = found.config?.inference_table as { parent?: string; table_name_prefix?: string; disabled?: boolean } | undefined;
+  const [catalog, schema] = table?.parent?.replace(/^schemas\//, '').split('.') ?? [];
+  if (!table || !catalog || !schema) return undefined;
+  return { enabled: table.disabled !== true, catalog_name: catalog, schema_name: schema, table_name_prefix: table.table_name_prefix || fullName.split('.')[2] };
 }
 
 /** A row as returned before payloads are cut to fit: every text field redacted (unless the caller opted out). */

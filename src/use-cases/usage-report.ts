@@ -26,6 +26,8 @@ export interface UsageRequest {
   source: SourceRequest;
   usage_table?: string;
   endpoint?: string;
+  /** A Unity AI Gateway model service (`catalog.schema.name`): its rows are in system.ai_gateway.usage. */
+  model_service?: string;
   since?: string;
   until?: string;
   user?: string;
@@ -60,7 +62,8 @@ export interface UsageResult {
 }
 
 /** `render` is the text copy of the result: the rows kept are those whose result fits the budget. */
-export async function usageReport(call: UseCaseCall, args: UsageRequest, render: (result: UsageResult) => string): Promise<UsageResult> {
+export async function usageReport(call: UseCaseCall, request: UsageRequest, render: (result: UsageResult) => string): Promise<UsageResult> {
+  const args = forModelService(request);
   const window = resolveWindow({ since: args.since ?? (args.budget && !args.until ? monthStart() : undefined), until: args.until }, 7);
   const usageTable = args.usage_table ? parseTableName(args.usage_table, 'usage_table') : undefined;
   const prices = await resolvePrices(args.prices, call);
@@ -121,6 +124,18 @@ export async function usageReport(call: UseCaseCall, args: UsageRequest, render:
       'Narrow with endpoint, user, served_entity or a shorter since/until window, or page the ranking with a smaller group_by';
   }
   return result;
+}
+
+/** A model service is a gateway in system.ai_gateway.usage, named there by its full name. */
+function forModelService(request: UsageRequest): UsageRequest {
+  if (!request.model_service) return request;
+  if (request.endpoint) {
+    throw new ToolError('Both endpoint and model_service were given', 'a usage row belongs to one gateway', 'Pass one of them', 'INVALID_INPUT');
+  }
+  if (request.source === 'serving') {
+    throw new ToolError(`Model service ${request.model_service} has no rows in system.serving`, 'Unity AI Gateway model services log usage to system.ai_gateway.usage only', 'Use source "ai_gateway" (or "auto")', 'INVALID_INPUT');
+  }
+  return { ...request, source: 'ai_gateway', endpoint: request.model_service };
 }
 
 function needsContext(args: { report: string; charge_to: string; group_by?: string[]; usage_context_value?: string }): boolean {

@@ -77,7 +77,7 @@ async function probe(tables: TableName[], run: RunStatement): Promise<void> {
 
 async function mappedSource(kind: 'ai_gateway' | 'table', table: TableName, run: RunStatement): Promise<UsageSource> {
   const rows = await run(columnsStatement(table, new SqlParams()));
-  const columns: ColumnInfo[] = rows.map((r) => ({ column_name: String(r.column_name), data_type: String(r.data_type ?? '') }));
+  const columns: ColumnInfo[] = rows.map((r) => ({ column_name: String(r.column_name), data_type: String(r.data_type ?? ''), ...(r.full_data_type ? { full_data_type: String(r.full_data_type) } : {}) }));
   return { kind, tables: [table], columns: mapColumns(table, columns) };
 }
 

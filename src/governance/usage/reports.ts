@@ -20,6 +20,8 @@ export const DIMENSIONS = {
   model: { expr: 'entity_name', column: 'entity_name' },
   status_code: { expr: 'status_code', column: 'status_code' },
   context: { expr: 'context_value', column: 'context_value' },
+  /** The MCP tool a request called through a Unity AI Gateway MCP service (system.ai_gateway.usage only). */
+  mcp_tool: { expr: 'mcp_tool', column: 'mcp_tool' },
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as Dimension[];

@@ -1,7 +1,7 @@
 /**
  * Where usage rows come from, and how each source becomes one normalised relation the reports share:
  * `request_time, requester, status_code, input_tokens, output_tokens, endpoint_name, served_entity_name,
- * entity_name, context_value`.
+ * entity_name, context_value, mcp_tool`.
  *
  * - `serving`: `system.serving.endpoint_usage` joined to `system.serving.served_entities`. The latter keeps
  *   several rows per served entity (one per config change), so it is cut to the latest row per entity with
@@ -32,6 +32,8 @@ export interface ColumnMap {
   /** Joined to served_entities for endpoint and entity names when the table has no endpoint column. */
   served_entity_id?: string;
   usage_context?: { column: string; kind: 'map' | 'json' };
+  /** A struct column whose `tool_name` field names the MCP tool called (`mcp_metadata` in system.ai_gateway.usage). */
+  mcp_metadata?: string;
 }
 
 export interface UsageSource {
@@ -51,7 +53,7 @@ export function describeSource(source: UsageSource): string {
 }
 
 /** Aliases seen for each normalised column, in order of preference. */
-const ALIASES: Record<Exclude<keyof ColumnMap, 'usage_context'>, string[]> = {
+const ALIASES: Record<Exclude<keyof ColumnMap, 'usage_context' | 'mcp_metadata'>, string[]> = {
   request_time: ['request_time', 'event_time', 'timestamp', 'request_timestamp'],
   requester: ['requester', 'requester_id', 'user_identity', 'user_name', 'user_email', 'identity'],
   status_code: ['status_code', 'response_status_code', 'http_status', 'http_status_code'],
@@ -66,6 +68,8 @@ const ALIASES: Record<Exclude<keyof ColumnMap, 'usage_context'>, string[]> = {
 export interface ColumnInfo {
   column_name: string;
   data_type: string;
+  /** The whole type, e.g. `struct<tool_name:string,…>` (Databricks' information_schema.columns.full_data_type). */
+  full_data_type?: string;
 }
 
 /** Maps a usage table's columns onto the normalised relation, or says which required column is missing. */
@@ -91,13 +95,16 @@ export function mapColumns(table: TableName, columns: ColumnInfo[]): ColumnMap {
   }
   const context = byName.get('usage_context') ?? byName.get('request_tags') ?? byName.get('tags');
   if (context) map.usage_context = { column: context.column_name, kind: /^map/i.test(context.data_type) ? 'map' : 'json' };
+  // Only seen in public queries (reference §2): used when the column is a struct that has a tool_name field.
+  const mcp = byName.get('mcp_metadata');
+  if (mcp && /^struct/i.test(mcp.data_type) && /\btool_name\b/i.test(mcp.full_data_type ?? '')) map.mcp_metadata = mcp.column_name;
   return map;
 }
 
 /** Lists a table's columns; portable across Databricks and stand-ins (no per-catalog information_schema). */
 export function columnsStatement(table: TableName, params: SqlParams): SqlStatement {
   const sql =
-    'SELECT column_name, data_type FROM `system`.`information_schema`.`columns` ' +
+    'SELECT column_name, data_type, full_data_type FROM `system`.`information_schema`.`columns` ' +
     `WHERE table_catalog = ${params.string('table_catalog', table.catalog)} AND table_schema = ${params.string('table_schema', table.schema)} ` +
     `AND table_name = ${params.string('table_name', table.table)} ORDER BY ordinal_position`;
   return { sql, params: params.values };
@@ -145,7 +152,7 @@ export function usageRelationSql(source: UsageSource, params: SqlParams, options
       'SELECT u.request_time AS request_time, u.requester AS requester, u.status_code AS status_code, ' +
       'COALESCE(u.input_token_count, 0) AS input_tokens, COALESCE(u.output_token_count, 0) AS output_tokens, ' +
       'se.endpoint_name AS endpoint_name, se.served_entity_name AS served_entity_name, se.entity_name AS entity_name, ' +
-      `${context} AS context_value ` +
+      `${context} AS context_value, CAST(NULL AS STRING) AS mcp_tool ` +
       `FROM ${quoteTable(ENDPOINT_USAGE)} AS u LEFT JOIN (${latestServedEntitiesSql()}) AS se ON u.served_entity_id = se.served_entity_id ` +
       `WHERE u.request_time >= ${since} AND u.request_time < ${until}`
     );
@@ -169,7 +176,8 @@ export function usageRelationSql(source: UsageSource, params: SqlParams, options
     `SELECT ${time} AS request_time, ${col(map.requester, 'CAST(NULL AS STRING)')} AS requester, ` +
     `${col(map.status_code, 'CAST(NULL AS INT)')} AS status_code, ` +
     `COALESCE(${col(map.input_tokens, '0')}, 0) AS input_tokens, COALESCE(${col(map.output_tokens, '0')}, 0) AS output_tokens, ` +
-    `${endpoint} AS endpoint_name, ${servedEntity} AS served_entity_name, ${entity} AS entity_name, ${context} AS context_value ` +
+    `${endpoint} AS endpoint_name, ${servedEntity} AS served_entity_name, ${entity} AS entity_name, ${context} AS context_value, ` +
+    `${map.mcp_metadata ? `${col(map.mcp_metadata, '')}.tool_name` : 'CAST(NULL AS STRING)'} AS mcp_tool ` +
     `FROM ${quoteTable(table)} AS u` +
     (joinEntities ? ` LEFT JOIN (${latestServedEntitiesSql()}) AS se ON ${col(map.served_entity_id, '')} = se.served_entity_id` : '') +
     ` WHERE ${time} >= ${since} AND ${time} < ${until}`

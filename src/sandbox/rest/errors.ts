@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'ENDPOINT_NOT_FOUND'
   | 'RESOURCE_ALREADY_EXISTS'
   | 'RESOURCE_CONFLICT'
+  | 'ABORTED'
   | 'REQUEST_LIMIT_EXCEEDED'
   | 'TEMPORARILY_UNAVAILABLE'
   | 'INTERNAL_ERROR';
@@ -24,6 +25,8 @@ const STATUS: Record<ErrorCode, number> = {
   ENDPOINT_NOT_FOUND: 404,
   RESOURCE_ALREADY_EXISTS: 409,
   RESOURCE_CONFLICT: 409,
+  // A precondition such as an etag no longer holds (Unity Catalog services).
+  ABORTED: 409,
   REQUEST_LIMIT_EXCEEDED: 429,
   TEMPORARILY_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,

@@ -1,5 +1,5 @@
 /**
- * Unity Catalog grants on catalogs, schemas and tables: direct privilege assignments only, as
+ * Unity Catalog grants on catalogs, schemas, tables and Unity AI Gateway services: direct privilege assignments only, as
  * `GET`/`PATCH /api/2.1/unity-catalog/permissions/{securable_type}/{full_name}` serve them.
  */
 import type { MissingPrivilege, TableName } from '../contract.js';
@@ -13,10 +13,15 @@ import { jsonBody, ok, type Reply, type RestRequest } from './http.js';
  */
 export const GRANTS_PAGE_LENGTH = 20;
 
-export type SecurableType = 'catalog' | 'schema' | 'table';
+/**
+ * `model_service` and `mcp_service`: the SDKs' SecurableType enum (PY catalog.py, 2026-08) has no member for
+ * Unity AI Gateway services, and no source documents the permissions-path spelling. The sandbox serves the
+ * lower-case spelling of the SQL `GRANT EXECUTE ON MODEL SERVICE` by analogy with `catalog` and `table`.
+ */
+export type SecurableType = 'catalog' | 'schema' | 'table' | 'model_service' | 'mcp_service';
 
-const PARTS: Record<SecurableType, number> = { catalog: 1, schema: 2, table: 3 };
-const LABEL: Record<SecurableType, string> = { catalog: 'Catalog', schema: 'Schema', table: 'Table' };
+const PARTS: Record<SecurableType, number> = { catalog: 1, schema: 2, table: 3, model_service: 3, mcp_service: 3 };
+const LABEL: Record<SecurableType, string> = { catalog: 'Catalog', schema: 'Schema', table: 'Table', model_service: 'Model service', mcp_service: 'MCP service' };
 
 /** Which securable types each privilege applies to (privileges granted higher up are inherited below). */
 const PRIVILEGES: Record<string, SecurableType[]> = {
@@ -31,7 +36,8 @@ const PRIVILEGES: Record<string, SecurableType[]> = {
   CREATE_VOLUME: ['catalog', 'schema'],
   CREATE_MODEL: ['catalog', 'schema'],
   CREATE_MATERIALIZED_VIEW: ['catalog', 'schema'],
-  EXECUTE: ['catalog', 'schema'],
+  EXECUTE: ['catalog', 'schema', 'model_service', 'mcp_service'],
+  CREATE_SERVICE: ['catalog', 'schema'],
   READ_VOLUME: ['catalog', 'schema'],
   WRITE_VOLUME: ['catalog', 'schema'],
   APPLY_TAG: ['catalog', 'schema', 'table'],
@@ -65,6 +71,11 @@ export class Grants {
   registerSchema(catalog: string, schema: string, owner?: string): void {
     this.register('catalog', catalog);
     this.register('schema', `${catalog}.${schema}`, owner);
+  }
+
+  /** A model or MCP service (`model-services` / `mcp-services`), made a securable its owner holds. */
+  registerService(kind: 'model-services' | 'mcp-services', fullName: string, owner: string): void {
+    this.register(kind === 'model-services' ? 'model_service' : 'mcp_service', fullName, owner);
   }
 
   registerCatalog(catalog: string, owner?: string): void {
@@ -109,6 +120,11 @@ export class Grants {
   /** What `principal` lacks to create a table in `catalog.schema` (USE CATALOG, USE SCHEMA, CREATE TABLE). */
   missingCreateTablePrivilege(principal: string, catalog: string, schema: string): MissingPrivilege | undefined {
     return this.missing(principal, [catalog, schema], 'CREATE_TABLE');
+  }
+
+  /** What `principal` lacks to create a Unity AI Gateway service in `catalog.schema` (USE CATALOG, USE SCHEMA, CREATE SERVICE). */
+  missingCreateServicePrivilege(principal: string, catalog: string, schema: string): MissingPrivilege | undefined {
+    return this.missing(principal, [catalog, schema], 'CREATE_SERVICE');
   }
 
   /** What `principal` lacks to create a schema in `catalog` (USE CATALOG, CREATE SCHEMA). */
@@ -209,11 +225,11 @@ export class Grants {
   private parse(rawType: string, fullName: string): { type: SecurableType; fullName: string } {
     const type = rawType.toLowerCase();
     if (!(type in PARTS)) {
-      throw invalid(`Unsupported securable type '${rawType}': this workspace serves grants on catalog, schema and table.`);
+      throw invalid(`Unsupported securable type '${rawType}': this workspace serves grants on ${Object.keys(PARTS).join(', ')}.`);
     }
     const securableType = type as SecurableType;
     if (fullName.split('.').length !== PARTS[securableType] || fullName.split('.').some((p) => p === '')) {
-      throw invalid(`Invalid full name '${fullName}' for a ${securableType}: expected ${['catalog', 'catalog.schema', 'catalog.schema.table'][PARTS[securableType] - 1]}.`);
+      throw invalid(`Invalid full name '${fullName}' for a ${securableType}: expected ${['catalog', 'catalog.schema', 'catalog.schema.name'][PARTS[securableType] - 1]}.`);
     }
     this.assignmentsOf(securableType, fullName);
     return { type: securableType, fullName };

@@ -59,6 +59,10 @@ export class RegisteredModels {
     return ok({ registered_models: page, ...(nextPageToken ? { next_page_token: nextPageToken } : {}) });
   }
 
+  exists(fullName: string): boolean {
+    return this.models.has(lower(fullName));
+  }
+
   /** `GET /api/2.1/unity-catalog/models/{full_name}` */
   get(fullName: string): Reply {
     return ok(describeModel(this.find(fullName)));

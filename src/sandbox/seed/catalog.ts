@@ -67,6 +67,15 @@ export const RUNAWAY_AGENT = SERVICE_PRINCIPALS[0];
 
 export const TEAMS = ['loyalty', 'support', 'finance', 'platform'] as const;
 
+/**
+ * UC connections that exist from the start: one HTTP connection to a team's MCP server (what an MCP service is
+ * registered over) and one database connection, which an MCP service cannot use.
+ */
+export const SEED_CONNECTIONS = [
+  { fullName: 'workshop.skyloyalty_ops.github_mcp', connectionType: 'HTTP', url: 'https://mcp.example.com/github', owner: ADMIN },
+  { fullName: 'workshop.skyloyalty_ops.crm_postgres', connectionType: 'POSTGRESQL', url: 'crm.example.com:5432', owner: ADMIN },
+] as const;
+
 /** Catalogs and schemas that exist from the start: the workshop's ops and demo schemas, an ML schema, main.default. */
 export const SEED_SCHEMAS: readonly (readonly [catalog: string, schema: string])[] = [
   ['workshop', 'skyloyalty_ops'],
