@@ -94,6 +94,8 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
 interface DemoFiles {
   halted: string;
   passing: string;
+  /** A second copy of the passing state, for the Unity AI Gateway path (its own Foundation.f4_gateway record). */
+  unity: string;
 }
 
 function demoSteps(files: DemoFiles): Step[] {
@@ -109,6 +111,18 @@ function demoSteps(files: DemoFiles): Step[] {
     grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP },
     state_file: files.passing,
   };
+  const unityArgs = {
+    name: 'demo_agents',
+    target: 'model_service',
+    roles: ['agent_chat'],
+    // Opus has no system.ai model in this workspace, so it cannot be a model-service fallback (the plan says so).
+    fallback: false,
+    catalog: CATALOG,
+    schema: SCHEMA,
+    table_name_prefix: 'demo_unity',
+    grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP },
+    state_file: files.unity,
+  };
   return [
     { title: 'Read the audit: agent_chat is bound to an endpoint that never streamed', tool: 'read_audit', args: { state_file: files.halted } },
     { title: 'Read the audit: agent_chat bound to a candidate that passed its probe', tool: 'read_audit', args: { state_file: files.passing } },
@@ -122,6 +136,12 @@ function demoSteps(files: DemoFiles): Step[] {
       args: (previous) => ({ ...gatewayArgs, mode: 'apply', plan_id: previous.get('Plan the gateway')?.plan_id ?? 'no-plan-id' }),
     },
     { title: 'Verify: validate the live endpoint', tool: 'validate_config', args: { endpoint: GATEWAY, state_file: files.passing } },
+    { title: 'Plan the same gateway on Unity AI Gateway (a model service)', tool: 'create_gateway', args: unityArgs },
+    {
+      title: 'Apply the model-service plan',
+      tool: 'create_gateway',
+      args: (previous) => ({ ...unityArgs, mode: 'apply', plan_id: previous.get('Plan the same gateway on Unity AI Gateway (a model service)')?.plan_id ?? 'no-plan-id' }),
+    },
     { title: 'Usage of the last 7 days by team', tool: 'query_usage', args: { report: 'chargeback', charge_to: 'team', limit: 10 } },
     { title: 'Usage spikes (runaway agents)', tool: 'query_usage', args: { report: 'spikes', limit: 5 } },
     { title: 'Tail the inference table of an existing gateway', tool: 'tail_inference', args: { endpoint: 'skyloyalty-ai-gateway', limit: 3, payload_chars: 160 } },
@@ -142,9 +162,10 @@ function writeDemoFiles(dir: string): DemoFiles {
     llm_role_endpoints: { agent_chat: { endpoint: SONNET, candidates: [SONNET, OPUS], selected_after_probe: true } },
     endpoint_guardrail_audit: { [SONNET]: pass, [OPUS]: pass },
   };
-  const files = { halted: path.join(dir, 'halted-state.yaml'), passing: path.join(dir, 'state.yaml') };
+  const files = { halted: path.join(dir, 'halted-state.yaml'), passing: path.join(dir, 'state.yaml'), unity: path.join(dir, 'unity-state.yaml') };
   writeFileSync(files.halted, dump(halted));
   writeFileSync(files.passing, dump(passing));
+  writeFileSync(files.unity, dump(passing));
   return files;
 }
 

@@ -13,6 +13,6 @@ describe('demo command', () => {
     expect(stdout).toMatch(/create_gateway: PLANNED/);
     expect(stdout).toMatch(/create_gateway: APPLIED/);
     expect(stdout).toMatch(/live endpoint demo-ai-gateway: VALID/);
-    expect(stdout).toMatch(/^demo: all 11 steps completed$/m);
+    expect(stdout).toMatch(/^demo: all 13 steps completed$/m);
   });
 });
