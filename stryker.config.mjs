@@ -9,6 +9,10 @@ export default {
   vitest: { configFile: 'vitest.unit.config.ts' },
   mutate: ['src/governance/**/*.ts', 'src/state/**/*.ts', 'src/tools/define.ts', 'src/errors.ts', '!src/**/*.test.ts'],
   coverageAnalysis: 'perTest',
+  // A mutant in module-level code (rule tables, patterns) is only active if every test file that imports the module
+  // reloads, and runs all their tests, cold SQL parser included: ~20 % of the mutants, ~90 % of the time. They are
+  // left out of the score; `npm run mutation -- --mutate <file>` with ignoreStatic: false measures one file's.
+  ignoreStatic: true,
   // The machine's two cores are shared with other work.
   concurrency: 2,
   // Re-tests only the mutants whose code or covering tests changed since the last run; the file is per machine, kept out of git.
