@@ -103,7 +103,7 @@ describe('buildPlan', () => {
 
   it('shows the operator every guardrail a create turns on', () => {
     const guardrails = { input: { pii: { behavior: 'BLOCK' as const }, safety: true }, output: { pii: { behavior: 'MASK' as const } } };
-    const plan = buildPlan(desiredGateway(state, { ...request, guardrails }), empty);
+    const plan = buildPlan(desiredGateway(state, { ...request, guardrails }, facts), empty);
     expect(plan.changes.filter((c) => c.path.startsWith('/ai_gateway/guardrails'))).toEqual([
       { path: '/ai_gateway/guardrails/input/pii/behavior', from: null, to: 'BLOCK' },
       { path: '/ai_gateway/guardrails/input/safety', from: null, to: true },
