@@ -101,6 +101,16 @@ describe('buildPlan', () => {
     expect(plan.warnings).toEqual([]);
   });
 
+  it('shows the operator every guardrail a create turns on', () => {
+    const guardrails = { input: { pii: { behavior: 'BLOCK' as const }, safety: true }, output: { pii: { behavior: 'MASK' as const } } };
+    const plan = buildPlan(desiredGateway(state, { ...request, guardrails }, facts), empty);
+    expect(plan.changes.filter((c) => c.path.startsWith('/ai_gateway/guardrails'))).toEqual([
+      { path: '/ai_gateway/guardrails/input/pii/behavior', from: null, to: 'BLOCK' },
+      { path: '/ai_gateway/guardrails/input/safety', from: null, to: true },
+      { path: '/ai_gateway/guardrails/output/pii/behavior', from: null, to: 'MASK' },
+    ]);
+  });
+
   it('plans nothing once the workspace and state match', () => {
     const d = desiredGateway(state, request, facts);
     const live: LiveSnapshot = {

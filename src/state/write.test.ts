@@ -6,7 +6,7 @@ import { load } from 'js-yaml';
 import { Runtime } from '../runtime.js';
 import { findYamlBlocks } from './markdown.js';
 import { loadState } from './read.js';
-import { recordF4Gateway, setYamlKey } from './write.js';
+import { recordF4Gateway, setStateKey, setYamlKey } from './write.js';
 import { aliasBomb } from '../../test/support/hostile-files.js';
 
 const record = { endpoint_name: 'gw-1', inference_table_prefix: 'gw', payload_table: 'c.s.gw_payload', served_entities: ['a', 'b'], updated_at: '2026-11-27T00:00:00.000Z' };
@@ -110,6 +110,13 @@ describe('recordF4Gateway', () => {
     const file = tempFile('state.yaml', text);
     await expect(recordF4Gateway(file, record)).rejects.toMatchObject({ code: 'STATE_FILE_TOO_MANY_VALUES' });
     expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('loses no write when writers of different keys run at once', async () => {
+    const file = tempFile('state.yaml', 'x: 1\n');
+    const keys = ['f1', 'f2', 'f3', 'f4', 'f5', 'f6'];
+    await Promise.all(keys.map((key) => setStateKey(file, ['Foundation', key], { done: key })));
+    expect(load(readFileSync(file, 'utf8'))).toEqual({ x: 1, Foundation: Object.fromEntries(keys.map((key) => [key, { done: key }])) });
   });
 
   it('serialises concurrent writers so the file stays parseable with the last value', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aliasBomb } from '../../test/support/hostile-files.js';
-import { ExpansionBudget, parseYaml, YamlExpansionError } from './yaml.js';
+import { ExpansionBudget, parseYaml, YamlExpansionError, YamlSyntaxError } from './yaml.js';
 
 describe('parseYaml', () => {
   it('refuses a document whose aliases expand past the budget, though it has fewer aliases than the cap', () => {
@@ -35,5 +35,24 @@ describe('parseYaml', () => {
     expect(Object.keys(value)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('names the line in the enclosing file, and the column, of a syntax error', () => {
+    const at = (text: string, offset: number) => {
+      try {
+        parseYaml(text, offset);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(at('a: 1\nb: c: d\n', 0)).toMatchObject({ line: 2, column: 5, message: expect.stringMatching(/ at line 2, column 5$/) });
+    expect(at('a: 1\nb: c: d\n', 10)).toEqual(expect.any(YamlSyntaxError));
+    expect(at('a: 1\nb: c: d\n', 10)).toMatchObject({ line: 12 });
+  });
+
+  it('refuses nesting 64 levels deep, and reads 63', () => {
+    expect(() => parseYaml(`${'['.repeat(64)}${']'.repeat(64)}`)).toThrow(YamlSyntaxError);
+    expect(() => parseYaml(`${'['.repeat(63)}${']'.repeat(63)}`)).not.toThrow();
   });
 });

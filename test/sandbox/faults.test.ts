@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFaultController } from '../../src/sandbox/faults.js';
+import { watchTimers } from '../support/timers.js';
 import { startHarness, waitForUpdate, type Harness } from './support.js';
 
 const EP = '/api/2.0/serving-endpoints';
@@ -59,17 +60,20 @@ describe('latency', () => {
   });
 
   it('a delayed request leaves no timer behind once the sandbox closes', async () => {
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const own = await startHarness();
-    const before = timers();
-    own.sandbox.faults.add({ kind: 'latency', ms: 600_000 });
-    const pending = own.call('GET', EP).catch((e: unknown) => e);
-    for (let i = 0; i < 10_000 && timers() === before; i += 1) await new Promise((resolve) => setImmediate(resolve));
-    expect(timers()).toBe(before + 1);
-    await own.sandbox.close();
-    expect(await pending).toBeInstanceOf(Error);
-    await own.agent.close();
-    expect(timers()).toBe(before);
+    const delays = watchTimers(600_000);
+    try {
+      own.sandbox.faults.add({ kind: 'latency', ms: 600_000 });
+      const pending = own.call('GET', EP).catch((e: unknown) => e);
+      await delays.armed;
+      expect(await delays.pending()).toBe(1);
+      await own.sandbox.close();
+      expect(await pending).toBeInstanceOf(Error);
+      await own.agent.close();
+      expect(await delays.pending()).toBe(0);
+    } finally {
+      delays.stop();
+    }
   });
 });
 
@@ -101,10 +105,10 @@ describe('connection resets', () => {
 describe('config-update faults', () => {
   it('stuck: the update stays IN_PROGRESS and further updates are refused', async () => {
     h.sandbox.faults.add({ kind: 'config-update', outcome: 'stuck', endpoint: 'stuck-ep' });
-    await h.call('POST', EP, { body: createBody('unaffected') });
     await h.call('POST', EP, { body: createBody('stuck-ep') });
+    await h.call('POST', EP, { body: createBody('unaffected') });
+    // Updates take the same time and finish in order: once the later one is done, the stuck one would have been.
     expect((await waitForUpdate(h, 'unaffected')).state.config_update).toBe('NOT_UPDATING');
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const { body } = await h.call('GET', `${EP}/stuck-ep`);
     expect(body.state).toEqual({ ready: 'NOT_READY', config_update: 'IN_PROGRESS' });
     const refused = await h.call('PUT', `${EP}/stuck-ep/config`, { body: { served_entities: [churn] } });

@@ -8,7 +8,9 @@ import OperationStateError from '@databricks/sql/dist/errors/OperationStateError
 import { TOperationState } from '@databricks/sql/thrift/TCLIService_types.js';
 import type { Sandbox } from '../../src/sandbox/contract.js';
 import { SEEDED_SECRETS } from '../../src/sandbox/seed/index.js';
+import { DEFAULT_BEHAVIOUR } from '../../src/sandbox/warehouse/index.js';
 import { assertSparkSql } from '../support/spark-sql.js';
+import { watchTimers } from '../support/timers.js';
 import { connectWarehouse, startWarehouseSandbox, type WarehouseClient } from '../support/warehouse.js';
 
 let sandbox: Sandbox;
@@ -131,12 +133,18 @@ test('a long statement runs asynchronously and a cancel really stops it in DuckD
 });
 
 test('a statement that finishes before the direct-results wait leaves no timer running', async () => {
-  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-  await sql(admin, 'SELECT 1 AS one');
-  const before = timers();
-  expect(await sql(admin, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
-  // At most as many: a timer of an earlier test (the driver's poll delay) may expire meanwhile, none may be added.
-  expect(timers()).toBeLessThanOrEqual(before);
+  // A wait no statement here outlasts, and a duration no other timer in the process has.
+  const waitMs = 45_678;
+  sandbox.warehouse.configure?.({ directResultsWaitMs: waitMs });
+  const waits = watchTimers(waitMs);
+  try {
+    expect(await sql(admin, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await waits.armed;
+    expect(await waits.pending()).toBe(0);
+  } finally {
+    waits.stop();
+    sandbox.warehouse.configure?.({ directResultsWaitMs: DEFAULT_BEHAVIOUR.directResultsWaitMs });
+  }
 });
 
 describe('errors', () => {
