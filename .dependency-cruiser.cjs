@@ -11,14 +11,14 @@ module.exports = {
       comment: 'governance/ is the pure domain: no I/O, no workspace clients, no files, no MCP, no knowledge of tools or use cases',
       severity: 'error',
       from: { path: '^src/governance/', pathNot: '\\.test\\.ts$' },
-      to: { path: ['^src/(databricks|state|config|use-cases|tools|sandbox|commands|resources|prompts)/', '^src/(runtime|server|cli|http|settings-check)\\.ts$', '@modelcontextprotocol', IO_MODULES] },
+      to: { path: ['^src/(databricks|state|files|use-cases|tools|sandbox|commands|resources|prompts|transports|runtime)/', '^src/(server|cli)\\.ts$', '@modelcontextprotocol', IO_MODULES] },
     },
     {
       name: 'tools-go-through-use-cases',
       comment: 'tool files keep schema, argument mapping and rendering; workspace, files and state are reached through a use case',
       severity: 'error',
       from: { path: '^src/tools/', pathNot: '\\.test\\.ts$' },
-      to: { path: ['^src/(databricks|state|config|sandbox)/', IO_MODULES] },
+      to: { path: ['^src/(databricks|state|files|sandbox)/', IO_MODULES] },
     },
     {
       name: 'use-cases-know-no-protocol',
@@ -31,14 +31,14 @@ module.exports = {
       name: 'clients-know-no-domain',
       comment: 'the Databricks clients and the state files serve the use cases; they do not reach up',
       severity: 'error',
-      from: { path: '^src/(databricks|state|config)/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^src/(databricks|state|files)/', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/(use-cases|tools|resources|prompts|commands)/' },
     },
     {
       name: 'sandbox-only-where-asked-for',
       comment: 'the product never reaches the embedded workspace except through the sandbox command, --sandbox (cli.ts) and the demo',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/sandbox/', '^src/commands/(sandbox|demo)\\.ts$', '^src/cli\\.ts$', '\\.test\\.ts$'] },
+      from: { path: '^src/', pathNot: ['^src/sandbox/', '^src/commands/(sandbox|demo)-command\\.ts$', '^src/cli\\.ts$', '\\.test\\.ts$'] },
       to: { path: '^src/sandbox/' },
     },
     {

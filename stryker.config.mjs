@@ -7,7 +7,7 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.unit.config.ts' },
-  mutate: ['src/governance/**/*.ts', 'src/state/**/*.ts', 'src/tools/define.ts', 'src/errors.ts', '!src/**/*.test.ts'],
+  mutate: ['src/governance/**/*.ts', 'src/state/**/*.ts', 'src/tools/define-tool.ts', 'src/shared/tool-error.ts', '!src/**/*.test.ts'],
   coverageAnalysis: 'perTest',
   // A mutant in module-level code (rule tables, patterns) is only active if every test file that imports the module
   // reloads, and runs all their tests, cold SQL parser included: ~20 % of the mutants, ~90 % of the time. They are

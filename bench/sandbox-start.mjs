@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const SELF = fileURLToPath(import.meta.url);
 
 async function startOnce() {
-  const { startSandbox } = await import('../dist/sandbox/index.js');
+  const { startSandbox } = await import('../dist/sandbox/start-sandbox.js');
   const started = performance.now();
   const sandbox = await startSandbox();
   const elapsed = performance.now() - started;

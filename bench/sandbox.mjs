@@ -3,8 +3,8 @@
 // Medians of several rounds. Build first: npx tsc -p tsconfig.json.
 // Usage: node bench/sandbox.mjs [--rounds 5] [--queries 200] [--big-rows 10000000] [--skip-big]
 import { DBSQLClient } from '@databricks/sql';
-import { startSandbox } from '../dist/sandbox/index.js';
-import { createWarehouse } from '../dist/sandbox/warehouse/index.js';
+import { startSandbox } from '../dist/sandbox/start-sandbox.js';
+import { createWarehouse } from '../dist/sandbox/warehouse/create-warehouse.js';
 import { createFaultController } from '../dist/sandbox/faults.js';
 
 const args = process.argv.slice(2);

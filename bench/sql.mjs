@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { DBSQLClient, DBSQLParameter } from '@databricks/sql';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { startSandbox } from '../dist/sandbox/index.js';
-import { SEED_ENDPOINTS } from '../dist/sandbox/seed/catalog.js';
+import { startSandbox } from '../dist/sandbox/start-sandbox.js';
+import { SEED_ENDPOINTS } from '../dist/sandbox/seed/seed-catalog.js';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {

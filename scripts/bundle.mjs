@@ -19,7 +19,7 @@ const OUT = path.resolve(REPO, process.argv[2] ?? 'ai-gateway-mcp.mcpb');
 const MAX_BYTES = 10 * 1024 * 1024;
 
 /** Modules that must not be in the bundle: each is replaced by one that says so when it is loaded. */
-const LEFT_OUT = /(^|\/)(sandbox\/index|commands\/sandbox|commands\/demo)\.js$/;
+const LEFT_OUT = /(^|\/)(sandbox\/start-sandbox|commands\/sandbox-command|commands\/demo-command)\.js$/;
 const NATIVE_OPTIONAL = /^lz4-napi$|native\/kernel/;
 
 const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));

@@ -4,10 +4,10 @@
  * `demo` commands. Subcommands and the sandbox load on demand so the server's start-up stays light.
  */
 import { parseArgs } from 'node:util';
-import { appsHostingOf } from './apps-hosting.js';
-import { Runtime, isTruthy, type RuntimeOptions } from './runtime.js';
+import { appsHostingOf } from './transports/apps-hosting.js';
+import { Runtime, isTruthy, type RuntimeOptions } from './runtime/process-runtime.js';
 import { serverFactory } from './server.js';
-import { checkSettings, describeProblem } from './settings-check.js';
+import { checkSettings, describeProblem } from './runtime/settings-check.js';
 
 const USAGE = `Usage:
   ai-gateway-mcp [--read-only] [--sandbox]                     MCP server on stdio
@@ -19,17 +19,17 @@ const USAGE = `Usage:
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'validate') {
-    const { runValidateCommand } = await import('./commands/validate.js');
+    const { runValidateCommand } = await import('./commands/validate-command.js');
     process.exitCode = await runValidateCommand(rest);
     return;
   }
   if (command === 'sandbox') {
-    const { runSandboxCommand } = await import('./commands/sandbox.js');
+    const { runSandboxCommand } = await import('./commands/sandbox-command.js');
     await runSandboxCommand(rest);
     return;
   }
   if (command === 'demo') {
-    const { runDemoCommand } = await import('./commands/demo.js');
+    const { runDemoCommand } = await import('./commands/demo-command.js');
     process.exitCode = await runDemoCommand(rest);
     return;
   }
@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (values.version) {
-    const { VERSION } = await import('./version.js');
+    const { VERSION } = await import('./runtime/version.js');
     process.stdout.write(`${VERSION}\n`);
     return;
   }
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.http) options.hosting = appsHostingOf(settings.env);
   let closeSandbox: (() => Promise<void>) | undefined;
   if (values.sandbox) {
-    const { startSandbox } = await import('./sandbox/index.js');
+    const { startSandbox } = await import('./sandbox/start-sandbox.js');
     const sandbox = await startSandbox();
     closeSandbox = () => sandbox.close();
     options.workspace = { host: sandbox.url, token: sandbox.token, warehouseId: sandbox.warehouseId, caCert: sandbox.caCert };
@@ -80,11 +80,11 @@ async function main(argv: string[]): Promise<void> {
   if (closeSandbox) runtime.onClose(closeSandbox);
 
   if (values.http) {
-    const { serveHttp } = await import('./http.js');
+    const { serveHttp } = await import('./transports/http-transport.js');
     await serveHttp(runtime, { host: values.host, port: values.port === undefined ? undefined : Number(values.port) });
     return;
   }
-  const [{ serveStdio }, { StdioWire }] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./stdio.js')]);
+  const [{ serveStdio }, { StdioWire }] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./transports/stdio-transport.js')]);
   const handle = serveStdio(serverFactory(runtime), {
     transport: new StdioWire(),
     // Problems the wire cannot answer on the wire (a malformed response from the client, a failed write).

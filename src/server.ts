@@ -3,14 +3,14 @@
  * request, so it only wires the MCP surface; everything long-lived comes from the runtime it closes over.
  */
 import { McpServer, type McpServerFactory } from '@modelcontextprotocol/server';
-import type { Caller } from './caller.js';
-import { callerOf } from './http-caller.js';
-import { registerPrompts } from './prompts/index.js';
-import { registerResources } from './resources/index.js';
-import type { Runtime } from './runtime.js';
-import { registerTools } from './tools/define.js';
-import { TOOLS } from './tools/index.js';
-import { VERSION } from './version.js';
+import type { Caller } from './runtime/caller.js';
+import { callerOf } from './transports/http-caller.js';
+import { registerPrompts } from './prompts/prompt-list.js';
+import { registerResources } from './resources/resource-list.js';
+import type { Runtime } from './runtime/process-runtime.js';
+import { registerTools } from './tools/define-tool.js';
+import { TOOLS } from './tools/tool-list.js';
+import { VERSION } from './runtime/version.js';
 
 export const SERVER_NAME = 'ai-gateway-mcp';
 

@@ -3,10 +3,10 @@
  * the profile's warehouse_id), reached with the workspace's own token provider and extra CA, so SQL and REST
  * share one auth.
  */
-import { ToolError } from '../errors.js';
-import type { Runtime } from '../runtime.js';
-import { warehouseClient, type WarehouseClient } from './sql.js';
-import { getWorkspace, type Workspace } from './workspace.js';
+import { ToolError } from '../shared/tool-error.js';
+import type { Runtime } from '../runtime/process-runtime.js';
+import { warehouseClient, type WarehouseClient } from './sql-client.js';
+import { getWorkspace, type Workspace } from './workspace-clients.js';
 
 const WAREHOUSE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

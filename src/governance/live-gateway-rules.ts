@@ -6,8 +6,8 @@
  */
 import { type StateData, isRecord } from '../shared/records.js';
 import { isBroadPrivilege } from '../shared/privileges.js';
-import type { Finding } from './rules/types.js';
-import { validateCreateBody, type Validation } from './validate.js';
+import type { Finding } from './rules/rule-types.js';
+import { validateCreateBody, type Validation } from './validate-body.js';
 
 export interface LiveGateway {
   name: string;
@@ -25,7 +25,7 @@ export interface LiveGrants {
 
 /**
  * Fields of a served entity that a create body may carry; GET adds state, creator and timestamps. The sandbox
- * keeps its own copy on purpose (src/sandbox/rest/validate.ts): it stands in for the workspace, and the product
+ * keeps its own copy on purpose (src/sandbox/rest/endpoint-body-validation.ts): it stands in for the workspace, and the product
  * never imports it, so a field one side forgets shows up as a refused or a dropped field in the tests.
  */
 const ENTITY_INPUT_KEYS = [

@@ -7,7 +7,7 @@
  * fails the digests.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ToolError } from '../errors.js';
+import { ToolError } from '../shared/tool-error.js';
 
 export interface PlanClaims {
   /** Endpoint name. */

@@ -7,10 +7,10 @@
  */
 import { isRecord, type StateData } from '../shared/records.js';
 import { payPerTokenEndpointOf } from './model-names.js';
-import { MAX_DESTINATIONS, MAX_FALLBACKS } from './model-service.js';
-import { evaluateAudit } from './probe.js';
-import type { Finding, Severity } from './rules/types.js';
-import type { Validation } from './validate.js';
+import { MAX_DESTINATIONS, MAX_FALLBACKS } from './desired-model-service.js';
+import { evaluateAudit } from './role-probe.js';
+import type { Finding, Severity } from './rules/rule-types.js';
+import type { Validation } from './validate-body.js';
 
 export type BodyKind = 'serving_endpoint' | 'model_service' | 'mcp_service';
 

@@ -2,7 +2,7 @@
  * Faults a test switches on to see how the product copes with a misbehaving workspace. Each fault fires
  * `times` times (default once) for the requests its `match` selects, then retires itself.
  */
-import type { Fault, FaultController, FaultMatch } from './contract.js';
+import type { Fault, FaultController, FaultMatch } from './sandbox-contract.js';
 
 interface ActiveFault {
   fault: Fault;

@@ -3,7 +3,7 @@
  * see which credentials a client really sent on each REST and SQL call (e.g. each user's own token when the
  * server acts on their behalf). Newest last, bounded.
  */
-import type { LoggedRequest } from './contract.js';
+import type { LoggedRequest } from './sandbox-contract.js';
 
 const MAX_ENTRIES = 10_000;
 

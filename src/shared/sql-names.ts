@@ -3,7 +3,7 @@
  * catalog, schema, table and column name is checked against a strict pattern and back-quoted. A name that
  * fails the check is refused, never escaped into shape: there is no legitimate name it would reject.
  */
-import { ToolError } from '../errors.js';
+import { ToolError } from './tool-error.js';
 
 /** One Unity Catalog name part: what UC allows for tables created by the product and the platform. */
 const PART = /^[A-Za-z_][A-Za-z0-9_-]{0,254}$/;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withApplyLock } from './apply-lock.js';
-import { recordF4Gateway } from './write.js';
+import { recordF4Gateway } from './write-state.js';
 
 function stateFile(): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'aigw-apply-')), 'state.yaml');

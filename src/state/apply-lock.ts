@@ -4,7 +4,7 @@
  * that may not be the one left live. The lock sits beside the state file (not on it: the state writer takes
  * the file's own lock while this one is held) and is refreshed while held, so a long rollout does not look stale.
  */
-import { ToolError } from '../errors.js';
+import { ToolError } from '../shared/tool-error.js';
 
 /** Longest to wait for another process's apply to finish before answering. */
 const WAIT_RETRIES = { retries: 60, factor: 1.2, minTimeout: 50, maxTimeout: 1_000 };

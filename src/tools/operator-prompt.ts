@@ -6,10 +6,10 @@
  */
 import type { InputRequiredResult } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { OperatorPrompt } from '../governance/probe.js';
-import type { ToolCall } from './define.js';
-import { fence } from './format.js';
-import type { operatorResponseSchema } from './schemas.js';
+import type { OperatorPrompt } from '../governance/role-probe.js';
+import type { ToolCall } from './define-tool.js';
+import { fence } from './text-format.js';
+import type { operatorResponseSchema } from './shared-output-schemas.js';
 
 const REQUEST_KEY = 'operator';
 

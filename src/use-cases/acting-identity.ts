@@ -1,12 +1,12 @@
 /**
  * Under Databricks Apps the server acts as the caller (user authorization forwards their token) or as the app's
  * service principal. Agents and operators must know which: tools/list says it in a line of each workspace
- * tool's description, each result's `workspace` says it again (databricks/workspace.ts), and an error says
+ * tool's description, each result's `workspace` says it again (databricks/workspace-clients.ts), and an error says
  * whose rights fell short.
  */
-import { actingIdentity, workspaceConfigOf } from '../databricks/workspace.js';
-import { ToolError } from '../errors.js';
-import type { Runtime } from '../runtime.js';
+import { actingIdentity, workspaceConfigOf } from '../databricks/workspace-clients.js';
+import { ToolError } from '../shared/tool-error.js';
+import type { Runtime } from '../runtime/process-runtime.js';
 
 /** The description line for the identity `runtime` acts as; undefined outside Databricks Apps. */
 export function workspaceLine(runtime: Runtime): string | undefined {

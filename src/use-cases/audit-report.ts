@@ -1,7 +1,7 @@
 /** Reading the endpoint audit: every role's bound endpoint against its role probe, and the halt rule. */
-import { evaluateAudit, type AuditReport } from '../governance/probe.js';
-import type { Runtime } from '../runtime.js';
-import { loadState } from '../state/read.js';
+import { evaluateAudit, type AuditReport } from '../governance/role-probe.js';
+import type { Runtime } from '../runtime/process-runtime.js';
+import { loadState } from '../state/read-state.js';
 
 export interface AuditRequest {
   stateFile?: string;

@@ -3,17 +3,17 @@
  * workspace with its inference-table grants, checked against the API shape and the F4 rules (with the audit of
  * the state file when there is one).
  */
-import { DatabricksError } from '../databricks/errors.js';
-import { getWorkspace } from '../databricks/workspace.js';
-import { ToolError } from '../errors.js';
-import type { ChecklistEntry } from '../governance/checklist/items.js';
+import { DatabricksError } from '../databricks/databricks-errors.js';
+import { getWorkspace } from '../databricks/workspace-clients.js';
+import { ToolError } from '../shared/tool-error.js';
+import type { ChecklistEntry } from '../governance/checklist/checklist-items.js';
 import { checkLiveGateway, inferenceLocationOf, type LiveGrants } from '../governance/live-gateway-rules.js';
 import { bodyKindOf, lintMcpServiceBody, lintModelServiceBody, type BodyKind } from '../governance/service-lint.js';
-import { validateCreateBody, type Validation } from '../governance/validate.js';
-import type { Runtime } from '../runtime.js';
+import { validateCreateBody, type Validation } from '../governance/validate-body.js';
+import type { Runtime } from '../runtime/process-runtime.js';
 import type { StateData } from '../shared/records.js';
-import { loadConfigFile } from '../config/load.js';
-import { loadStateIfPresent } from '../state/read.js';
+import { loadConfigFile } from '../files/gateway-body-file.js';
+import { loadStateIfPresent } from '../state/read-state.js';
 import { liveChecklist } from './live-checklist.js';
 
 interface LiveCompliance extends Validation {

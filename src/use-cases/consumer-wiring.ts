@@ -2,12 +2,12 @@
  * Consumer wiring for a live gateway: the workspace's host and the endpoint's served entities, turned into base
  * URLs and snippets. With no workspace configured the snippets still come, with a placeholder host and a note.
  */
-import type { ServingEndpoint } from '../databricks/serving-endpoints.js';
-import { getWorkspace } from '../databricks/workspace.js';
-import { ToolError } from '../errors.js';
+import type { ServingEndpoint } from '../databricks/serving-endpoints.api.js';
+import { getWorkspace } from '../databricks/workspace-clients.js';
+import { ToolError } from '../shared/tool-error.js';
 import { consumerWiring, type ConsumerWiring } from '../governance/consumer.js';
 import { isRecord } from '../shared/records.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime/process-runtime.js';
 import type { GatewaySummary } from './gateway-target.js';
 
 export async function wireConsumer(runtime: Runtime, endpointName: string, signal?: AbortSignal): Promise<ConsumerWiring> {

@@ -3,27 +3,27 @@
  * → (confirmation) → apply → wait → explicit grants → record in the state file. The order, the plan id and
  * the locking live here; what the gateway's API looks like lives in its target (`targets/`).
  */
-import type { Workspace } from '../databricks/workspace.js';
-import { getWorkspace, workspaceConfigOf } from '../databricks/workspace.js';
-import { ToolError } from '../errors.js';
-import { grantFindings, type DesiredGrant, type GatewayForm, type GatewayRequest } from '../governance/desired.js';
-import { grantKey, type LiveSnapshot, type Plan } from '../governance/plan.js';
+import type { Workspace } from '../databricks/workspace-clients.js';
+import { getWorkspace, workspaceConfigOf } from '../databricks/workspace-clients.js';
+import { ToolError } from '../shared/tool-error.js';
+import { grantFindings, type DesiredGrant, type GatewayForm, type GatewayRequest } from '../governance/desired-endpoint.js';
+import { grantKey, type LiveSnapshot, type Plan } from '../governance/plan-diff.js';
 import { checkPlanAuthor, checkPlanMatches, DEFAULT_PLAN_TTL_SECONDS, signPlan, verifyPlanId } from '../governance/plan-id.js';
-import { evaluateAudit, type AuditReport } from '../governance/probe.js';
-import type { Finding } from '../governance/rules/types.js';
-import type { Runtime } from '../runtime.js';
+import { evaluateAudit, type AuditReport } from '../governance/role-probe.js';
+import type { Finding } from '../governance/rules/rule-types.js';
+import type { Runtime } from '../runtime/process-runtime.js';
 import { isRecord } from '../shared/records.js';
 import { withApplyLock } from '../state/apply-lock.js';
-import { loadState, type LoadedState } from '../state/read.js';
-import { recordF4Gateway } from '../state/write.js';
+import { loadState, type LoadedState } from '../state/read-state.js';
+import { recordF4Gateway } from '../state/write-state.js';
 import type { ConsumerWiring } from '../governance/consumer.js';
 import { wiringOfSummary } from './consumer-wiring.js';
-import { alertDigests, alertReport, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './gateway-alert.js';
+import { alertDigests, alertReport, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './alert-provisioning.js';
 import type { ApplyProgress, GatewaySummary, GatewayTarget, TargetDesired, TargetKind } from './gateway-target.js';
 import { KeyedLock } from './keyed-lock.js';
 import { planSigningKey } from './plan-key.js';
-import { modelServiceTarget } from './targets/model-service.js';
-import { servingEndpointTarget } from './targets/serving-endpoint.js';
+import { modelServiceTarget } from './targets/model-service-target.js';
+import { servingEndpointTarget } from './targets/serving-endpoint-target.js';
 
 /**
  * The caller's request; catalog and schema default to the state file's `uc_catalog_schema`, the form to the

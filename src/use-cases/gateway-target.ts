@@ -4,10 +4,10 @@
  * plan id, locking, grants and the state record; a target owns what its API looks like. Adding a target
  * means one new module under `targets/` implementing this interface.
  */
-import type { Workspace } from '../databricks/workspace.js';
-import type { DesiredGrant, GatewayRequest } from '../governance/desired.js';
-import type { LiveSnapshot, Plan } from '../governance/plan.js';
-import type { Finding } from '../governance/rules/types.js';
+import type { Workspace } from '../databricks/workspace-clients.js';
+import type { DesiredGrant, GatewayRequest } from '../governance/desired-endpoint.js';
+import type { LiveSnapshot, Plan } from '../governance/plan-diff.js';
+import type { Finding } from '../governance/rules/rule-types.js';
 import type { StateData } from '../shared/records.js';
 
 export type TargetKind = 'serving_endpoint' | 'model_service';

@@ -7,16 +7,16 @@
 import { randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { workspaceWarehouse } from '../databricks/sql-workspace.js';
-import { ToolError } from '../errors.js';
-import { decodeCursor, encodeCursor, fingerprintOf, type CursorPosition } from '../governance/inference/cursor.js';
+import { ToolError } from '../shared/tool-error.js';
+import { decodeCursor, encodeCursor, fingerprintOf, type CursorPosition } from '../governance/inference/tail-cursor.js';
 import { confirmTable, locatePayloadTable, type InferenceTableConfig, type RunStatement } from '../governance/inference/payload-table.js';
 import { addCounts, cutRedacted, redact, type RedactionCounts } from '../governance/inference/redact.js';
-import { newestRowStatement, tailStatement, type PayloadProjection, type TailFilters } from '../governance/inference/tail.js';
-import { addDays, isoInstant, resolveWindow } from '../governance/usage/window.js';
-import { isTruthy } from '../runtime.js';
+import { newestRowStatement, tailStatement, type PayloadProjection, type TailFilters } from '../governance/inference/tail-rows.js';
+import { addDays, isoInstant, resolveWindow } from '../governance/usage/time-window.js';
+import { isTruthy } from '../runtime/process-runtime.js';
 import { formatTable, parseTableName } from '../shared/sql-names.js';
 import { parameterValues } from '../shared/sql-statement.js';
-import type { UseCaseCall } from './call.js';
+import type { UseCaseCall } from './use-case-call.js';
 import { fitRows } from './result-budget.js';
 import { cached } from './ttl-cache.js';
 

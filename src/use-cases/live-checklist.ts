@@ -5,21 +5,21 @@
  * data item is gathered on its own: one the caller cannot see is `unknown` with the reason and the grant or wait
  * that resolves it, and the others are still reported.
  */
-import { SqlError } from '../databricks/sql.js';
+import { SqlError } from '../databricks/sql-client.js';
 import { workspaceWarehouse } from '../databricks/sql-workspace.js';
-import type { ServingEndpoint } from '../databricks/serving-endpoints.js';
-import { getWorkspace } from '../databricks/workspace.js';
-import { ToolError } from '../errors.js';
-import { alertItem } from '../governance/checklist/alert.js';
+import type { ServingEndpoint } from '../databricks/serving-endpoints.api.js';
+import { getWorkspace } from '../databricks/workspace-clients.js';
+import { ToolError } from '../shared/tool-error.js';
+import { alertItem } from '../governance/checklist/alert-item.js';
 import { correlationItem, correlationStatement } from '../governance/checklist/correlation.js';
-import { configItems, entry, inStepOrder, type ChecklistEntry, type ChecklistItem, type ConfigEvidence } from '../governance/checklist/items.js';
+import { configItems, entry, inStepOrder, type ChecklistEntry, type ChecklistItem, type ConfigEvidence } from '../governance/checklist/checklist-items.js';
 import { directTrafficStatement, frontedEndpoints, trafficItem } from '../governance/checklist/traffic.js';
 import { firstRequestStatement, payloadRowsStatement, visibilityItem, type VisibilityEvidence } from '../governance/checklist/visibility.js';
 import { locatePayloadTable, type InferenceTableConfig, type ResolvedPayloadTable, type RunStatement } from '../governance/inference/payload-table.js';
 import { GRANT_HINT } from '../governance/usage/choose-source.js';
-import { addDays } from '../governance/usage/window.js';
+import { addDays } from '../governance/usage/time-window.js';
 import { formatTable } from '../shared/sql-names.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime/process-runtime.js';
 
 export interface ChecklistRequest extends Omit<ConfigEvidence, 'endpoint' | 'aiGateway'> {
   endpoint: ServingEndpoint;

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { planKey } from '../governance/plan-id.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime/process-runtime.js';
 
 export function planSigningKey(runtime: Runtime): Buffer {
   return runtime.service('gateway.plan-key', () => planKey(runtime.env.AIGW_PLAN_SECRET) ?? installationKey(runtime.env));

@@ -4,7 +4,7 @@
  * every call. Only successes are kept; a refusal is asked again next time. Answers are kept per identity: what
  * one caller may read says nothing of another (runtime.identityKey).
  */
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime/process-runtime.js';
 
 interface Entry<T> {
   value: Promise<T>;

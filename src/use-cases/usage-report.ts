@@ -3,18 +3,18 @@
  * report, runs it in the SQL warehouse and fits the rows into the result budget (totals always cover the
  * whole window). Prices come from the caller or the price settings file.
  */
-import { loadPriceFile } from '../config/price-file.js';
+import { loadPriceFile } from '../files/price-file.js';
 import { workspaceWarehouse } from '../databricks/sql-workspace.js';
-import { ToolError } from '../errors.js';
+import { ToolError } from '../shared/tool-error.js';
 import { budgetStatus, type BudgetStatus } from '../governance/usage/budget.js';
 import { chooseSource, GRANT_HINT, type RunStatement, type SourceRequest } from '../governance/usage/choose-source.js';
 import { checkPrices, type PriceTable } from '../governance/usage/prices.js';
-import { buildReport, splitTotals, type ChargeTo, type Dimension, type ReportName } from '../governance/usage/reports.js';
-import { describeSource } from '../governance/usage/sources.js';
-import { isoInstant, resolveWindow } from '../governance/usage/window.js';
+import { buildReport, splitTotals, type ChargeTo, type Dimension, type ReportName } from '../governance/usage/usage-reports.js';
+import { describeSource } from '../governance/usage/usage-sources.js';
+import { isoInstant, resolveWindow } from '../governance/usage/time-window.js';
 import { parseTableName } from '../shared/sql-names.js';
 import { parameterValues, SqlParams } from '../shared/sql-statement.js';
-import type { UseCaseCall } from './call.js';
+import type { UseCaseCall } from './use-case-call.js';
 import { fitRows } from './result-budget.js';
 import { cached } from './ttl-cache.js';
 

@@ -3,13 +3,13 @@
  * retry budget, a refused create mapped to an actionable error, and an M2M token refreshed after a 401.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenProvider } from '../../src/databricks/auth.js';
-import { DatabricksError } from '../../src/databricks/errors.js';
-import { GrantsApi } from '../../src/databricks/grants.js';
-import { RestClient } from '../../src/databricks/rest.js';
-import { ServingEndpointsApi } from '../../src/databricks/serving-endpoints.js';
-import { Transport, type TransportRequest, type TransportResponse } from '../../src/databricks/transport.js';
-import { GRANTS_PAGE_LENGTH } from '../../src/sandbox/rest/grants.js';
+import { createTokenProvider } from '../../src/databricks/workspace-auth.js';
+import { DatabricksError } from '../../src/databricks/databricks-errors.js';
+import { GrantsApi } from '../../src/databricks/grants.api.js';
+import { RestClient } from '../../src/databricks/rest-client.js';
+import { ServingEndpointsApi } from '../../src/databricks/serving-endpoints.api.js';
+import { Transport, type TransportRequest, type TransportResponse } from '../../src/databricks/rest-transport.js';
+import { GRANTS_PAGE_LENGTH } from '../../src/sandbox/rest/grants.routes.js';
 import { startHarness, type Harness } from '../sandbox/support.js';
 
 /** The real transport, counting what went over it. */

@@ -3,9 +3,9 @@
  * a result larger than the client reads is refused instead of being buffered whole.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlError, WarehouseClient } from '../../src/databricks/sql.js';
-import type { Sandbox } from '../../src/sandbox/contract.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { SqlError, WarehouseClient } from '../../src/databricks/sql-client.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
+import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 
 let sandbox: Sandbox;
 let client: WarehouseClient;

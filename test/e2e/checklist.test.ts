@@ -5,9 +5,9 @@
  */
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/contract.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import { AGENT_SP, GATEWAY_SECRET } from '../../src/sandbox/seed/catalog.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
+import { startSandbox } from '../../src/sandbox/start-sandbox.js';
+import { AGENT_SP, GATEWAY_SECRET } from '../../src/sandbox/seed/seed-catalog.js';
 import { callOk, connect, textOf, type Connected } from '../support/mcp.js';
 import { assertSparkSql, assertServerSqlIsSpark } from '../support/spark-sql.js';
 import { SCENARIOS, tempDir, writeYamlState } from '../support/states.js';

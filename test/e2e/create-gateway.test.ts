@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signPlan } from '../../src/governance/plan-id.js';
-import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/catalog.js';
+import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/seed-catalog.js';
 import { createSchemas, startHarness, type Harness } from '../sandbox/support.js';
 import { callError, callOk, connect, textOf, type Connected } from '../support/mcp.js';
 import { OPUS, SCENARIOS, SONNET, tempDir, writeMarkdownState, writeYamlState } from '../support/states.js';

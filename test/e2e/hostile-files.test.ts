@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/catalog.js';
+import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/seed-catalog.js';
 import { startHarness, type Harness } from '../sandbox/support.js';
 import { aliasBomb } from '../support/hostile-files.js';
 import { callError, callOk, CLI, connect, type Connected } from '../support/mcp.js';

@@ -4,9 +4,9 @@
  * them through the built server and the real SQL driver, checked against raw SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/contract.js';
-import { startSandbox } from '../../src/sandbox/index.js';
-import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/catalog.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
+import { startSandbox } from '../../src/sandbox/start-sandbox.js';
+import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/seed-catalog.js';
 import { payloadTableName } from '../../src/sandbox/warehouse/catalogs.js';
 import { callOk, connect, type Connected } from '../support/mcp.js';
 import { SONNET, tempDir, writeYamlState } from '../support/states.js';

@@ -7,8 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/contract.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
+import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { callOk, connect, textOf } from '../support/mcp.js';
 
 const WORKSPACE_NAME = 'workspace.proxy.test';

@@ -5,9 +5,9 @@
  */
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATEWAY_ENDPOINTS, RUNAWAY_AGENT, SEED_ENDPOINTS } from '../../src/sandbox/seed/catalog.js';
-import type { Sandbox } from '../../src/sandbox/contract.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { GATEWAY_ENDPOINTS, RUNAWAY_AGENT, SEED_ENDPOINTS } from '../../src/sandbox/seed/seed-catalog.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
+import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { callError, callOk, connect, textOf, type Connected } from '../support/mcp.js';
 import { assertServerSqlIsSpark } from '../support/spark-sql.js';
 import { connectWarehouse, type WarehouseClient } from '../support/warehouse.js';

@@ -3,10 +3,10 @@
  * inference_table_config and its SQL warehouse for the payload table, checked against raw driver queries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GATEWAY_ENDPOINTS } from '../../src/sandbox/seed/catalog.js';
-import { SEEDED_SECRETS, type SecretKind } from '../../src/sandbox/seed/secrets.js';
-import type { Sandbox } from '../../src/sandbox/contract.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { GATEWAY_ENDPOINTS } from '../../src/sandbox/seed/seed-catalog.js';
+import { SEEDED_SECRETS, type SecretKind } from '../../src/sandbox/seed/seed-secrets.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
+import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { RESULT_CHAR_BUDGET } from '../../src/use-cases/result-budget.js';
 import { callError, callOk, connect, textOf, type Connected } from '../support/mcp.js';
 import { assertServerSqlIsSpark } from '../support/spark-sql.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERSION } from '../../src/version.js';
+import { VERSION } from '../../src/runtime/version.js';
 import { connect, REPO, type Connected } from '../support/mcp.js';
 
 const EXPECTED = ['read_audit', 'validate_config', 'create_gateway', 'query_usage', 'tail_inference'];

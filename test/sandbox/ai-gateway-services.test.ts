@@ -3,7 +3,7 @@
  * Catalog with their validation, etags, immutable inference tables, privileges and Databricks error bodies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_SP } from '../../src/sandbox/seed/catalog.js';
+import { AGENT_SP } from '../../src/sandbox/seed/seed-catalog.js';
 import { createSchemas, startHarness, type Harness } from './support.js';
 
 const BASE = '/api/2.1/unity-catalog/model-services';

@@ -6,9 +6,9 @@
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firesAt, parseCron } from '../../src/sandbox/rest/quartz.js';
-import { AGENT_SP } from '../../src/sandbox/seed/catalog.js';
-import type { Sandbox } from '../../src/sandbox/contract.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { AGENT_SP } from '../../src/sandbox/seed/seed-catalog.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
+import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { connectWarehouse } from '../support/warehouse.js';
 
 const ALERTS = '/api/2.0/alerts';

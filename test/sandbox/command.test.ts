@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-const COMMAND_MODULE = fileURLToPath(new URL('../../dist/commands/sandbox.js', import.meta.url));
+const COMMAND_MODULE = fileURLToPath(new URL('../../dist/commands/sandbox-command.js', import.meta.url));
 
 function runCommand(args: string[]): ChildProcess {
   const script = `import(${JSON.stringify(COMMAND_MODULE)}).then((m) => m.runSandboxCommand(${JSON.stringify(args)}));`;

@@ -4,7 +4,7 @@
  * schemas API a client uses to check or create the location first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_SP } from '../../src/sandbox/seed/catalog.js';
+import { AGENT_SP } from '../../src/sandbox/seed/seed-catalog.js';
 import { startHarness, waitForUpdate, type Harness } from './support.js';
 
 const EP = '/api/2.0/serving-endpoints';

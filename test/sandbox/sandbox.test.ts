@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/contract.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
+import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { connectWarehouse } from '../support/warehouse.js';
 
 let sandbox: Sandbox;

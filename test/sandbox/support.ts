@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, request } from 'undici';
-import type { PayloadTableRef, Sandbox, SandboxOptions, Warehouse, WarehouseOptions } from '../../src/sandbox/contract.js';
+import type { PayloadTableRef, Sandbox, SandboxOptions, Warehouse, WarehouseOptions } from '../../src/sandbox/sandbox-contract.js';
 import { launchSandbox } from '../../src/sandbox/launch.js';
 
 export interface RecordingWarehouse extends Warehouse {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DBSQLClient } from '@databricks/sql';
 import OperationStateError from '@databricks/sql/dist/errors/OperationStateError.js';
 import type IDBSQLSession from '@databricks/sql/dist/contracts/IDBSQLSession.js';
-import type { Sandbox } from '../../src/sandbox/contract.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
 import { connectWarehouse, startWarehouseSandbox, type WarehouseClient } from '../support/warehouse.js';
 
 let sandbox: Sandbox;

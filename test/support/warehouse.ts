@@ -4,9 +4,9 @@
  */
 import { DBSQLClient } from '@databricks/sql';
 import type IDBSQLSession from '@databricks/sql/dist/contracts/IDBSQLSession.js';
-import type { Sandbox, SandboxOptions } from '../../src/sandbox/contract.js';
-import { driverLogger } from '../../src/databricks/sql.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/sandbox-contract.js';
+import { driverLogger } from '../../src/databricks/sql-client.js';
+import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 
 export interface WarehouseClient {
   client: DBSQLClient;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alertItem, type LiveAlert } from './alert.js';
-import { configItems } from './items.js';
+import { alertItem, type LiveAlert } from './alert-item.js';
+import { configItems } from './checklist-items.js';
 import { frontedEndpoints } from './traffic.js';
 import { visibilityItem } from './visibility.js';
 

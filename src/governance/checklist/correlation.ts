@@ -6,8 +6,8 @@
  */
 import { quoteTable, type TableName } from '../../shared/sql-names.js';
 import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
-import { sqlDate, sqlTimestamp, type TimeWindow } from '../usage/window.js';
-import { entry, type ChecklistEntry } from './items.js';
+import { sqlDate, sqlTimestamp, type TimeWindow } from '../usage/time-window.js';
+import { entry, type ChecklistEntry } from './checklist-items.js';
 
 /** The share of requests that must carry a request id unless the caller asks for another. */
 export const DEFAULT_MIN_REQUEST_ID_SHARE = 0.95;

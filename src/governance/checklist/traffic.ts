@@ -6,9 +6,9 @@
  */
 import { isRecord } from '../../shared/records.js';
 import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
-import { servingSource, usageRelationSql } from '../usage/sources.js';
-import { sqlTimestamp, type TimeWindow } from '../usage/window.js';
-import { entry, type ChecklistEntry } from './items.js';
+import { servingSource, usageRelationSql } from '../usage/usage-sources.js';
+import { sqlTimestamp, type TimeWindow } from '../usage/time-window.js';
+import { entry, type ChecklistEntry } from './checklist-items.js';
 
 /** Callers listed at most; the totals cover every caller. */
 export const MAX_CALLERS = 50;

@@ -6,9 +6,9 @@
  */
 import { quoteTable, type TableName } from '../../shared/sql-names.js';
 import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
-import { servingSource, usageRelationSql } from '../usage/sources.js';
-import { sqlDate, sqlTimestamp, type TimeWindow } from '../usage/window.js';
-import { entry, type ChecklistEntry } from './items.js';
+import { servingSource, usageRelationSql } from '../usage/usage-sources.js';
+import { sqlDate, sqlTimestamp, type TimeWindow } from '../usage/time-window.js';
+import { entry, type ChecklistEntry } from './checklist-items.js';
 
 /** How long after the first request the F4 step allows for the payload table to appear. */
 export const VISIBLE_WITHIN_MS = 30 * 60_000;

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { SparkSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
 import type { SqlStatement } from '../../shared/sql-statement.js';
-import { decodeCursor, encodeCursor, fingerprintOf } from './cursor.js';
+import { decodeCursor, encodeCursor, fingerprintOf } from './tail-cursor.js';
 import { confirmTable, locatePayloadTable } from './payload-table.js';
-import { newestRowStatement, tailStatement, type TailQuery } from './tail.js';
+import { newestRowStatement, tailStatement, type TailQuery } from './tail-rows.js';
 
 const spark = new SparkSQL();
 const expectSpark = (sql: string) => expect(spark.validate(sql).map((e) => e.message), sql).toEqual([]);

@@ -4,7 +4,7 @@
  * in `system.information_schema.tables`. When that table is absent, nearby names (`<prefix>_<endpoint>_payload`,
  * any `<prefix>…payload`) are looked for and reported, so a renamed or legacy table is still found.
  */
-import { ToolError } from '../../errors.js';
+import { ToolError } from '../../shared/tool-error.js';
 import { formatTable, isIdentifierPart, type TableName } from '../../shared/sql-names.js';
 import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
 

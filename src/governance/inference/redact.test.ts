@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_PLACEHOLDERS, SEEDED_SECRETS, USER_MESSAGES } from '../../sandbox/seed/secrets.js';
+import { SECRET_PLACEHOLDERS, SEEDED_SECRETS, USER_MESSAGES } from '../../sandbox/seed/seed-secrets.js';
 import { cutRedacted, normalise, redact, type RedactionKind } from './redact.js';
 
 /** What a payload looks like: chat JSON, sometimes with JSON inside a message (a tool call, a pasted config). */

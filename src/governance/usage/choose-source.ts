@@ -3,7 +3,7 @@
  * system tables (the AI Gateway on serving endpoints), then `system.ai_gateway.usage` (the newer gateway),
  * and says which it chose and why. A permission refusal names the grants that would open it.
  */
-import { ToolError } from '../../errors.js';
+import { ToolError } from '../../shared/tool-error.js';
 import { formatTable, type TableName } from '../../shared/sql-names.js';
 import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
 import {
@@ -16,7 +16,7 @@ import {
   servingSource,
   type ColumnInfo,
   type UsageSource,
-} from './sources.js';
+} from './usage-sources.js';
 
 export type SourceRequest = 'auto' | 'serving' | 'ai_gateway';
 

@@ -1,11 +1,11 @@
 /**
  * Dollar prices per served entity, per million input and output tokens. A key matches a served entity's
  * name on the endpoint (e.g. `claude-sonnet-46`) or the model it serves (e.g. `databricks-claude-sonnet-4-6`).
- * Prices come from the caller or from the settings file `AIGW_PRICES_FILE` (read in `config/price-file.ts`);
+ * Prices come from the caller or from the settings file `AIGW_PRICES_FILE` (read in `files/price-file.ts`);
  * dollars are then computed in the warehouse from the same token sums the report shows.
  */
 import { z } from 'zod';
-import { ToolError } from '../../errors.js';
+import { ToolError } from '../../shared/tool-error.js';
 import type { SqlParams } from '../../shared/sql-statement.js';
 
 export const priceSchema = z.object({

@@ -4,8 +4,8 @@
  * top-level `rate_limits` (use ai_gateway.rate_limits), plus `telemetry_config`. Refusing them would make the
  * sandbox stricter than Databricks; each is read into its current form here.
  */
-import { invalid } from './errors.js';
-import { array, count, object, oneOf, onlyFields, string, type Json } from './fields.js';
+import { invalid } from './error-replies.js';
+import { array, count, object, oneOf, onlyFields, string, type Json } from './rest-fields.js';
 
 /** ServedModelInput fields, and what each is called in ServedEntityInput. */
 const SERVED_MODEL_FIELDS: Record<string, string> = {

@@ -2,8 +2,8 @@
  * Unity Catalog list paging: `max_results` asks for a page length that the server caps at its own maximum,
  * and `page_token` is an opaque token for where the next page starts (here an offset, base64url-encoded).
  */
-import { invalid } from './errors.js';
-import type { RestRequest } from './http.js';
+import { invalid } from './error-replies.js';
+import type { RestRequest } from './rest-handler.js';
 
 export interface PageLimits {
   /** Page length when max_results is absent or 0. */

@@ -4,7 +4,7 @@
  * month and day names, and exactly one of day-of-month and day-of-week left as `?` (Quartz refuses both set).
  * The sandbox does not model `L`, `W` or `#`; it refuses them by name rather than misreading them.
  */
-import { invalid } from './errors.js';
+import { invalid } from './error-replies.js';
 
 interface Field {
   name: string;

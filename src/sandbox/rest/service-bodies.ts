@@ -4,8 +4,8 @@
  * with exactly one config of their type, pay-per-token models that Unity Catalog lists, at most 5 fallbacks,
  * rate-limit keys, periods and principal rules, and an inference table in a schema that exists.
  */
-import { invalid } from './errors.js';
-import { array, count, object, oneOf, onlyFields, string, type Json } from './fields.js';
+import { invalid } from './error-replies.js';
+import { array, count, object, oneOf, onlyFields, string, type Json } from './rest-fields.js';
 
 export const DESTINATION_TYPES = {
   DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL: 'pay_per_token_config',

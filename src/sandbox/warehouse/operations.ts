@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { fromException, type SqlError } from './errors.js';
+import { fromException, type SqlError } from './warehouse-errors.js';
 import type { ResultSet } from './results.js';
 
 /** The 16 bytes of a random UUID: the driver prints handle GUIDs as UUIDs and rejects anything else. */

@@ -5,7 +5,7 @@
  * (SQLSTATE 57KD0) and the opening sentence public code quotes from real warehouses; whatever else a workspace
  * adds to that message is unknown, so nothing else is added here.
  */
-import { sqlError, SqlFailure, type SqlError } from './errors.js';
+import { sqlError, SqlFailure, type SqlError } from './warehouse-errors.js';
 
 export const STATEMENT_TIMEOUT = 'STATEMENT_TIMEOUT';
 /** The system default: two days, the largest value allowed. */
