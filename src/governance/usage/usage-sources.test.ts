@@ -35,7 +35,7 @@ function selected(sql: string): Record<string, string> {
 describe('mapColumns', () => {
   it('takes the preferred alias when a table has several, matching names without regard to case', () => {
     const map = mapColumns(TABLE, [col('Event_Time', 'TIMESTAMP'), col('request_time', 'TIMESTAMP'), col('PROMPT_TOKENS', 'BIGINT'), col('input_tokens', 'BIGINT'), col('completion_tokens', 'BIGINT')]);
-    expect(map).toEqual({ request_time: 'request_time', input_tokens: 'input_tokens', output_tokens: 'completion_tokens' });
+    expect(map).toStrictEqual({ request_time: 'request_time', input_tokens: 'input_tokens', output_tokens: 'completion_tokens' });
     expect(mapColumns(TABLE, [col('Event_Time', 'TIMESTAMP'), ...TOKENS]).request_time).toBe('Event_Time');
   });
 
@@ -50,7 +50,7 @@ describe('mapColumns', () => {
       col('model_name'),
       col('destination_id'),
     ]);
-    expect(map).toEqual({
+    expect(map).toStrictEqual({
       request_time: 'timestamp',
       requester: 'user_email',
       status_code: 'http_status',
@@ -68,6 +68,7 @@ describe('mapColumns', () => {
     [[col('request_tags', 'map<string,string>')], { column: 'request_tags', kind: 'map' }],
     [[col('tags', 'STRING')], { column: 'tags', kind: 'json' }],
     [[col('tags', 'STRING'), col('usage_context', 'MAP<STRING,STRING>')], { column: 'usage_context', kind: 'map' }],
+    [[col('tags', 'ARRAY<MAP<STRING,STRING>>')], { column: 'tags', kind: 'json' }],
     [[col('context', 'MAP<STRING,STRING>')], undefined],
   ])('reads team tags from %j as %j', (columns, context) => {
     expect(mapColumns(TABLE, [col('event_time', 'TIMESTAMP'), ...TOKENS, ...columns]).usage_context).toEqual(context);
@@ -78,6 +79,7 @@ describe('mapColumns', () => {
     [col('mcp_metadata', 'struct', 'struct<server:string,tool_names_seen:string>'), undefined],
     [col('mcp_metadata', 'STRUCT'), undefined],
     [col('mcp_metadata', 'STRING', 'struct<tool_name:string>'), undefined],
+    [col('mcp_metadata', 'ARRAY<STRUCT<tool_name:STRING>>', 'array<struct<tool_name:string>>'), undefined],
   ])('names MCP tools only from a struct with a tool_name field: %j', (column, expected) => {
     expect(mapColumns(TABLE, [col('event_time', 'TIMESTAMP'), ...TOKENS, column]).mcp_metadata).toBe(expected);
   });
@@ -92,6 +94,7 @@ describe('mapColumns', () => {
       }),
     );
     expect(() => mapColumns(TABLE, [col('event_time', 'TIMESTAMP'), col('input_tokens', 'BIGINT')])).toThrow(expect.objectContaining({ why: 'no column for output tokens among: event_time, input_tokens' }));
+    expect(() => mapColumns(TABLE, [col('event_time', 'TIMESTAMP'), col('output_tokens', 'BIGINT')])).toThrow(expect.objectContaining({ why: 'no column for input tokens among: event_time, output_tokens' }));
   });
 
   it('says a table with no visible columns may not exist', () => {
@@ -241,6 +244,12 @@ describe('a mapped relation', () => {
     const sql = usageRelationSql(mapped({ request_time: 'ts', input_tokens: 'i', output_tokens: 'o', served_entity_id: 'sid', endpoint_name: 'ep' }), new SqlParams(), bounds);
     expect(selected(sql)).toMatchObject({ endpoint_name: 'u.`ep`', served_entity_name: 'CAST(NULL AS STRING)', entity_name: 'CAST(NULL AS STRING)' });
     expect(sql).not.toContain('JOIN');
+  });
+
+  it('refuses a column name that would need quoting, naming it as a column', () => {
+    expect(() => usageRelationSql(mapped({ request_time: 'event time', input_tokens: 'i', output_tokens: 'o' }), new SqlParams(), bounds)).toThrow(
+      expect.objectContaining({ code: 'INVALID_IDENTIFIER', what: 'The column "event time" is not a valid name' }),
+    );
   });
 
   it('refuses a mapped source without its table or column map', () => {
