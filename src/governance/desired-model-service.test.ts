@@ -361,7 +361,7 @@ describe('buildModelServicePlan', () => {
     expect(plan.warnings.at(-1)).toBe(
       'PATCH …/model-services/cat.ops.skyloyalty_gateway?update_mask=config.rate_limits,config.routing with the etag read now: if the service changes before apply, the update is refused and you plan again.',
     );
-    expect(plan.changes.map((c) => c.path)).toEqual(['/config/rate_limits', '/config/routing/fallback']);
+    expect(plan.changes.map((c) => c.path)).toEqual(['/config/rate_limits', '/config/routing/fallback/destinations']);
   });
 
   it('reads live fallback destinations without their server-filled members', () => {
