@@ -49,3 +49,13 @@ describe('consumerWiring', () => {
     expect(odd.snippets.openai_python).toContain('model="gw\\"x"');
   });
 });
+
+describe('the snippets as pasted', () => {
+  it('are exactly the reviewed text, for a host with a port and a trailing slash', () => {
+    const { snippets, notes } = consumerWiring({ host: 'https://h.example:8443//', endpoint: 'team-gw', servesClaude: true });
+    expect(notes[1]).toBe(
+      'The MLflow trace id goes in the body as client_request_id, which the inference table records, and in the databricks_request_id header the F4 step shows. validate_config with endpoint measures the share of requests that carry it.',
+    );
+    expect(snippets).toMatchSnapshot();
+  });
+});
