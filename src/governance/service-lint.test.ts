@@ -62,3 +62,115 @@ describe('MCP-service bodies and the shape switch', () => {
     expect(bodyKindOf({ name: 'x', config: { served_entities: [] } })).toBe('serving_endpoint');
   });
 });
+
+type Found = ReturnType<typeof lintModelServiceBody>['findings'];
+
+describe('what each broken model-service body is told', () => {
+  const cases: Array<[string, (b: any) => unknown, boolean, Found]> = [
+    ['no config', (b: any) => delete b.config, false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config', message: "a model service body needs config {routing, rate_limits, inference_table}", fix: "Pass {\"config\": {\"routing\": {\"destinations\": [...]}, ...}}" },
+      ]],
+    ['guardrails as a field', (b: any) => (b.config.guardrails = {}), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/guardrails', message: "guardrails are not a field of a model service: Unity AI Gateway applies them as Unity Catalog service policies attached to the service", fix: "Remove config.guardrails and attach the Sensitive Data Detection and safety policies to the service" },
+      ]],
+    ['no destinations', (b: any) => (b.config.routing = {}), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations', message: "0 destinations: a model service routes to 1 to 10", fix: "List between 1 and 10 destinations" },
+      ]],
+    ['ten destinations, shares summing to 100', (b: any) => (b.config.routing.destinations = Array.from({ length: 10 }, (_, i) => ({ ...ppt('claude-sonnet-4-6', `d${i}`), traffic_percentage: 10 }))), false, []],
+    ['shares summing to 90', (b: any) => (b.config.routing.destinations = [{ ...ppt('claude-sonnet-4-6', 'a'), traffic_percentage: 60 }, { ...ppt('claude-sonnet-4-6', 'b'), traffic_percentage: 30 }]), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations', message: "traffic_percentage values sum to 90, not 100", fix: "Make the shares sum to 100, or leave them out with one destination" },
+      ]],
+    ['five fallbacks', (b: any) => (b.config.routing.fallback.destinations = Array.from({ length: 5 }, (_, i) => ppt('gpt-oss-120b', `f${i}`))), false, []],
+    ['a destination that is a string', (b: any) => (b.config.routing.destinations[0] = 'sonnet'), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations/0', message: "a destination must be an object", fix: "Pass {name, destination_type, <one config>}" },
+      ]],
+    ['a nameless destination of an unknown type with no config', (b: any) => (b.config.routing.destinations[0] = { name: '', destination_type: 'SERVING' }), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations/0/name', message: "a destination needs a name", fix: "Name it, e.g. after its model" },
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations/0/destination_type', message: "destination_type \"SERVING\" is not one of DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL, DESTINATION_TYPE_PROVISIONED_THROUGHPUT_FOUNDATION_MODEL, DESTINATION_TYPE_EXTERNAL_FOUNDATION_MODEL", fix: "Use DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL for a system.ai model" },
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations/0', message: "a destination takes exactly one of pay_per_token_config, provisioned_throughput_config, external_model_config; this one has none", fix: "Keep only the config of its type" },
+      ]],
+    ['a destination whose config does not match its type', (b: any) => (b.config.routing.destinations[0] = { name: 'x', destination_type: 'DESTINATION_TYPE_EXTERNAL_FOUNDATION_MODEL', pay_per_token_config: { model: 'models/system.ai.x' } }), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations/0', message: "a destination takes exactly one of pay_per_token_config, provisioned_throughput_config, external_model_config, and DESTINATION_TYPE_EXTERNAL_FOUNDATION_MODEL takes external_model_config; this one has pay_per_token_config", fix: "Keep only external_model_config" },
+      ]],
+    ['a model that is not a three-part name', (b: any) => (b.config.routing.fallback.destinations[0].pay_per_token_config.model = 'system.ai.x'), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/fallback/destinations/0/pay_per_token_config/model', message: "model \"system.ai.x\" is not models/{catalog}.{schema}.{model}", fix: "e.g. models/system.ai.claude-sonnet-4-6" },
+      ]],
+    ['a model that is missing', (b: any) => (b.config.routing.destinations[0].pay_per_token_config = {}), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations/0/pay_per_token_config/model', message: "model undefined is not models/{catalog}.{schema}.{model}", fix: "e.g. models/system.ai.claude-sonnet-4-6" },
+      ]],
+    ['rate limits that are not a list', (b: any) => (b.config.rate_limits = { key: 'RATE_LIMIT_KEY_SERVICE' }), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits', message: "rate_limits must be a list", fix: "Pass a list of {key, renewal_period, requests?, tokens?}" },
+        { rule: 'f4.rate-limits', severity: 'error', path: '/config/rate_limits', message: "no rate limit is set: one runaway agent can exhaust the workspace quota", fix: "Add RATE_LIMIT_KEY_SERVICE and RATE_LIMIT_KEY_USER_DEFAULT limits per minute (F4: 120 and 20 requests)" },
+      ]],
+    ['a rate limit that is not an object', (b: any) => (b.config.rate_limits[1] = 'user'), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits/1', message: "a rate limit must be an object", fix: "Pass {key, renewal_period, requests}" },
+      ]],
+    ['a limit with an hourly period, a wrong period and no amount', (b: any) => (b.config.rate_limits = [{ key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_HOUR', tokens: 1 }, { key: 'RATE_LIMIT_KEY_USER_DEFAULT', renewal_period: 'MINUTE' }]), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits/1/renewal_period', message: "renewal_period \"MINUTE\" is not one of RATE_LIMIT_RENEWAL_PERIOD_MINUTE, RATE_LIMIT_RENEWAL_PERIOD_HOUR", fix: "Use RATE_LIMIT_RENEWAL_PERIOD_MINUTE" },
+        { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits/1', message: "a rate limit sets neither requests nor tokens", fix: "Set requests (and/or tokens) per period" },
+      ]],
+    ['a service limit with a principal', (b: any) => (b.config.rate_limits[0].principal = 'ops'), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits/0/principal', message: "RATE_LIMIT_KEY_SERVICE must not name a principal", fix: "Remove principal" },
+      ]],
+    ['a group limit with a principal', (b: any) => (b.config.rate_limits.push({ key: 'RATE_LIMIT_KEY_USER_GROUP', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 5, principal: 'ops' })), false, []],
+    ['a service principal limit without one', (b: any) => (b.config.rate_limits.push({ key: 'RATE_LIMIT_KEY_SERVICE_PRINCIPAL', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 5 })), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits/2/principal', message: "RATE_LIMIT_KEY_SERVICE_PRINCIPAL needs a principal (user, group or service principal application id)", fix: "Set principal" },
+      ]],
+    ['a tag limit without a tag key', (b: any) => (b.config.rate_limits.push({ key: 'RATE_LIMIT_KEY_REQUEST_TAG', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 5 })), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits/2/request_tag_key', message: "RATE_LIMIT_KEY_REQUEST_TAG needs request_tag_key", fix: "Match request_tag_key to the key" },
+      ]],
+    ['a tag limit with its tag key', (b: any) => (b.config.rate_limits.push({ key: 'RATE_LIMIT_KEY_REQUEST_TAG', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 5, request_tag_key: 'project' })), false, []],
+    ['a tag key on another key', (b: any) => (b.config.rate_limits[0].request_tag_key = 'project'), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits/0/request_tag_key', message: "request_tag_key is only valid with RATE_LIMIT_KEY_REQUEST_TAG", fix: "Match request_tag_key to the key" },
+      ]],
+    ['a disabled inference table', (b: any) => (b.config.inference_table.disabled = true), false, [
+        { rule: 'f4.inference-tables', severity: 'error', path: '/config/inference_table', message: "the inference table is not configured (or disabled): the audit trail cannot be rebuilt after an incident", fix: "Set config.inference_table {\"parent\": \"schemas/<catalog>.<team schema>\", \"table_name_prefix\": \"gw\"}" },
+      ]],
+    ['an inference table in a default schema', (b: any) => (b.config.inference_table.parent = 'schemas/main.Default'), false, [
+        { rule: 'f4.inference-tables', severity: 'error', path: '/config/inference_table/parent', message: "the inference table lands in a \"default\" schema: governance of the payload table is unclear there", fix: "Use a team-owned schema" },
+      ]],
+    ['an inference table parent that is not a schema', (b: any) => (b.config.inference_table.parent = 'main.team'), false, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/inference_table/parent', message: "parent \"main.team\" is not schemas/{catalog}.{schema}", fix: "e.g. schemas/main.skyloyalty_ops" },
+      ]],
+    ['a prefix with two trailing underscores', (b: any) => (b.config.inference_table.table_name_prefix = 'gw__'), false, [
+        { rule: 'f4.table-prefix', severity: 'error', path: '/config/inference_table/table_name_prefix', message: "table_name_prefix \"gw__\" ends in \"_\": the payload table would be gw___payload", fix: "Drop the trailing underscore(s): \"gw\"" },
+      ]],
+    ['a destination of a model no audited endpoint stands behind', (b: any) => (b.config.routing.destinations.push(ppt('llama-4-maverick', 'l'), { name: 'ext', destination_type: 'DESTINATION_TYPE_EXTERNAL_FOUNDATION_MODEL', external_model_config: {} }, { name: 'odd', destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL', pay_per_token_config: { model: 'models/main.ml.custom' } })), true, [
+        { rule: 'f4.audited-entities', severity: 'error', path: '/config/routing', message: "system.ai.llama-4-maverick is not the model of a bound endpoint that passed its role probe, nor of a passing candidate (databricks-llama-4-maverick)", fix: "Route only to models behind audited, passing endpoints; re-run the role endpoint probe for others" },
+        { rule: 'f4.audited-entities', severity: 'error', path: '/config/routing', message: "main.ml.custom is not the model of a bound endpoint that passed its role probe, nor of a passing candidate (no pay-per-token endpoint)", fix: "Route only to models behind audited, passing endpoints; re-run the role endpoint probe for others" },
+      ]],
+  ];
+
+  it.each(cases.map(([name, edit, withState, found]) => ({ name, edit, withState, found })))('$name', ({ edit, withState, found }) => {
+    const body: any = good();
+    edit(body);
+    const result = lintModelServiceBody(body, withState ? { state } : {});
+    expect(result.findings.filter((f) => f.rule !== 'f4.guardrails')).toEqual(found);
+    expect(result.valid).toBe(found.length === 0);
+  });
+});
+
+describe('what each MCP-service body is told', () => {
+  const cases: Array<[string, unknown, Found]> = [
+    ['no config', {}, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/source_connection/name', message: "source_connection.name undefined is not connections/{catalog}.{schema}.{connection}", fix: "Name an existing UC HTTP connection as connections/<catalog>.<schema>.<connection>" },
+      ]],
+    ['a connection name with four parts', { config: { source_connection: { name: 'connections/a.b.c.d' } } }, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/source_connection/name', message: "source_connection.name \"connections/a.b.c.d\" is not connections/{catalog}.{schema}.{connection}", fix: "Name an existing UC HTTP connection as connections/<catalog>.<schema>.<connection>" },
+      ]],
+    ['selectors that are not a list', { config: { source_connection: { name: 'connections/a.b.c' }, include_tool_selectors: 'search_*' } }, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/include_tool_selectors', message: "include_tool_selectors must be a list of tool names or prefix patterns of at most 256 characters", fix: "e.g. [\"search_*\", \"get_issue\"]; an empty list exposes every tool" },
+      ]],
+    ['a selector over 256 characters', { config: { source_connection: { name: 'connections/a.b.c' }, include_tool_selectors: ['ok', 'x'.repeat(257)] } }, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/include_tool_selectors', message: "include_tool_selectors must be a list of tool names or prefix patterns of at most 256 characters", fix: "e.g. [\"search_*\", \"get_issue\"]; an empty list exposes every tool" },
+      ]],
+    ['selectors at 256 characters', { config: { source_connection: { name: 'connections/a.b.c' }, include_tool_selectors: ['x'.repeat(256)] } }, []],
+    ['a limit by token', { config: { source_connection: { name: 'connections/a.b.c' }, rate_limits: [{ key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 1, tokens: 5 }] } }, [
+        { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits/0/tokens', message: "MCP service rate limits count requests only", fix: "Use requests" },
+      ]],
+  ];
+
+  it.each(cases)('%s', (_name, body, found) => {
+    expect(lintMcpServiceBody(body)).toEqual({ valid: found.length === 0, findings: found });
+  });
+});
