@@ -3,6 +3,7 @@
  * a key is edited in YAML layouts the workshop files really use (CRLF, comments, lists at the key's indent).
  */
 import { describe, expect, it } from 'vitest';
+import { ExpansionBudget, parseYaml, YamlExpansionError, YamlSyntaxError } from './bounded-yaml.js';
 import { findYamlBlocks, mergeBlocks } from './markdown-state.js';
 import { parseStateText, stateFormat } from './parse-state.js';
 import { setYamlKey } from './write-state.js';
@@ -166,5 +167,37 @@ describe('setYamlKey layouts', () => {
 
   it('adds a missing key before trailing comments and blank lines of its parent', () => {
     expect(setYamlKey('Foundation:\n  f2: 1\n\n# end\n', ['Foundation', 'f4_gateway'], value)).toBe('Foundation:\n  f2: 1\n  f4_gateway:\n    endpoint_name: gw\n\n# end\n');
+  });
+});
+
+describe('the expansion budget', () => {
+  it('allows exactly its number of values and characters, and refuses one more', () => {
+    const values = new ExpansionBudget(3, 100);
+    values.spend(3, 0);
+    expect(() => values.spend(1, 0)).toThrow(new YamlExpansionError('3 values'));
+    const chars = new ExpansionBudget(100, 5);
+    chars.spend(0, 5);
+    expect(() => chars.spend(0, 1)).toThrow('it holds more than 5 characters, counting each alias (*name) as the values it repeats');
+  });
+
+  it('counts each mapping, list, scalar, key and string character of a document', () => {
+    // {a: [x, yy]}: the mapping, the list and two scalars are 4 values; "a", "x", "yy" are 4 characters.
+    expect(parseYaml('a: [x, yy]\n', 0, new ExpansionBudget(4, 4))).toEqual({ a: ['x', 'yy'] });
+    expect(() => parseYaml('a: [x, yy]\n', 0, new ExpansionBudget(3, 4))).toThrow(YamlExpansionError);
+    expect(() => parseYaml('a: [x, yy]\n', 0, new ExpansionBudget(4, 3))).toThrow(YamlExpansionError);
+  });
+
+  it('explains a syntax error without a position as what the parser said', () => {
+    const error = (() => {
+      try {
+        parseYaml('a: !!binary 12\n');
+      } catch (e) {
+        return e as YamlSyntaxError;
+      }
+    })();
+    expect(error).toBeInstanceOf(YamlSyntaxError);
+    expect(error?.message).toMatch(/ at line 1, column \d+$/);
+    expect(new YamlSyntaxError('bad', undefined, undefined).message).toBe('bad');
+    expect(new YamlSyntaxError('bad', 3, undefined).message).toBe('bad at line 3');
   });
 });
