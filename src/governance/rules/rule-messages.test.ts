@@ -351,3 +351,37 @@ describe('rule messages', () => {
     expect(findingsOf(bodyWith(edit, base), rule)).toEqual(hits);
   });
 });
+
+describe('audited entities against the roles of the state', () => {
+  const SONNET = 'databricks-claude-sonnet-4-6';
+  const OPUS = 'databricks-claude-opus-4-5';
+  const ok = { short_chat_ok: true, streaming_ok: true, audited_at: new Date().toISOString() };
+  const audited = (body: Body, state?: Record<string, unknown>) =>
+    validateCreateBody(body, state ? { state } : {}).findings.filter((f) => f.rule === 'f4.audited-entities').map(({ severity, path, message }) => ({ severity, path, message }));
+
+  it('refuses the endpoint, and the fallback, of a role whose bound endpoint failed its probe', () => {
+    const failing = { llm_role_endpoints: { agent_chat: { endpoint: SONNET, candidates: [SONNET, OPUS], selected_after_probe: true } }, endpoint_guardrail_audit: { [SONNET]: { ...ok, streaming_ok: false }, [OPUS]: ok } };
+    expect(audited(goodBody(), failing)).toEqual([
+      { severity: 'error', path: '/config/served_entities/0/external_model/name', message: `"${SONNET}" is not a bound endpoint that passed its role probe in endpoint_guardrail_audit` },
+      { severity: 'error', path: '/config/served_entities/1/external_model/name', message: `"${OPUS}" is not a bound endpoint that passed its role probe in endpoint_guardrail_audit` },
+    ]);
+  });
+
+  it('says where it could not check without a state file or an audit, and checks nothing without served entities', () => {
+    expect(audited(goodBody())).toEqual([
+      { severity: 'warning', path: '/config/served_entities', message: 'no state file was given, so the served entities could not be checked against endpoint_guardrail_audit' },
+    ]);
+    const noAudit = { llm_role_endpoints: {}, endpoint_guardrail_audit: null };
+    expect(audited(goodBody(), noAudit)).toEqual([
+      { severity: 'error', path: '/config/served_entities', message: 'the state file has no endpoint_guardrail_audit (the audit step has not run), so no served entity is shown to have passed its role probe' },
+    ]);
+    expect(audited(bodyWith((b) => (b.config.served_entities = [])))).toEqual([]);
+  });
+
+  it('ignores routes it cannot read when it weighs a fallback\'s traffic', () => {
+    const state = SCENARIOS.passing;
+    const routes = (r: unknown[]) => bodyWith((b) => (b.config.traffic_config.routes = r));
+    expect(audited(routes(['x', { served_entity_name: 'fallback' }, { served_entity_name: 'primary', traffic_percentage: 100 }]), state)).toEqual([]);
+    expect(audited(routes([{ served_entity_name: 'primary', traffic_percentage: 100 }, { served_entity_name: 'fallback', traffic_percentage: '50' }]), state)).toEqual([]);
+  });
+});
