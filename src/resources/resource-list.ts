@@ -4,6 +4,7 @@
  * A view whose state file or section does not exist answers "resource not found", not an internal error.
  */
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import type { ErrorCode } from '../shared/error-codes.js';
 import { ToolError } from '../shared/tool-error.js';
 import { catalog } from '../governance/rules/rule-catalog.js';
 import type { Runtime } from '../runtime/process-runtime.js';
@@ -13,7 +14,7 @@ import { registerUsageView } from '../ui/usage-view.js';
 
 const JSON_TYPE = 'application/json';
 /** ToolError codes that mean the state behind a view does not exist (rather than cannot be read). */
-const ABSENT = new Set(['STATE_FILE_NOT_FOUND', 'STATE_KEY_MISSING']);
+const ABSENT = new Set<ErrorCode>(['STATE_FILE_NOT_FOUND', 'STATE_KEY_MISSING']);
 
 export function registerResources(server: McpServer, runtime: Runtime): void {
   const json = (uri: URL, value: unknown) => ({ contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(value, null, 2) }] });

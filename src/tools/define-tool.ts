@@ -18,6 +18,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import type { Caller } from '../runtime/caller.js';
+import type { ErrorCode } from '../shared/error-codes.js';
 import { scrubSecrets, ToolError } from '../shared/tool-error.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { identityNote, workspaceLine } from '../use-cases/acting-identity.js';
@@ -204,7 +205,7 @@ function errorResult(tool: string, error: unknown, runtime: Runtime) {
     error instanceof ToolError
       ? { code: error.code, what: error.what, why: error.why, next: note ? `${error.next}. ${note}` : error.next }
       : {
-          code: 'UNEXPECTED',
+          code: 'UNEXPECTED' satisfies ErrorCode,
           what: `${tool} failed unexpectedly`,
           why: describe(error),
           next: 'Retry once; if it fails again, report it with the arguments you used',
