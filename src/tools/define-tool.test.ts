@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ToolError } from '../shared/tool-error.js';
 import { Runtime } from '../runtime/process-runtime.js';
-import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
+import { RESULT_CHAR_BUDGET } from './result-budget.js';
 import { defineTool, registerTools, type AnyToolSpec } from './define-tool.js';
 
 const SECRET = 'dapi-known-secret-value-1234';

@@ -7,7 +7,7 @@ import { GATEWAY_ENDPOINTS } from '../../src/sandbox/seed/seed-catalog.js';
 import { SEEDED_SECRETS, type SecretKind } from '../../src/sandbox/seed/seed-secrets.js';
 import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
 import { startSandbox } from '../../src/sandbox/start-sandbox.js';
-import { RESULT_CHAR_BUDGET } from '../../src/use-cases/result-budget.js';
+import { RESULT_CHAR_BUDGET } from '../../src/tools/result-budget.js';
 import { callError, callOk, connect, textOf, type Connected } from '../support/mcp.js';
 import { assertServerSqlIsSpark } from '../support/spark-sql.js';
 import { connectWarehouse, type WarehouseClient } from '../support/warehouse.js';
