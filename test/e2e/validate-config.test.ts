@@ -6,7 +6,7 @@ import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyWith, goodBody, mcpServiceBody, modelServiceBody, provisionedBody, workshopBody } from '../support/bodies.js';
 import { callError, callOk, CLI, connect, type Connected } from '../support/mcp.js';
-import { SCENARIOS, tempDir, writeMarkdownState, writeYamlState } from '../support/states.js';
+import { LLAMA, SCENARIOS, tempDir, writeMarkdownState, writeYamlState } from '../support/states.js';
 
 interface Validation {
   valid: boolean;
@@ -156,6 +156,20 @@ describe('ai-gateway-mcp validate (CLI)', () => {
     expect(result.locations[0].physicalLocation.region.startLine).toBe(line);
     expect(result.level).toBe('error');
     expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toContain('f4.table-prefix');
+  });
+});
+
+describe('validate_config and the F4 audit', () => {
+  it("refuses to serve the bound endpoint of a role that failed its probe, through the tool and the command alike", async () => {
+    const failedState = writeYamlState(dir, 'one-role-fails', SCENARIOS.oneRoleFails);
+    const servesFailed = bodyWith((b) => (b.config.served_entities[0].external_model.name = LLAMA));
+    const result = await callOk<Validation>(server.client, 'validate_config', { config: servesFailed, state_file: failedState });
+    expect(result.valid).toBe(false);
+    expect(result.findings).toContainEqual(expect.objectContaining({ rule: 'f4.audited-entities', severity: 'error', path: '/config/served_entities/0/external_model/name' }));
+    // The same body serving the passing role's endpoint is valid against the same state.
+    expect((await callOk<Validation>(server.client, 'validate_config', { config: goodBody(), state_file: failedState })).valid).toBe(true);
+    const command = await promisify(execFile)(process.execPath, [CLI, 'validate', file('serves-failed.json', JSON.stringify(servesFailed)), '--state', failedState], { cwd: dir }).catch((error: { code: number; stdout: string }) => error);
+    expect(command).toMatchObject({ code: 1, stdout: expect.stringMatching(/f4\.audited-entities/) });
   });
 });
 
