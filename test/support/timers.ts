@@ -41,3 +41,19 @@ export function watchTimers(ms: number): TimerWatch {
     },
   };
 }
+
+/** A clock a test moves by hand: real time plus what the test added, so waiting for expiry takes no sleep. */
+export interface ManualClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+export function manualClock(): ManualClock {
+  let skew = 0;
+  return {
+    now: () => Date.now() + skew,
+    advance(ms) {
+      skew += ms;
+    },
+  };
+}
