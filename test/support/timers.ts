@@ -57,3 +57,15 @@ export function manualClock(): ManualClock {
     },
   };
 }
+
+/**
+ * Polls `probe` until `done` holds for its value, and returns that value. No count or time budget of its own: on a
+ * loaded machine the condition may take long, and only the test's timeout ends a wait that never succeeds.
+ */
+export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, pollMs = 50): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
