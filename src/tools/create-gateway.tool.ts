@@ -356,7 +356,8 @@ export function renderResult(result: Output): string {
   if (result.operator_response) lines.push('', operatorAnswerText(result.operator_response));
   if (result.endpoint) {
     const e = result.endpoint;
-    lines.push('', `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
+    // A model service has no serving state to show: it answers once written.
+    lines.push('', e.client ? `model service ${e.name} — ${e.invocation_url}` : `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
     lines.push(...e.served_entities.map((s) => `  ${s.name ?? '?'} → ${s.external_model ? `external model wrapping ${s.external_model}` : (s.entity_name ?? '?')} (${s.traffic_percentage ?? '?'} %)`));
     if (e.client) lines.push(`  clients: OpenAI ${e.client.openai_base_url}, Anthropic ${e.client.anthropic_base_url}, model "${e.client.model}"`);
     lines.push(...(e.mcp_services ?? []).map((m) => `  MCP service ${m.name}: ${m.url}`));

@@ -246,7 +246,7 @@ function shown(prepared: Prepared): PlannedGateway {
     target: prepared.target.kind,
     plan: prepared.plan,
     findings: prepared.findings,
-    ...(gateway ? { gateway: prepared.target.summarise(gateway, prepared.workspace.config.host) } : {}),
+    ...(gateway ? { gateway: prepared.target.summarise(gateway, prepared.workspace.config.host, prepared.desired) } : {}),
     ...(prepared.alert ? { alert: alertReport(prepared.alert.live ?? {}, prepared.alert.plan.action, prepared.alert) } : {}),
     stateFile: prepared.state.path,
     workspace: prepared.workspace.label,
@@ -271,7 +271,7 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
       return {
         ...base,
         status: 'applied',
-        ...summaryOf(target, gateway, workspace),
+        ...summaryOf(target, gateway, workspace, desired),
         grants: [],
         inProgress: {
           what: `The call was cancelled while ${name} was still updating (config_update IN_PROGRESS); the grants and the state file were not touched`,
@@ -287,7 +287,7 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
         ...base,
         status: rest.incomplete ? 'incomplete' : 'applied',
         ...rest,
-        ...summaryOf(target, gateway, workspace),
+        ...summaryOf(target, gateway, workspace, desired),
         inProgress: {
           what: `${name} is still updating (config_update IN_PROGRESS) after ${Math.round(options.waitBudgetMs / 1000)} s; its served entities are not live yet`,
           check: `Plan ${name} again later (or GET /api/2.0/serving-endpoints/${name}) and look at state.config_update; if it stays IN_PROGRESS, check the endpoint's events in the Serving UI`,
@@ -300,17 +300,17 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
     return {
       ...base,
       status: 'applied',
-      ...summaryOf(target, gateway, workspace),
+      ...summaryOf(target, gateway, workspace, desired),
       grants: [],
       inProgress: { what: `The call was cancelled after changing ${name}; the grants and the state file were not touched`, check: `Plan ${name} again to see what remains`, remaining_steps: remainingSteps(plan) },
     };
   }
   const rest = await finish(prepared, options);
-  return { ...base, status: rest.incomplete ? 'incomplete' : 'applied', ...rest, ...summaryOf(target, gateway ?? (await target.reread(workspace, desired, options.signal)), workspace) };
+  return { ...base, status: rest.incomplete ? 'incomplete' : 'applied', ...rest, ...summaryOf(target, gateway ?? (await target.reread(workspace, desired, options.signal)), workspace, desired) };
 }
 
-function summaryOf(target: Target, gateway: unknown, workspace: Workspace): { gateway?: GatewaySummary } {
-  return gateway ? { gateway: target.summarise(gateway, workspace.config.host) } : {};
+function summaryOf(target: Target, gateway: unknown, workspace: Workspace, desired: TargetDesired): { gateway?: GatewaySummary } {
+  return gateway ? { gateway: target.summarise(gateway, workspace.config.host, desired) } : {};
 }
 
 /**

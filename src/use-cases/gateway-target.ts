@@ -75,5 +75,6 @@ export interface GatewayTarget<Desired extends TargetDesired = TargetDesired, Li
   wait(workspace: Workspace, desired: Desired, options: ApplyProgress): Promise<WaitResult<Live>>;
   /** Reads the gateway again after apply. */
   reread(workspace: Workspace, desired: Desired, signal: AbortSignal): Promise<Live | undefined>;
-  summarise(live: Live, host: string): GatewaySummary;
+  /** What the caller is shown of the gateway; `desired` names it when it does not exist yet (a plan to create it). */
+  summarise(live: Live, host: string, desired: Desired): GatewaySummary;
 }

@@ -85,9 +85,10 @@ async function apply(workspace: Workspace, desired: DesiredModelService, live: L
   return false;
 }
 
-function summarise(live: LiveModelGateway, host: string): GatewaySummary {
+function summarise(live: LiveModelGateway, host: string, desired: DesiredModelService): GatewaySummary {
   const service = live.service;
-  const fullName = service?.name.replace(/^model-services\//, '') ?? '';
+  // A plan to create the service shows the name and URLs it will have.
+  const fullName = service?.name.replace(/^model-services\//, '') ?? desired.name;
   const routing = (service?.config?.routing ?? {}) as { destinations?: Array<Record<string, unknown>>; fallback?: { destinations?: Array<Record<string, unknown>> } };
   const entity = (d: Record<string, unknown>, share?: number) => {
     const model = String((d.pay_per_token_config as { model?: string } | undefined)?.model ?? '').replace(/^models\//, '');
