@@ -261,6 +261,8 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
   const { target, workspace, desired, plan, live } = prepared;
   const name = desired.name;
   const base = shown(prepared);
+  const guarded = !target.refusesStaleWrites && plan.changes.some(isGatewayChange);
+  if (guarded) await refuseIfChangedSincePlan(prepared, options.signal);
   const rolloutStarted = await target.apply(workspace, desired, live.endpoint, plan, options);
 
   let gateway: unknown;
@@ -281,6 +283,7 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
       };
     }
     if (waited.outcome === 'still-updating') {
+      if (guarded) refuseIfSuperseded(prepared, gateway, 'nothing after the gateway write');
       // The rollout continues on its own; grants and the state record do not depend on it, so finish them.
       const rest = await finish(prepared, options);
       return {
@@ -305,9 +308,59 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
       inProgress: { what: `The call was cancelled after changing ${name}; the grants and the state file were not touched`, check: `Plan ${name} again to see what remains`, remaining_steps: remainingSteps(plan) },
     };
   }
+  if (guarded) refuseIfSuperseded(prepared, gateway ?? (await target.reread(workspace, desired, options.signal)), 'nothing after the gateway write');
   const rest = await finish(prepared, options);
-  return { ...base, status: rest.incomplete ? 'incomplete' : 'applied', ...rest, ...summaryOf(target, gateway ?? (await target.reread(workspace, desired, options.signal)), workspace, desired) };
+  // The result is read last, so what it says was applied is what is live when the caller is told.
+  const final = await target.reread(workspace, desired, options.signal);
+  if (guarded) refuseIfSuperseded(prepared, final, `the steps after it (${['grants', ...(prepared.alert ? ['alert'] : []), ...(plan.steps.recordState ? ['state file record'] : [])].join(', ')}) were done`);
+  return { ...base, status: rest.incomplete ? 'incomplete' : 'applied', ...rest, ...summaryOf(target, final, workspace, desired) };
 }
+
+/** Changes of the gateway itself (not its grants, alert or state record): the writes another caller can race. */
+const isGatewayChange = (c: { path: string }) => !/^\/(grants|alert|state)(\/|$)/.test(c.path);
+
+/**
+ * Right before writing: the gateway as the workspace holds it now must be the one the plan was checked against
+ * under this process's locks. Another process (another state file, another replica) may have written since.
+ */
+async function refuseIfChangedSincePlan(prepared: Prepared, signal: AbortSignal): Promise<void> {
+  const { target, workspace, desired, live } = prepared;
+  const now = await target.reread(workspace, desired, signal);
+  if (target.liveDigest({ ...live, endpoint: now }) === target.liveDigest(live)) return;
+  throw new ToolError(
+    `${desired.name} changed since the plan, so this plan was not applied`,
+    `right before writing, the workspace held ${describeLive(prepared, now)}: another caller (another process, state file or person) changed it after this plan was made; nothing was written`,
+    'Plan again to see the current differences, then apply with the new plan_id',
+    'PLAN_ID_STALE',
+  );
+}
+
+/**
+ * Right after writing (and again before answering): the gateway must hold what this apply sent. On an API where
+ * the last writer wins, a write that landed after ours means ours is not live, and the caller must not be told
+ * it was applied.
+ */
+function refuseIfSuperseded(prepared: Prepared, now: unknown, done: string): void {
+  const { target, desired } = prepared;
+  if (now !== undefined && target.matchesPlan(desired, now)) return;
+  throw new ToolError(
+    `This change to ${desired.name} was superseded: another caller's write landed after it`,
+    `the workspace now holds ${describeLive(prepared, now)}, not what this apply wrote (a serving endpoint's config and AI Gateway block carry no version, so the last writer wins); ${done} was done`,
+    'Plan again to see what is live now; apply that plan only if your change should replace theirs',
+    'PLAN_ID_STALE',
+  );
+}
+
+/** What the workspace holds where it differs from this plan's gateway, briefly. */
+function describeLive(prepared: Prepared, now: unknown): string {
+  if (now === undefined) return `no gateway named ${prepared.desired.name}`;
+  const differing = prepared.target.diff(prepared.desired, { ...prepared.live, endpoint: now }).changes.filter(isGatewayChange);
+  if (differing.length === 0) return 'a gateway that differs from the plan only in its rollout state';
+  const shown = differing.slice(0, 3).map((c) => `${c.path} = ${clip(JSON.stringify(c.from ?? null))}`);
+  return `${shown.join(', ')}${differing.length > 3 ? ` and ${differing.length - 3} more difference(s)` : ''}`;
+}
+
+const clip = (text: string) => (text.length > 160 ? `${text.slice(0, 157)}...` : text);
 
 function summaryOf(target: Target, gateway: unknown, workspace: Workspace, desired: TargetDesired): { gateway?: GatewaySummary } {
   return gateway ? { gateway: target.summarise(gateway, workspace.config.host, desired) } : {};

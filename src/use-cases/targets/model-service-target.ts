@@ -28,6 +28,8 @@ import type { ApplyProgress, GatewaySummary, GatewayTarget, WaitResult } from '.
 
 export const modelServiceTarget: GatewayTarget<DesiredModelService, LiveModelGateway, ModelServiceFacts> = {
   kind: 'model_service',
+  // Every PATCH carries the etag the plan read: the workspace refuses it once another write landed.
+  refusesStaleWrites: true,
   inspect,
   desired: desiredModelService,
   validate: (desired, _state, request, facts) => modelServiceFindings(request, facts, desired),

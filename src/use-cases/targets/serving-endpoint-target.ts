@@ -18,6 +18,8 @@ import type { ApplyProgress, GatewayTarget, GatewaySummary, WaitResult } from '.
 
 export const servingEndpointTarget: GatewayTarget<DesiredGateway, ServingEndpoint, GatewayFacts> = {
   kind: 'serving_endpoint',
+  // PUT …/ai-gateway and PUT …/config carry no version: the last writer wins.
+  refusesStaleWrites: false,
   inspect,
   desired: desiredGateway,
   validate,
