@@ -16,6 +16,7 @@ import { ApiError } from './rest/error-replies.js';
 import { CHAT_COMPLETIONS_PATH, INVOCATIONS_ROUTE, type Invocations } from './rest/invocations.routes.js';
 import { PERMISSIONS_PREFIX, type Grants } from './rest/grants.routes.js';
 import type { RequestLog } from './request-log.js';
+import { me, SCIM_ME_PATH, SCIM_SERVICE_PRINCIPALS_PATH, servicePrincipals } from './rest/scim.routes.js';
 import type { Reply, RestRequest } from './rest/rest-handler.js';
 import { discovery, DISCOVERY_PATH, issueToken, TOKEN_PATH } from './rest/oauth.routes.js';
 import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './rest/models.routes.js';
@@ -118,6 +119,8 @@ const OPTIMIZATION_INFO_ROUTE = /^\/api\/2\.0\/serving-endpoints\/get-model-opti
 async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply> {
   const { alerts, endpoints, grants, invocations, models, secrets, unityCatalog } = parts;
   const { method, path } = req;
+  if (method === 'GET' && path === SCIM_ME_PATH) return me(req);
+  if (method === 'GET' && path === SCIM_SERVICE_PRINCIPALS_PATH) return servicePrincipals(req, parts.identities);
   if (method === 'POST' && path === CHAT_COMPLETIONS_PATH) return invocations.chatCompletions(req);
   const invocation = method === 'POST' ? INVOCATIONS_ROUTE.exec(path) : null;
   if (invocation) return invocations.invoke(req, pathParameter(invocation[1] ?? ''));

@@ -18,7 +18,7 @@ import { loadState, type LoadedState } from '../state/read-state.js';
 import { recordF4Gateway } from '../state/write-state.js';
 import type { ConsumerWiring } from '../governance/consumer.js';
 import { wiringOfSummary } from './consumer-wiring.js';
-import { alertDigests, alertReport, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './alert-provisioning.js';
+import { alertDigests, alertReport, alertSettingFindings, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './alert-provisioning.js';
 import type { ApplyProgress, GatewaySummary, GatewayTarget, TargetDesired, TargetKind } from './gateway-target.js';
 import { KeyedLock } from './keyed-lock.js';
 import { planSigningKey } from './plan-key.js';
@@ -150,7 +150,13 @@ async function prepare(runtime: Runtime, request: ProvisionRequest, signal: Abor
   const target = TARGETS[chosen.kind];
   const facts = await target.inspect(workspace, state.data, gatewayRequest, signal);
   const desired = target.desired(state.data, gatewayRequest, facts);
-  const findings = [...target.validate(desired, state.data, gatewayRequest, facts), ...grantFindings(gatewayRequest), ...targetArgumentFindings(chosen.kind, request)];
+  const findings = [
+    ...target.validate(desired, state.data, gatewayRequest, facts),
+    ...grantFindings(gatewayRequest),
+    ...targetArgumentFindings(chosen.kind, request),
+    // The alert's settings are checked now: a bad one would otherwise fail the apply after the gateway is made.
+    ...(request.alert ? await alertSettingFindings(workspace, request.alert, signal) : []),
+  ];
   // A blocked result has no plan to carry the target note: it goes with the findings.
   const blocked = (all: Finding[]) => ({ status: 'blocked' as const, stateFile: state.path, findings: chosen.note ? [...all, { rule: 'gateway.target', severity: 'info' as const, path: '/target', message: chosen.note, fix: 'Pass target to choose explicitly' }] : all, workspace: workspace.label });
   if (findings.some((f) => f.severity === 'error')) return blocked(findings);
@@ -158,10 +164,13 @@ async function prepare(runtime: Runtime, request: ProvisionRequest, signal: Abor
   const live = await readLive(target, workspace, desired, state, signal);
   const liveFindings = target.liveFindings?.(desired, live.endpoint) ?? [];
   if (liveFindings.some((f) => f.severity === 'error')) return blocked([...findings, ...liveFindings]);
-  const alert = request.alert ? await prepareAlert(workspace, desired.name, request.alert, signal) : undefined;
-  const plan = withAlertChanges(target.diff(desired, live), alert);
+  const recordedAlertId = recordedAlert(state, desired.name);
+  const alert = request.alert ? await prepareAlert(runtime, workspace, desired.name, request.alert, { target: chosen.kind, recordedId: recordedAlertId }, signal) : undefined;
+  // The record keeps the alert's id once it exists: how the next plan finds it, whoever else names an alert alike.
+  const withAlertId = alert?.live?.id ? { ...desired, record: { ...desired.record, alert_id: alert.live.id } } : desired;
+  const plan = withAlertChanges(target.diff(withAlertId, live), alert);
   if (chosen.note) plan.warnings.unshift(chosen.note);
-  return { target, state, workspace, desired, live, plan, findings, alert };
+  return { target, state, workspace, desired: withAlertId, live, plan, findings, alert };
 }
 
 /** What a plan id binds: the gateway's and its alert's desired and live sides. */
@@ -399,8 +408,10 @@ async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<
   }
   const withAlert = alert ? { alert } : {};
 
-  if (!plan.steps.recordState) return { grants, ...withAlert };
-  const value = { ...desired.record, updated_at: new Date().toISOString() };
+  // A new alert's id goes into the record even when nothing else in it changed.
+  const newAlertId = alert?.id && alert.id !== desired.record.alert_id ? { alert_id: alert.id } : undefined;
+  if (!plan.steps.recordState && !newAlertId) return { grants, ...withAlert };
+  const value = { ...desired.record, ...newAlertId, updated_at: new Date().toISOString() };
   await options.progress(`recording Foundation.f4_gateway in ${prepared.state.path}`, 0.95);
   try {
     const written = await recordF4Gateway(prepared.state.path, value);
@@ -493,6 +504,14 @@ function recordedTarget(state: LoadedState): TargetKind | undefined {
   const foundation = state.data.Foundation;
   const target = isRecord(foundation) && isRecord(foundation.f4_gateway) ? foundation.f4_gateway.target : undefined;
   return target === 'serving_endpoint' || target === 'model_service' ? target : undefined;
+}
+
+/** The alert id the state file records for this gateway (its record names the same endpoint or service). */
+function recordedAlert(state: LoadedState, name: string): string | undefined {
+  const foundation = state.data.Foundation;
+  const record = isRecord(foundation) && isRecord(foundation.f4_gateway) ? foundation.f4_gateway : undefined;
+  if (!record || (record.endpoint_name !== name && record.service_name !== name)) return undefined;
+  return typeof record.alert_id === 'string' ? record.alert_id : undefined;
 }
 
 function recordedForm(state: LoadedState): GatewayForm | undefined {

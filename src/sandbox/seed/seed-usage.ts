@@ -246,7 +246,7 @@ export function aiGatewayUsageSql({ seed }: SeedClock): string[] {
        80 + CAST(seed_u(hash(databricks_request_id), 21) * 400 AS BIGINT),
        status_code,
        CASE WHEN seed_u(hash(databricks_request_id), 22) < 0.9 THEN ${byRequester((r) => `map(['team', 'project'], [${sqlText(r.team)}, ${sqlText(r.app)}])`)} END,
-       NULL, databricks_request_id, NULL
+       NULL, databricks_request_id, NULL, NULL
      FROM dbx_system.serving.endpoint_usage
      WHERE served_entity_id IN (${gatewayEntities.map((x) => sqlText(x.s.id)).join(',')})`,
   ];
