@@ -97,7 +97,7 @@ const input = z.object({
       warehouse_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().describe("SQL warehouse the alert's query runs on. Default DATABRICKS_WAREHOUSE_ID"),
     })
     .optional()
-    .describe('A SQL alert (Alerts v2) on the gateway\'s 429/5xx share, planned and applied with the gateway: one per gateway, found by its display name, so a repeat apply updates it instead of adding another. Its query is the errors report of query_usage over a trailing window'),
+    .describe('A SQL alert (Alerts v2) on the gateway\'s 429/5xx share, planned and applied with the gateway; a repeat apply updates the alert the state file records (never another owner\'s alert of that name). Its query is the errors report of query_usage over a trailing window'),
   state_file: stateFileInput,
   mode: z.enum(['plan', 'apply']).default('plan').describe('plan: show the differences and return a plan_id; apply: carry out a plan'),
   plan_id: z.string().min(1).max(2048).optional().describe('The plan_id a plan call returned; apply carries out exactly that plan'),
