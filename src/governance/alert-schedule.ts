@@ -43,7 +43,7 @@ function fieldProblem(text: string, field: Field): string | undefined {
     if (range === '*') continue;
     const [from = '', to, more] = range.split('-');
     if (more !== undefined || value(from) === undefined || (to !== undefined && value(to) === undefined)) {
-      return `'${part}' is not a ${field.name} (${field.min}-${field.max}${field.names ? ` or ${field.names[0]}-${field.names.at(-1)}` : ''})`;
+      return `'${part}' is not a valid ${field.name} (${field.min}-${field.max}${field.names ? ` or ${field.names[0]}-${field.names.at(-1)}` : ''})`;
     }
   }
   return undefined;

@@ -5,6 +5,7 @@
  * the plan before anything is created.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servingAlertStatement } from '../../src/governance/error-alert.js';
 import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/seed-catalog.js';
 import { createSchemas, startHarness, type Harness } from '../sandbox/support.js';
 import { callOk, connect, type Connected } from '../support/mcp.js';
@@ -86,13 +87,16 @@ describe("the gateway's alert is the product's, not whatever carries its name", 
     const name = `AI Gateway ${gateway}: 429/5xx share`;
     const alice = h.sandbox.addToken('alice@example.com');
     const squat = await createAlert(alice, name, `SELECT 0 AS error_share -- '${gateway}' status_code`);
+    // Even with the product's exact statement, another owner's alert is not this gateway's to manage.
+    const lookalike = await createAlert(alice, name, servingAlertStatement(gateway)(60).sql);
     const { planned, applied } = await planAndApply(gatewayArgs(gateway, writeYamlState(dir, 'squat', SCENARIOS.passing)));
     expect(planned.alert).toMatchObject({ action: 'create' });
     expect(planned.plan.warnings.join('\n')).toContain(`${squat.id} (owner alice@example.com)`);
+    expect(planned.plan.warnings.join('\n')).toContain(`${lookalike.id} (owner alice@example.com)`);
     expect(applied).toMatchObject({ status: 'applied', alert: { action: 'create' } });
-    expect(applied!.alert!.id).not.toBe(squat.id);
+    expect([squat.id, lookalike.id]).not.toContain(applied!.alert!.id);
     const after = (await alerts()).filter((a) => a.display_name === name);
-    expect(after.find((a) => a.id === squat.id)).toMatchObject({ owner_user_name: 'alice@example.com', query_text: squat.query_text });
+    for (const theirs of [squat, lookalike]) expect(after.find((a) => a.id === theirs.id)).toEqual(theirs);
     expect(applied!.state_updates?.value.alert_id).toBe(applied!.alert!.id);
   });
 
