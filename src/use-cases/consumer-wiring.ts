@@ -12,10 +12,17 @@ import { isRecord } from '../shared/records.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import type { GatewaySummary } from './gateway-target.js';
 
-/** A model service's full name: three dot-separated parts (endpoint names hold no dot). */
-export const isModelServiceName = (name: string) => name.split('.').length === 3;
+export interface WiringRequest {
+  /** The gateway consumers call: a serving endpoint's name, or a model service's full `<catalog>.<schema>.<name>`. */
+  endpoint: string;
+  signal?: AbortSignal;
+}
 
-export async function wireConsumer(runtime: Runtime, endpointName: string, signal?: AbortSignal): Promise<ConsumerWiring> {
+/** A model service's full name: three dot-separated parts (endpoint names hold no dot). */
+const isModelServiceName = (name: string) => name.split('.').length === 3;
+
+export async function wireConsumer(runtime: Runtime, request: WiringRequest): Promise<ConsumerWiring> {
+  const { endpoint: endpointName, signal } = request;
   const target = isModelServiceName(endpointName) ? 'model_service' : 'serving_endpoint';
   let workspace;
   try {
