@@ -9,7 +9,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
 import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/seed-catalog.js';
 import { callOk, connect, type Connected } from '../support/mcp.js';
-import { assertSparkSql } from '../support/spark-sql.js';
+import { recordSparkSql } from '../support/spark-sql.js';
 import { SONNET, tempDir, writeYamlState } from '../support/states.js';
 
 interface Result {
@@ -54,7 +54,7 @@ describe('the alert of a model service', () => {
     const args = { name: 'svc_alerted', target: 'model_service', catalog: 'workshop', schema: 'demo_team', table_name_prefix: 'svc_alerted', grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP }, alert: { threshold: 0.3 }, state_file: stateFile };
     const { planned, applied } = await planAndApply(args);
     const query = planned.plan.changes.find((c) => c.path === '/alert')!.to.query_text as string;
-    assertSparkSql(query);
+    recordSparkSql([query], 'test/e2e/model-service-alert.test.ts: the model-service alert query');
     expect(query).toContain('`system`.`ai_gateway`.`usage`');
     expect(query).toContain("`service_name` = 'workshop.demo_team.svc_alerted'");
     expect(applied).toMatchObject({ status: 'applied', alert: { action: 'create' } });
