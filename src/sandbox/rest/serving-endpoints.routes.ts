@@ -88,7 +88,7 @@ function seededEntity(entity: SeedServedEntity, task: string, workspaceUrl: stri
   const { served } = entity;
   switch (served.kind) {
     case 'foundation-model':
-      return { name: entity.name, foundation_model: { name: entity.entityName, display_name: served.displayName } };
+      return { name: entity.name, foundation_model: { name: served.registeredModel, display_name: served.displayName } };
     case 'wrapped-endpoint':
       return {
         name: entity.name,
