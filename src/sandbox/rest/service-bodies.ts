@@ -64,7 +64,8 @@ export function checkModelServiceConfig(raw: unknown, world: ServiceWorld): void
   if (routing.fallback !== undefined) {
     const fallback = object(routing.fallback, 'config.routing.fallback');
     onlyFields(fallback, ['destinations'], 'config.routing.fallback');
-    const fallbacks = array(fallback.destinations, 'config.routing.fallback.destinations');
+    // A PATCH of config.routing.fallback.destinations without a value clears the fallbacks.
+    const fallbacks = fallback.destinations === undefined ? [] : array(fallback.destinations, 'config.routing.fallback.destinations');
     if (fallbacks.length > MAX_FALLBACKS) throw invalid(`Invalid config.routing.fallback.destinations: at most ${MAX_FALLBACKS} fallback destinations, got ${fallbacks.length}.`);
     fallbacks.forEach((d, i) => checkDestination(d, `config.routing.fallback.destinations[${i}]`, world));
   }
