@@ -80,6 +80,14 @@ export async function usageReport(call: UseCaseCall, request: UsageRequest, rend
   if (args.usage_context_value !== undefined && !args.usage_context_key) {
     warnings.push('usage_context_value filters on the usage_context key "team" (usage_context_key was not given)');
   }
+  if (args.model_service && !chosen.source.columns?.service_name) {
+    throw new ToolError(
+      `${describeSource(chosen.source)} has no service_name column here`,
+      'rows of a call to a model service are told apart by service_name (not endpoint_name), and this workspace\'s table (read from system.information_schema.columns) lacks it',
+      'Report by endpoint instead, or check the table\'s columns: SELECT column_name FROM system.information_schema.columns WHERE table_schema = \'ai_gateway\' AND table_name = \'usage\'',
+      'USAGE_SOURCE_UNSUPPORTED',
+    );
+  }
   if (contextKey && chosen.source.kind !== 'serving' && !chosen.source.columns?.usage_context) {
     warnings.push(`${describeSource(chosen.source)} has no usage_context column: context values are empty`);
   }
@@ -90,7 +98,7 @@ export async function usageReport(call: UseCaseCall, request: UsageRequest, rend
       report: args.report,
       source: chosen.source,
       window,
-      filters: { endpoint: args.endpoint, user: args.user, served_entity: args.served_entity, context_value: args.usage_context_value },
+      filters: { endpoint: args.endpoint, service: args.model_service, user: args.user, served_entity: args.served_entity, context_value: args.usage_context_value },
       contextKey,
       groupBy: args.report === 'errors' || args.report === 'spikes' ? undefined : args.group_by,
       chargeTo: args.charge_to,
@@ -135,7 +143,7 @@ function forModelService(request: UsageRequest): UsageRequest {
   if (request.source === 'serving') {
     throw new ToolError(`Model service ${request.model_service} has no rows in system.serving`, 'Unity AI Gateway model services log usage to system.ai_gateway.usage only', 'Use source "ai_gateway" (or "auto")', 'INVALID_INPUT');
   }
-  return { ...request, source: 'ai_gateway', endpoint: request.model_service };
+  return { ...request, source: 'ai_gateway' };
 }
 
 function needsContext(args: { report: string; charge_to: string; group_by?: string[]; usage_context_value?: string }): boolean {
