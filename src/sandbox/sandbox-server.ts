@@ -110,6 +110,7 @@ function pathParameter(raw: string): string {
 }
 
 const ENDPOINT_ROUTE = /^\/api\/2\.0\/serving-endpoints\/([^/]+)(\/config|\/ai-gateway)?$/;
+const PT_CONFIG_ROUTE = /^\/api\/2\.0\/serving-endpoints\/pt\/([^/]+)\/config$/;
 const PERMISSIONS_ROUTE = /^\/api\/2\.1\/unity-catalog\/permissions\/([^/]+)\/([^/]+)$/;
 const MODEL_ROUTE = /^\/api\/2\.1\/unity-catalog\/models\/([^/]+)(\/versions)?$/;
 const ALERT_ROUTE = /^\/api\/2\.0\/alerts\/([^/]+)$/;
@@ -155,6 +156,8 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
     if (method === 'POST') return endpoints.create(req);
   }
   if (path === PT_ENDPOINTS_PATH && method === 'POST') return endpoints.createProvisioned(req);
+  const ptConfig = method === 'PUT' ? PT_CONFIG_ROUTE.exec(path) : null;
+  if (ptConfig) return endpoints.updateProvisionedConfig(req, pathParameter(ptConfig[1] ?? ''));
   const endpoint = ENDPOINT_ROUTE.exec(path);
   if (endpoint) {
     const [, rawName = '', action] = endpoint;

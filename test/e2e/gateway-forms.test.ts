@@ -121,6 +121,10 @@ describe('gateway forms', () => {
     expect(h.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/api/2.0/serving-endpoints/pt')).toHaveLength(1);
     expect((await live('gw-pt-units'))?.config.served_entities[0]).toMatchObject({ entity_name: 'system.ai.gpt-oss-120b', provisioned_model_units: 100 });
     expect((await call(admin, args)).status).toBe('unchanged');
+    // More units: the config is replaced through PUT /serving-endpoints/pt/{name}/config, still in whole chunks.
+    expect((await planAndApply(admin, { ...args, provisioned_units: 3 })).status).toBe('applied');
+    expect(h.sandbox.requests.filter((r) => r.method === 'PUT' && r.path === '/api/2.0/serving-endpoints/pt/gw-pt-units/config')).toHaveLength(1);
+    expect((await live('gw-pt-units'))?.config.served_entities[0]).toMatchObject({ provisioned_model_units: 150 });
   });
 
   it('provisioned: a model the workspace does not list as eligible is blocked, and nothing is created', async () => {

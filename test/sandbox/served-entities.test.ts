@@ -90,7 +90,28 @@ describe('system.ai foundation models under Provisioned Throughput', () => {
     ['a band whose minimum exceeds its maximum', { entity_name: 'system.ai.llama_v3_3_70b_instruct', entity_version: '1', min_provisioned_throughput: 19000, max_provisioned_throughput: 9500 }, /must not exceed/],
     ['a model-unit model without model units', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1' }, /Missing required field .*provisioned_model_units/],
     ['workload_size on a foundation model', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50, workload_size: 'Small' }, /served_entities\[0\]\.workload_size: workload_size sizes CPU\/GPU compute for custom models/],
+    ['model units that are not a multiple of model_unit_chunk_size', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 60 }, /provisioned_model_units 60: it must be a multiple of the model unit chunk size 50/],
   ])('refuses %s', async (_label, entity, message) => {
     expect(await refusal(create(entity))).toMatch(message);
+  });
+});
+
+describe('POST /api/2.0/serving-endpoints/pt (PY create_provisioned_throughput_endpoint)', () => {
+  const createPt = (entity: Record<string, unknown>, name = `pt-${(created += 1)}`) => h.call('POST', `${EP}/pt`, { body: { name, config: { served_entities: [entity] } } });
+
+  it('creates a model-unit endpoint, and its config is replaced through PUT /pt/{name}/config', async () => {
+    const made = await createPt({ entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50 }, 'pt-units');
+    expect(made.status).toBe(200);
+    await waitForUpdate(h, 'pt-units');
+    const updated = await h.call('PUT', `${EP}/pt/pt-units/config`, { body: { config: { served_entities: [{ entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 100 }] } } });
+    expect(updated.status).toBe(200);
+  });
+
+  it.each([
+    ['a throughput-band model', { entity_name: 'system.ai.llama_v3_3_70b_instruct', entity_version: '1', provisioned_model_units: 50 }, /not served in model units.*POST \/api\/2\.0\/serving-endpoints with min_provisioned_throughput/],
+    ['an entity without model units', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1' }, /Missing required field .*provisioned_model_units/],
+    ['a throughput field', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50, max_provisioned_throughput: 9500 }, /max_provisioned_throughput/],
+  ])('refuses %s', async (_label, entity, message) => {
+    expect(await refusal(createPt(entity))).toMatch(message);
   });
 });

@@ -17,6 +17,22 @@ const NOT_MODELLED = ['relocate_pt_commitment', 'pt_term', 'pt_auto_renew'];
 export function checkPtCreateBody(raw: unknown, catalog: EntityCatalog): void {
   const body = object(raw, 'request body');
   onlyFields(body, PT_CREATE_FIELDS, 'the provisioned-throughput create request');
+  checkPtConfig(body, catalog);
+}
+
+/**
+ * `PUT /api/2.0/serving-endpoints/pt/{name}/config` (PY `update_provisioned_throughput_endpoint_config`): the config
+ * wrapped in `config`; returns it for the update every endpoint goes through.
+ */
+export function ptConfigUpdate(raw: unknown, catalog: EntityCatalog): Json {
+  const body = object(raw, 'request body');
+  onlyFields(body, ['config', 'pt_commitment_auto_renew', 'relocate_pt_commitment'], 'the provisioned-throughput config update');
+  if (body.pt_commitment_auto_renew !== undefined) throw invalid('Unsupported field pt_commitment_auto_renew: the sandbox workspace does not model Provisioned Throughput commitments.');
+  checkPtConfig(body, catalog);
+  return object(body.config, 'config');
+}
+
+function checkPtConfig(body: Json, catalog: EntityCatalog): void {
   const config = object(body.config, 'config');
   onlyFields(config, ['served_entities', 'traffic_config'], 'config');
   const entities = array(config.served_entities, 'config.served_entities');

@@ -13,7 +13,7 @@ import type { Grants } from './grants.routes.js';
 import type { RegisteredModels } from './models.routes.js';
 import type { Secrets } from './secrets.routes.js';
 import type { EntityCatalog } from './served-entity-checks.js';
-import { checkPtCreateBody } from './pt-endpoint-body.js';
+import { checkPtCreateBody, ptConfigUpdate } from './pt-endpoint-body.js';
 import { jsonBody, ok, type Reply, type RestRequest } from './rest-handler.js';
 import {
   checkFallback,
@@ -226,12 +226,17 @@ export class ServingEndpoints {
     return ok(this.detailed(endpoint, req.principal));
   }
 
-  updateConfig(req: RestRequest, name: string): Reply {
+  /** `PUT /api/2.0/serving-endpoints/pt/{name}/config`: a model-unit config, then updated as any endpoint's. */
+  updateProvisionedConfig(req: RestRequest, name: string): Reply {
+    return this.updateConfig(req, name, ptConfigUpdate(jsonBody(req), this.catalog));
+  }
+
+  updateConfig(req: RestRequest, name: string, body: unknown = jsonBody(req)): Reply {
     const endpoint = this.find(name);
     this.requireManage(endpoint, req.principal, 'update');
     this.refuseManaged(endpoint);
     this.refuseWhileUpdating(endpoint);
-    const config = validateEndpointConfig(jsonBody(req), this.catalog);
+    const config = validateEndpointConfig(body, this.catalog);
     if (servesExternalModels(config) !== endpoint.servesExternalModels) {
       throw invalid(
         endpoint.servesExternalModels

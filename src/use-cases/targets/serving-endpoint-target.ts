@@ -134,7 +134,8 @@ async function apply(workspace: Workspace, desired: DesiredGateway, endpoint: Se
   }
   if (!plan.steps.putConfig || !desired.body.config) return false;
   await options.progress(`updating the served entities of ${name}`, 0.2);
-  await api.putConfig(name, desired.body.config, (current) => endpointChanges(desired, current).configChanges.length === 0, options.signal);
+  const kind = desired.provisionedInModelUnits ? 'provisioned-throughput' : 'standard';
+  await api.putConfig(name, desired.body.config, (current) => endpointChanges(desired, current).configChanges.length === 0, options.signal, kind);
   return true;
 }
 
