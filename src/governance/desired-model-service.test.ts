@@ -66,6 +66,12 @@ describe('model service plans', () => {
     expect(plan.steps.services).toEqual([{ kind: 'model-services', fullName: 'cat.ops.svc', action: 'update', updateMask: ['config.rate_limits', 'config.routing.fallback.destinations'] }]);
   });
 
+  it('PATCHes an MCP service on the changed leaf too, never the whole config', () => {
+    const withMcp = desiredModelService(state, { ...request, mcpServices: [{ name: 'gh', connection: 'conn', requestsPerMinute: 30 }] }, facts);
+    const live = { ...snapshot(asWorkspaceReturns()), endpoint: { service: { name: 'model-services/cat.ops.svc', etag: 'e1', config: asWorkspaceReturns() }, mcp: { gh: { name: 'mcp-services/cat.ops.gh', etag: 'm1', config: { source_connection: { name: 'connections/cat.ops.conn' }, rate_limits: [{ key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: '60' }] } } } } };
+    expect(buildModelServicePlan(withMcp, live).steps.services).toEqual([{ kind: 'mcp-services', fullName: 'cat.ops.gh', action: 'update', updateMask: ['config.rate_limits'] }]);
+  });
+
   it.each([
     ['/config/routing/destinations', 'config.routing.destinations'],
     ['/config/routing/fallback', 'config.routing.fallback.destinations'],

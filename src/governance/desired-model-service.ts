@@ -258,7 +258,9 @@ export function buildModelServicePlan(desired: DesiredModelService, live: LiveSn
     }
     const mcpChanges = diff(projectRateLimits(withoutEmpty(liveMcp.config ?? {})), withoutEmpty(m.body.config), `/mcp_services/${m.id}/config`);
     changes.push(...mcpChanges);
-    if (mcpChanges.length > 0) services.push({ kind: 'mcp-services', fullName: m.fullName, action: 'update', updateMask: ['config'] });
+    // Leaf paths here too (`config.rate_limits`, …): a field mask on the changed members, never the whole `config`.
+    const mcpMask = [...new Set(mcpChanges.map((c) => `config.${c.path.split('/')[4]}`))];
+    if (mcpChanges.length > 0) services.push({ kind: 'mcp-services', fullName: m.fullName, action: 'update', updateMask: mcpMask });
   }
   const { grants, recordState } = grantAndRecordChanges(desired, live, changes);
   return {
