@@ -60,6 +60,12 @@ async function fromEndpoint(workspace: ResolverWorkspace, endpoint: string, sign
     const name = (entity.foundation_model as { name?: unknown } | undefined)?.name;
     if (typeof name === 'string' && THREE_PART.test(name)) return { model: name, source: `GET /api/2.0/serving-endpoints/${endpoint} (served_entities[].foundation_model.name)` };
   }
+  // An endpoint serving a system.ai model itself (Provisioned Throughput) names it as its entity_name.
+  for (const entity of entities) {
+    if (typeof entity.entity_name === 'string' && entity.entity_name.startsWith('system.ai.') && THREE_PART.test(entity.entity_name)) {
+      return { model: entity.entity_name, source: `GET /api/2.0/serving-endpoints/${endpoint} (served_entities[].entity_name)` };
+    }
+  }
   return undefined;
 }
 

@@ -176,6 +176,13 @@ describe('every audited role behind one service', () => {
     expect(live?.supported_api_types).toEqual(['anthropic/v1/messages']);
     expect((await call(roleArgs)).status).toBe('unchanged');
   });
+
+  it('an audited Provisioned Throughput endpoint is routed to the system.ai model it serves, as its GET names it', async () => {
+    const PT = 'support-bot-gateway';
+    const file = writeYamlState(dir, 'pt-role', { llm_role_endpoints: { agent_chat: { endpoint: PT, candidates: [PT], selected_after_probe: true } }, endpoint_guardrail_audit: { [PT]: pass } });
+    const planned = await call({ name: 'pt_role', target: 'model_service', catalog: 'workshop', schema: 'unity_roles', grants, state_file: file });
+    expect(planned.plan.changes.find((c) => c.path === '/config/routing/destinations')?.to).toEqual([expect.objectContaining({ pay_per_token_config: { model: 'models/system.ai.llama_v3_3_70b_instruct' } })]);
+  });
 });
 
 describe('rate limits beyond F4', () => {
