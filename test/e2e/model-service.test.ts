@@ -279,6 +279,11 @@ describe('a workspace without Unity AI Gateway', () => {
       expect(fallback.status).toBe('blocked');
       expect(fallback.findings).toContainEqual(expect.objectContaining({ rule: 'gateway.target', severity: 'info', message: expect.stringMatching(/Target serving_endpoint.*does not answer the Unity AI Gateway/) }));
       expect(fallback.findings?.map((f) => f.path)).toContain('/token_secret');
+      // The provisioned form still resolves names there: a missing built-in service API is no answer, not an error.
+      const maverick = writeYamlState(dir, 'off-pt', { llm_role_endpoints: { agent_chat: { endpoint: MAVERICK, candidates: [MAVERICK], selected_after_probe: true } }, endpoint_guardrail_audit: { [MAVERICK]: pass } });
+      const pt = await call({ name: 'off-pt', form: 'provisioned', catalog: 'workshop', schema: 'skyloyalty_ops', grants, state_file: maverick }, server);
+      expect(pt.status).toBe('blocked');
+      expect(pt.findings).toContainEqual(expect.objectContaining({ path: `/served/${MAVERICK}`, message: expect.stringMatching(/GET \/api\/2\.0\/serving-endpoints\/databricks-llama-4-maverick/) }));
     } finally {
       await server.close();
       await off.close();
