@@ -49,9 +49,10 @@ const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'];
 // PY `ServedEntityInput.workload_size`: these, plus "custom workload sizes … when available in the workspace"; this
 // workspace has none, so anything else is refused here (the product's linter lets custom sizes through).
 const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'];
-// The workspace's list, kept apart from the product's (governance/live-gateway-rules.ts) on purpose: the sandbox
-// models Databricks, not the product, so the two are compared by the tests rather than shared.
-const SERVED_ENTITY_FIELDS = [
+// The workspace's list (databricks-sdk-py `ServedEntityInput`), kept apart from the product's
+// (governance/live-gateway-rules.ts) on purpose: the sandbox models Databricks, not the product, so the two are
+// compared by test/sandbox/served-entity-fields.test.ts rather than shared.
+export const SERVED_ENTITY_FIELDS = [
   'name',
   'entity_name',
   'entity_version',
