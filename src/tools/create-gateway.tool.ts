@@ -63,7 +63,7 @@ const input = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,128}\/[A-Za-z0-9_.-]{1,128}$/, 'a secret is named "scope/key"')
     .optional()
     .describe('dedicated: the Databricks secret "scope/key" holding the token the gateway calls the wrapped endpoints with (referenced as {{secrets/scope/key}}; never pass the token itself)'),
-  provisioned_units: z.number().int().min(1).max(10_000).default(1).describe('provisioned: model units, or throughput chunks for model families served in throughput bands (the chunk size is read from the workspace)'),
+  provisioned_units: z.number().int().min(1).max(10_000).default(1).describe('provisioned: how many chunks, each the size the workspace reports (model units or tokens per second)'),
   roles: rolesInput.describe('Roles whose bound, passing endpoints the gateway serves. Default ["agent_chat"]'),
   fallback: z.boolean().default(false).describe("Also serve each role's next passing candidate at 0 % traffic, with fallback_config enabled"),
   catalog: ucName.optional().describe('Catalog of the inference (payload) table. Default: uc_catalog_schema in the state file'),

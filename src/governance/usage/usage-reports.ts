@@ -31,6 +31,11 @@ export type ChargeTo = 'team' | 'user' | 'endpoint';
 
 export interface UsageFilters {
   endpoint?: string;
+  /**
+   * A model service's full name: its rows carry it in `service_name`, not `endpoint_name`. Whether the column holds
+   * `c.s.name` or the resource name `model-services/c.s.name` no source settles, so both match.
+   */
+  service?: string;
   user?: string;
   served_entity?: string;
   /** Keeps rows whose usage_context[contextKey] equals this. */
@@ -104,6 +109,9 @@ function relationCte(query: UsageQuery, params: SqlParams, window: TimeWindow): 
   const where: string[] = [];
   const { filters } = query;
   if (filters.endpoint !== undefined) where.push(`endpoint_name = ${params.string('endpoint', filters.endpoint)}`);
+  if (filters.service !== undefined) {
+    where.push(`service_name IN (${params.string('service', filters.service)}, ${params.string('service_resource', `model-services/${filters.service}`)})`);
+  }
   if (filters.user !== undefined) where.push(`requester = ${params.string('user', filters.user)}`);
   if (filters.served_entity !== undefined) {
     const marker = params.string('served_entity', filters.served_entity);

@@ -77,8 +77,7 @@ CREATE TABLE IF NOT EXISTS dbx_system.ai_gateway.usage (
   routing_information VARCHAR, -- a STRUCT in Databricks, fields unconfirmed: JSON text here
   invocation_id VARCHAR,
   mcp_metadata STRUCT(json_rpc_method VARCHAR, tool_name VARCHAR, server_type VARCHAR),
-  -- The model service a row's request called (its full name); NULL for serving endpoints. Issue 19 item 5: the
-  -- rows of a call to a model service carry service_name. Position and type are unconfirmed.
+  -- the model service called (public queries filter system.ai_gateway.usage on service_name); form unconfirmed
   service_name VARCHAR
 )`;
 

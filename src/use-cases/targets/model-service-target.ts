@@ -23,6 +23,8 @@ import {
   type ModelServiceFacts,
 } from '../../governance/desired-model-service.js';
 import type { Plan } from '../../governance/plan-diff.js';
+import { evaluateAudit } from '../../governance/role-probe.js';
+import { resolveRegisteredModels } from '../registered-model-resolver.js';
 import type { StateData } from '../../shared/records.js';
 import type { ApplyProgress, GatewaySummary, GatewayTarget, WaitResult } from '../gateway-target.js';
 
@@ -46,9 +48,11 @@ export const modelServiceTarget: GatewayTarget<DesiredModelService, LiveModelGat
   summarise,
 };
 
-async function inspect(workspace: Workspace, _state: StateData, request: GatewayRequest, signal: AbortSignal): Promise<ModelServiceFacts> {
+async function inspect(workspace: Workspace, state: StateData, request: GatewayRequest, signal: AbortSignal): Promise<ModelServiceFacts> {
   if (!(await workspace.services.available(request.catalog, request.schema, signal))) throw unityGatewayUnavailable();
-  const facts: ModelServiceFacts = { host: workspace.config.host, listedModels: await workspace.models.list('system', 'ai', signal), connections: {} };
+  const roles = evaluateAudit(state, { roles: request.roles }).roles.filter((r) => request.roles.includes(r.role) && r.status === 'pass' && r.endpoint);
+  const endpoints = [...roles.map((r) => r.endpoint as string), ...(request.fallback ? roles.flatMap((r) => r.fallback_candidates) : [])];
+  const facts: ModelServiceFacts = { host: workspace.config.host, models: await resolveRegisteredModels(workspace, endpoints, signal), connections: {} };
   if ((await workspace.schemas.lookup(request.catalog, request.schema, signal)) === 'missing') facts.schemaMissing = true;
   for (const m of request.mcpServices ?? []) {
     const fullName = connectionFullName(m.connection, request.catalog, request.schema);
