@@ -42,7 +42,7 @@ export function registerResources(server: McpServer, runtime: Runtime): void {
       },
     }),
     { title: 'Role endpoint binding', description: 'llm_role_endpoints.<role>: bound endpoint, candidates, probe requirements', mimeType: JSON_TYPE },
-    async (uri, variables) => json(uri, await stateView(runtime, uri, ['llm_role_endpoints', decodeURIComponent(String(variables.role))])),
+    async (uri, variables) => json(uri, await stateView(runtime, uri, ['llm_role_endpoints', roleName(uri, String(variables.role))])),
   );
 
   server.registerResource(
@@ -77,11 +77,21 @@ async function stateView(runtime: Runtime, uri: URL, keys: string[]): Promise<un
   }
 }
 
+/** The role a URI names; a malformed `%` escape names no role, so it is not found rather than a server fault. */
+function roleName(uri: URL, encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new ResourceNotFoundError(uri.href, `${uri.href} has a malformed percent-escape, so it names no role. Percent-encode the role name as UTF-8 (encodeURIComponent)`);
+  }
+}
+
 async function stateSection(runtime: Runtime, keys: string[]): Promise<unknown> {
   const state = await loadState(runtime);
   let value: unknown = state.data;
   for (const key of keys) {
-    value = isRecord(value) ? value[key] : undefined;
+    // Own keys only: `constructor` or `toString` is no section of the file, whatever Object.prototype holds.
+    value = isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
     if (value === undefined) {
       throw new ToolError(`${keys.join('.')} is not in the state file ${state.path}`, 'the workshop step that writes it has not run', 'Run that step first, or point AIGW_STATE_FILE at the right state file', 'STATE_KEY_MISSING');
     }
