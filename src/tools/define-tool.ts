@@ -22,6 +22,7 @@ import { scrubSecrets, ToolError } from '../shared/tool-error.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { identityNote, workspaceLine } from '../use-cases/acting-identity.js';
 import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
+import { checkArgumentDepth } from './argument-depth.js';
 import { auditArguments, auditRecord, writeAudit, type AuditStatus } from './call-audit-log.js';
 import { escapeStrings } from './text-format.js';
 
@@ -157,6 +158,7 @@ async function invokeAs(caller: Caller, server: McpServer, shared: Runtime, spec
 async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, args: unknown, ctx: ServerContext) {
   const call = toolCall(server, runtime, ctx);
   try {
+    checkArgumentDepth(args);
     const result = await spec.run(args, call);
     if (isInputRequiredResult(result)) return result;
     // Renderers print values from callers, files and the workspace: none may start a line of its own.

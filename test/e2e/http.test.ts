@@ -15,6 +15,7 @@ import { connect as connectSocket, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, connect, textOf } from '../support/mcp.js';
+import { deepCall } from '../support/raw-stdio.js';
 import { SCENARIOS, tempDir, writeYamlState } from '../support/states.js';
 
 const TOKEN = 'e2e-token-0123456789abcdef';
@@ -112,6 +113,16 @@ describe('HTTP access checks', () => {
     const big = Buffer.alloc(1024 * 1024 + 1, 0x20);
     expect((await post(loopback.url, {}, big)).status).toBe(413);
     expect((await post(loopback.url, { 'transfer-encoding': 'chunked' }, big)).status).toBe(413);
+  });
+
+  it('refuses arguments nested 100,000 levels deep with INVALID_ARGUMENTS, printing no stack', async () => {
+    for (const shape of ['object', 'array'] as const) {
+      const reply = await post(loopback.url, {}, deepCall(1, 100_000, shape));
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatch(/"code":"INVALID_ARGUMENTS"/);
+      expect(reply.body).toMatch(/nest more than 64 levels/);
+    }
+    expect(loopback.stderr()).not.toMatch(/Maximum call stack|RangeError|\n\s+at /);
   });
 
   it('answers 404 off the /mcp path', async () => {
