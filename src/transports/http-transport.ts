@@ -19,7 +19,11 @@ import type { Runtime } from '../runtime/process-runtime.js';
 import { serverFactory } from '../server.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
-/** Under Databricks Apps the proxy reaches the app over the container's network, not loopback. */
+/**
+ * Under Databricks Apps the proxy reaches the app over the container's network, not loopback: "Your app must
+ * listen on 0.0.0.0 and use the port specified in the DATABRICKS_APP_PORT environment variable" (Databricks
+ * Apps best practices, docs.databricks.com/gcp/dev-tools/databricks-apps/best-practices).
+ */
 const ALL_INTERFACES = '0.0.0.0';
 export const DEFAULT_PORT = 8787;
 export const MCP_PATH = '/mcp';
