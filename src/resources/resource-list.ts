@@ -4,16 +4,17 @@
  * A view whose state file or section does not exist answers "resource not found", not an internal error.
  */
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import type { ErrorCode } from '../shared/error-codes.js';
 import { ToolError } from '../shared/tool-error.js';
 import { catalog } from '../governance/rules/rule-catalog.js';
 import type { Runtime } from '../runtime/process-runtime.js';
-import { loadState } from '../state/read-state.js';
+import { stateSection } from '../use-cases/state-view.js';
 import { isRecord } from '../shared/records.js';
 import { registerUsageView } from '../ui/usage-view.js';
 
 const JSON_TYPE = 'application/json';
 /** ToolError codes that mean the state behind a view does not exist (rather than cannot be read). */
-const ABSENT = new Set(['STATE_FILE_NOT_FOUND', 'STATE_KEY_MISSING']);
+const ABSENT = new Set<ErrorCode>(['STATE_FILE_NOT_FOUND', 'STATE_KEY_MISSING']);
 
 export function registerResources(server: McpServer, runtime: Runtime): void {
   const json = (uri: URL, value: unknown) => ({ contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(value, null, 2) }] });
@@ -84,17 +85,4 @@ function roleName(uri: URL, encoded: string): string {
   } catch {
     throw new ResourceNotFoundError(uri.href, `${uri.href} has a malformed percent-escape, so it names no role. Percent-encode the role name as UTF-8 (encodeURIComponent)`);
   }
-}
-
-async function stateSection(runtime: Runtime, keys: string[]): Promise<unknown> {
-  const state = await loadState(runtime);
-  let value: unknown = state.data;
-  for (const key of keys) {
-    // Own keys only: `constructor` or `toString` is no section of the file, whatever Object.prototype holds.
-    value = isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
-    if (value === undefined) {
-      throw new ToolError(`${keys.join('.')} is not in the state file ${state.path}`, 'the workshop step that writes it has not run', 'Run that step first, or point AIGW_STATE_FILE at the right state file', 'STATE_KEY_MISSING');
-    }
-  }
-  return value;
 }
