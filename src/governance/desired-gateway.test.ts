@@ -86,9 +86,13 @@ describe('served entities and traffic', () => {
     });
   });
 
-  it('provisioned: model units, or an empty entity when the workspace lists no model', () => {
-    const d = want({ form: 'provisioned' }, { ...facts, provisioned: { 'ep-a': { model: 'system.ai.a', version: '2' } } });
-    expect(d.body.config?.served_entities).toEqual([{ name: 'ep-a', entity_name: 'system.ai.a', entity_version: '2', provisioned_model_units: 3 }]);
+  it('provisioned: whole chunks of model units or of a throughput band, or an empty entity when the workspace lists no model', () => {
+    const d = want({ form: 'provisioned' }, { ...facts, provisioned: { 'ep-a': { model: 'system.ai.a', version: '2', sizing: { kind: 'model-units', chunkSize: 50 } } } });
+    expect(d.body.config?.served_entities).toEqual([{ name: 'ep-a', entity_name: 'system.ai.a', entity_version: '2', provisioned_model_units: 150 }]);
+    expect(d.provisionedInModelUnits).toBe(true);
+    const band = want({ form: 'provisioned' }, { ...facts, provisioned: { 'ep-a': { model: 'system.ai.a', version: '2', sizing: { kind: 'throughput-band', chunkSize: 970 } } } });
+    expect(band.body.config?.served_entities).toEqual([{ name: 'ep-a', entity_name: 'system.ai.a', entity_version: '2', min_provisioned_throughput: 0, max_provisioned_throughput: 2910 }]);
+    expect(band.provisionedInModelUnits).toBe(false);
     const none = want({ form: 'provisioned' }, { ...facts, provisioned: { 'ep-a': { problem: 'not eligible' } } });
     expect(none.body.config?.served_entities).toEqual([{ name: 'ep-a', entity_name: '' }]);
     expect(want({ form: 'provisioned' }).body.config?.served_entities).toEqual([{ name: 'ep-a', entity_name: '' }]);
@@ -151,13 +155,13 @@ describe('formFindings', () => {
   });
 
   it('asks for a name for the forms that create an endpoint', () => {
-    expect(findings({ form: 'provisioned', name: undefined }, { ...facts, provisioned: { 'ep-a': { model: 'm', version: '1' } } })).toEqual([
+    expect(findings({ form: 'provisioned', name: undefined }, { ...facts, provisioned: { 'ep-a': { model: 'm', version: '1', sizing: { kind: 'model-units' as const, chunkSize: 50 } } } })).toEqual([
       { path: '/name', message: 'form "provisioned" creates an endpoint of its own, and no name was given', fix: 'Pass name, e.g. "skyloyalty-ai-gateway"' },
     ]);
   });
 
   it('refuses fallbacks outside the dedicated form', () => {
-    expect(findings({ form: 'provisioned', fallback: true }, { ...facts, provisioned: { 'ep-a': { model: 'm', version: '1' } } })).toEqual([
+    expect(findings({ form: 'provisioned', fallback: true }, { ...facts, provisioned: { 'ep-a': { model: 'm', version: '1', sizing: { kind: 'model-units' as const, chunkSize: 50 } } } })).toEqual([
       { path: '/fallback', message: 'form "provisioned" cannot carry fallbacks: Databricks falls back between external models only', fix: 'Use form "dedicated" for fallbacks, or pass fallback: false' },
     ]);
   });
@@ -195,7 +199,7 @@ describe('formFindings', () => {
         fix: 'Check the endpoint in the Serving UI; a pay-per-token chat endpoint reports llm/v1/chat',
       },
     ]);
-    expect(findings({ form: 'provisioned' }, { host: 'https://h', endpoints: { 'ep-a': {} }, provisioned: { 'ep-a': { model: 'm', version: '1' } } })).toEqual([]);
+    expect(findings({ form: 'provisioned' }, { host: 'https://h', endpoints: { 'ep-a': {} }, provisioned: { 'ep-a': { model: 'm', version: '1', sizing: { kind: 'model-units' as const, chunkSize: 50 } } } })).toEqual([]);
   });
 
   it('passes on why the workspace cannot serve a model with Provisioned Throughput', () => {
@@ -233,7 +237,7 @@ describe('formFindings', () => {
         fix: 'Create it without printing the token: databricks secrets create-scope sc (if the scope is missing), then databricks secrets put-secret sc k; plan again',
       },
     ]);
-    expect(findings({ form: 'provisioned', tokenSecret: undefined }, { ...facts, secretProblem: 'x', provisioned: { 'ep-a': { model: 'm', version: '1' } } })).toEqual([]);
+    expect(findings({ form: 'provisioned', tokenSecret: undefined }, { ...facts, secretProblem: 'x', provisioned: { 'ep-a': { model: 'm', version: '1', sizing: { kind: 'model-units' as const, chunkSize: 50 } } } })).toEqual([]);
   });
 
   it('files every finding under the gateway-form rule as an error', () => {

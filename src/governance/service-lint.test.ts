@@ -93,10 +93,10 @@ describe('what each broken model-service body is told', () => {
         { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations/0', message: "a destination takes exactly one of pay_per_token_config, provisioned_throughput_config, external_model_config, and DESTINATION_TYPE_EXTERNAL_FOUNDATION_MODEL takes external_model_config; this one has pay_per_token_config", fix: "Keep only external_model_config" },
       ]],
     ['a model that is not a three-part name', (b: any) => (b.config.routing.fallback.destinations[0].pay_per_token_config.model = 'system.ai.x'), false, [
-        { rule: 'unity.shape', severity: 'error', path: '/config/routing/fallback/destinations/0/pay_per_token_config/model', message: "model \"system.ai.x\" is not models/{catalog}.{schema}.{model}", fix: "e.g. models/system.ai.claude-sonnet-4-6" },
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/fallback/destinations/0/pay_per_token_config/model', message: "model \"system.ai.x\" is not models/{catalog}.{schema}.{model}", fix: "e.g. models/system.ai.databricks-claude-sonnet-4-6" },
       ]],
     ['a model that is missing', (b: any) => (b.config.routing.destinations[0].pay_per_token_config = {}), false, [
-        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations/0/pay_per_token_config/model', message: "model undefined is not models/{catalog}.{schema}.{model}", fix: "e.g. models/system.ai.claude-sonnet-4-6" },
+        { rule: 'unity.shape', severity: 'error', path: '/config/routing/destinations/0/pay_per_token_config/model', message: "model undefined is not models/{catalog}.{schema}.{model}", fix: "e.g. models/system.ai.databricks-claude-sonnet-4-6" },
       ]],
     ['rate limits that are not a list', (b: any) => (b.config.rate_limits = { key: 'RATE_LIMIT_KEY_SERVICE' }), false, [
         { rule: 'unity.shape', severity: 'error', path: '/config/rate_limits', message: "rate_limits must be a list", fix: "Pass a list of {key, renewal_period, requests?, tokens?}" },

@@ -1,12 +1,16 @@
 /** The error-alert item's exact evidence and fix for each state of the alerts that watch the gateway. */
 import { describe, expect, it } from 'vitest';
+import { servingAlertStatement } from '../error-alert.js';
 import { alertItem, watchesGateway, type LiveAlert } from './alert-item.js';
+
+/** The product's own 429/5xx statement for a gateway over a window: the only query text that makes an alert its. */
+const statement = (gateway: string, minutes = 60) => servingAlertStatement(gateway)(minutes).sql;
 
 const watching = (over: Partial<LiveAlert> = {}): LiveAlert => ({
   id: 'a1',
   display_name: 'gw errors',
   lifecycle_state: 'ACTIVE',
-  query_text: "SELECT status_code FROM t WHERE endpoint_name = 'gw'",
+  query_text: statement('gw'),
   evaluation: { state: 'OK', last_evaluated_at: '2026-12-01T10:00:00Z' },
   schedule: { quartz_cron_schedule: '0 0/5 * * * ?', pause_status: 'UNPAUSED' },
   ...over,
@@ -16,10 +20,20 @@ describe('alertItem', () => {
   it('fails with no watching alert, saying how to create one', () => {
     expect(alertItem('gw', [watching({ lifecycle_state: 'DELETED' }), watching({ query_text: "SELECT 1 WHERE endpoint_name = 'gw'" })])).toMatchObject({
       status: 'fail',
-      evidence: "none of the 2 ACTIVE SQL alert(s) visible to this principal queries gw's status codes",
-      fix: "Create one: create_gateway with alert (it plans and applies a SQL alert on the gateway's 429/5xx share), or an Alerts v2 alert on the query_usage errors SQL filtered to gw",
+      evidence: 'none of the 2 ACTIVE SQL alert(s) visible to this principal runs the 429/5xx statement create_gateway writes for gw',
+      fix: "Create one: create_gateway with alert (it plans and applies a SQL alert on the gateway's 429/5xx share); for an alert with a query of your own, pass its id as alert_id",
       details: { alerts_visible: 2 },
     });
+  });
+
+  it('fails when no ACTIVE alert has the id the operator named, even one running the statement', () => {
+    expect(alertItem('gw', [watching(), watching({ id: 'a9', lifecycle_state: 'DELETED' })], 'a9')).toMatchObject({
+      status: 'fail',
+      evidence: 'no ACTIVE SQL alert visible to this principal has the id a9',
+      fix: "Create one: create_gateway with alert (it plans and applies a SQL alert on the gateway's 429/5xx share); for an alert with a query of your own, pass its id as alert_id",
+      details: { alerts_visible: 2 },
+    });
+    expect(alertItem('gw', [watching({ id: 'a9', query_text: 'SELECT 1' })], 'a9')).toMatchObject({ status: 'pass', evidence: '"gw errors" (a9) is ACTIVE on gw; its last evaluation at 2026-12-01T10:00:00Z was OK' });
   });
 
   it('passes on a healthy alert, with what each watching alert shows', () => {
@@ -70,14 +84,18 @@ describe('alertItem', () => {
 
 describe('watchesGateway', () => {
   it.each([
-    ["SELECT status_code WHERE endpoint_name = 'gw'", undefined, true],
-    ["select STATUS_CODE where endpoint_name = 'gw'", undefined, true],
-    ["SELECT status_code WHERE endpoint_name = 'gw2'", undefined, false],
-    ['SELECT status_code FROM Cat.Ops.GW_PAYLOAD', 'cat.ops.gw_payload', true],
-    ['SELECT count(*) FROM cat.ops.gw_payload', 'cat.ops.gw_payload', false],
-    ["SELECT status_code WHERE endpoint_name = gw", undefined, false],
-  ])('%j (payload table %s) → %s', (query_text, table, watches) => {
-    expect(watchesGateway({ query_text }, 'gw', table)).toBe(watches);
+    ['the product statement over 60 minutes', statement('gw'), true],
+    ['the product statement over another window', statement('gw', 15), true],
+    ["another gateway's statement", statement('gw2'), false],
+    ['a query that only mentions the gateway and status_code', "SELECT status_code WHERE endpoint_name = 'gw'", false],
+    ['a statement with no window', "SELECT status_code FROM t WHERE endpoint_name = 'gw' AND INTERVAL 0 MINUTES", false],
+  ])('%s → %s', (_name, query_text, watches) => {
+    expect(watchesGateway({ query_text }, 'gw')).toBe(watches);
+  });
+
+  it('takes the id the operator named over any query, and only that id', () => {
+    expect(watchesGateway({ id: 'a1', query_text: 'SELECT 1' }, 'gw', 'a1')).toBe(true);
+    expect(watchesGateway({ id: 'a2', query_text: statement('gw') }, 'gw', 'a1')).toBe(false);
   });
 
   it('reads an alert without query text as watching nothing', () => {

@@ -46,7 +46,7 @@ describe('rule messages', () => {
         { severity: 'error', path: '/config/served_entities/0/entity_name', message: "entity_name \"databricks-meta-llama-3-3-70b-instruct\" is a pay-per-token serving endpoint: the API takes a Unity Catalog model (catalog.schema.model) or a Model Registry model there" },
       ]],
     ['workload_size on a foundation model', (b) => (b.config.served_entities[0].workload_size = 'Small'), 'api.foundation-model-no-workload-size', provisionedBody, [
-        { severity: 'error', path: '/config/served_entities/0/workload_size', message: "\"system.ai.meta-llama-3-3-70b-instruct\" is a foundation model: workload_size sizes custom-model compute and does not apply" },
+        { severity: 'error', path: '/config/served_entities/0/workload_size', message: "\"system.ai.llama_v3_3_70b_instruct\" is a foundation model: workload_size sizes custom-model compute and does not apply" },
       ]],
     ['external models of two tasks', (b) => (b.config.served_entities[1].external_model.task = 'llm/v1/embeddings'), 'api.external-models-one-task', goodBody, [
         { severity: 'error', path: '/config/served_entities/1/external_model/task', message: "task \"llm/v1/embeddings\" differs from \"llm/v1/chat\" of the first external model" },
@@ -209,8 +209,9 @@ describe('rule messages', () => {
     ['a boolean entity_version', (b) => (b.config.served_entities[0].entity_version = true), 'api.entity-version-string', provisionedBody, [
         { severity: 'error', path: '/config/served_entities/0/entity_version', message: "entity_version is true, a boolean; the API takes a string" },
       ]],
-    ['an unknown workload size', (b) => (b.config.served_entities[0].workload_size = 'Huge'), 'api.workload-size', provisionedBody, [
-        { severity: 'error', path: '/config/served_entities/0/workload_size', message: "workload_size \"Huge\" is not one of Small, Medium, Large" },
+    ['a custom workload size of the workspace', (b) => (b.config.served_entities[0].workload_size = 'Huge'), 'api.workload-size', provisionedBody, []],
+    ['a blank workload size', (b) => (b.config.served_entities[0].workload_size = ' '), 'api.workload-size', provisionedBody, [
+        { severity: 'error', path: '/config/served_entities/0/workload_size', message: "workload_size \" \" is not one of Small, Medium, Large" },
       ]],
     ['every workload size', (b) => (b.config.served_entities = ['Small', 'Medium', 'Large'].map((size, i) => ({ name: `m${i}`, entity_name: 'main.ml.model', entity_version: '1', workload_size: size }))), 'api.workload-size', provisionedBody, []],
     ['scale_to_zero_enabled null', (b) => (b.config.served_entities[0].scale_to_zero_enabled = null), 'api.scale-to-zero-boolean', provisionedBody, [
@@ -262,9 +263,7 @@ describe('rule messages', () => {
     ['an unknown PII behavior', (b) => (b.ai_gateway.guardrails.input.pii.behavior = 'REDACT'), 'api.pii-behavior', goodBody, [
         { severity: 'error', path: '/ai_gateway/guardrails/input/pii/behavior', message: "PII behavior \"REDACT\" is not one of NONE, BLOCK, MASK" },
       ]],
-    ['a name that is not a model', (b) => (b.config.served_entities[0].entity_name = 'my_model'), 'api.entity-name-is-model', provisionedBody, [
-        { severity: 'error', path: '/config/served_entities/0/entity_name', message: "entity_name \"my_model\" is not a registered model name: the API takes a Unity Catalog model (catalog.schema.model) or a Model Registry model there" },
-      ]],
+    ['a Model Registry name (dotless)', (b) => (b.config.served_entities[0].entity_name = 'my_model'), 'api.entity-name-is-model', provisionedBody, []],
     ['a registered model', (b) => (b.config.served_entities[0].entity_name = 'main.ml.model'), 'api.entity-name-is-model', provisionedBody, []],
     ['a dotted pay-per-token name', (b) => (b.config.served_entities[0].entity_name = 'databricks-x.y'), 'api.entity-name-is-model', provisionedBody, [
         { severity: 'error', path: '/config/served_entities/0/entity_name', message: "entity_name \"databricks-x.y\" is a pay-per-token serving endpoint: the API takes a Unity Catalog model (catalog.schema.model) or a Model Registry model there" },

@@ -142,6 +142,7 @@ describe('the serving relation', () => {
       entity_name: 'se.entity_name',
       context_value: 'CAST(NULL AS STRING)',
       mcp_tool: 'CAST(NULL AS STRING)',
+      service_name: 'CAST(NULL AS STRING)',
     });
     expect(sql).toContain(
       ' FROM `system`.`serving`.`endpoint_usage` AS u LEFT JOIN (SELECT served_entity_id, endpoint_name, served_entity_name, entity_name FROM (' +
@@ -179,6 +180,7 @@ describe('a mapped relation', () => {
     input_tokens: 'input_tokens',
     output_tokens: 'output_tokens',
     endpoint_name: 'endpoint_name',
+    service_name: 'service_name',
     served_entity_name: 'destination_name',
     entity_name: 'destination_model',
     served_entity_id: 'destination_id',
@@ -200,6 +202,7 @@ describe('a mapped relation', () => {
       entity_name: 'u.`destination_model`',
       context_value: 'element_at(u.`usage_context`, :context_key)',
       mcp_tool: 'u.`mcp_metadata`.tool_name',
+      service_name: 'u.`service_name`',
     });
     expect(sql).toMatch(/ FROM `main`\.`ops`\.`gw_usage` AS u WHERE u\.`event_time` >= :since AND u\.`event_time` < :until$/);
     expect(sql).not.toContain('JOIN');
@@ -219,6 +222,7 @@ describe('a mapped relation', () => {
       entity_name: 'CAST(NULL AS STRING)',
       context_value: 'CAST(NULL AS STRING)',
       mcp_tool: 'CAST(NULL AS STRING)',
+      service_name: 'CAST(NULL AS STRING)',
     });
     expect(Object.keys(params.values)).toEqual(['since', 'until']);
   });
