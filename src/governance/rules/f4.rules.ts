@@ -97,8 +97,7 @@ export const f4Rules: Rule[] = [
         if (!audited) return [];
         const { name, path } = audited;
         if (bound.has(name)) return [];
-        const servedName = typeof asRecord(entity)?.name === 'string' ? (asRecord(entity)?.name as string) : undefined;
-        if (fallbacks.has(name) && (traffic.get(servedName ?? name) ?? 0) === 0) return [];
+        if (fallbacks.has(name) && (traffic.get(trafficKey(entity) ?? name) ?? 0) === 0) return [];
         const why = fallbacks.has(name)
           ? 'passes its role probe but is not the bound endpoint, and takes traffic; a fallback candidate must be at 0 %'
           : 'is not a bound endpoint that passed its role probe in endpoint_guardrail_audit';
@@ -144,11 +143,15 @@ export function trafficByEntity(body: Record<string, unknown>): Map<string, numb
     }
     return traffic;
   }
-  const entities = servedEntities(body);
-  entities.forEach((entity, i) => {
-    const e = asRecord(entity);
-    const name = typeof e?.name === 'string' ? e.name : typeof e?.entity_name === 'string' ? e.entity_name : undefined;
-    if (name) traffic.set(name, i === 0 ? 100 : 0);
+  servedEntities(body).forEach((entity, i) => {
+    const key = trafficKey(entity);
+    if (key) traffic.set(key, i === 0 ? 100 : 0);
   });
   return traffic;
+}
+
+/** The key `trafficByEntity` files an entity's share under: its `name`, else (unnamed) its `entity_name`. */
+function trafficKey(entity: unknown): string | undefined {
+  const e = asRecord(entity);
+  return typeof e?.name === 'string' ? e.name : typeof e?.entity_name === 'string' ? e.entity_name : undefined;
 }

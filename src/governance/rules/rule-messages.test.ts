@@ -312,6 +312,12 @@ describe('rule messages', () => {
         { severity: 'error', path: '/config/served_entities/0/external_model/name', message: "\"databricks-claude-opus-4-5\" passes its role probe but is not the bound endpoint, and takes traffic; a fallback candidate must be at 0 %" },
       ]],
     ['a passing fallback second without routes', (b) => delete b.config.traffic_config, 'f4.audited-entities', goodBody, []],
+    ['an unnamed passing fallback served alone without routes (keyed by its entity_name)', (b) => { delete b.config.traffic_config; b.config.served_entities = [{ entity_name: 'system.ai.claude-opus-4-5', entity_version: '1', provisioned_model_units: 50 }]; }, 'f4.audited-entities', provisionedBody, [
+        { severity: 'error', path: '/config/served_entities/0/entity_name', message: "\"databricks-claude-opus-4-5\" passes its role probe but is not the bound endpoint, and takes traffic; a fallback candidate must be at 0 %" },
+      ]],
+    ['an unnamed passing fallback second without routes', (b) => { delete b.config.traffic_config; b.config.served_entities.push({ entity_name: 'system.ai.claude-opus-4-5', entity_version: '1', provisioned_model_units: 50 }); }, 'f4.audited-entities', provisionedBody, [
+        { severity: 'error', path: '/config/served_entities/0/entity_name', message: "\"databricks-llama_v3_3_70b_instruct\" is not a bound endpoint that passed its role probe in endpoint_guardrail_audit" },
+      ]],
     ['routes by served_model_name', (b) => (b.config.traffic_config.routes = [{ served_model_name: 'primary', traffic_percentage: 0 }, { served_model_name: 'fallback', traffic_percentage: 100 }]), 'f4.audited-entities', goodBody, [
         { severity: 'error', path: '/config/served_entities/1/external_model/name', message: "\"databricks-claude-opus-4-5\" passes its role probe but is not the bound endpoint, and takes traffic; a fallback candidate must be at 0 %" },
       ]],
