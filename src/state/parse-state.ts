@@ -39,6 +39,9 @@ export function parseStateText(file: string, text: string): ParsedState {
   }
   const blocks = findYamlBlocks(text);
   const values = blocks.map((block) => {
+    // A block with no document yet (blank, or comments only) holds no keys, as a `~` block does; the parser
+    // refuses such a stream ("the input is empty"), which would make the whole file unreadable.
+    if (holdsNoDocument(block.content)) return { heading: block.heading, value: {} };
     const value = parseOrExplain(file, () => parseYaml(block.content, block.contentStartLine - 1, budget));
     if (value !== null && value !== undefined && !isRecord(value)) {
       throw new ToolError(
@@ -70,6 +73,11 @@ function parseOrExplain(file: string, parse: () => unknown): unknown {
     }
     throw error;
   }
+}
+
+/** Only blank lines and `#` comments: a YAML stream without a document. */
+function holdsNoDocument(content: string): boolean {
+  return content.split('\n').every((line) => /^\s*(#.*)?$/.test(line));
 }
 
 function describeType(value: unknown): string {

@@ -54,6 +54,14 @@ describe('parseStateText', () => {
     expect(parseStateText('s.md', '```yaml\n~\n```\n```yaml\na: 1\n```\n')).toEqual({ format: 'markdown', data: { a: 1 }, empty: false });
   });
 
+  it.each([
+    ['an empty block', '```yaml\n```\n'],
+    ['a block of blank lines', '```yaml\n\n  \n```\n'],
+    ['a block holding only a comment', '```yaml\n# filled in by step 2\n```\n'],
+  ])('reads %s in Markdown as no keys, beside the blocks that hold some', (_case, block) => {
+    expect(parseStateText('s.md', `# State\n\n${block}\n## llm_role_endpoints\n\n\`\`\`yaml\nagent_chat: {}\n\`\`\`\n`)).toEqual({ format: 'markdown', data: { llm_role_endpoints: { agent_chat: {} } }, empty: false });
+  });
+
   it('explains a syntax error with the file line, in a Markdown block too', () => {
     expect(() => parseStateText('s.yaml', 'a: [1, 2\n')).toThrow(expect.objectContaining({ code: 'STATE_FILE_SYNTAX', what: 'The state file s.yaml is not valid YAML' }));
     const error = (() => {
