@@ -23,6 +23,8 @@ import { SchemasApi } from './schemas.api.js';
 import { SecretsApi } from './secrets.api.js';
 import { ServingEndpointsApi } from './serving-endpoints.api.js';
 import { Transport } from './rest-transport.js';
+import { FilesApi } from './files.api.js';
+import { WorkspaceFilesApi } from './workspace-files.api.js';
 
 export interface Workspace {
   /**
@@ -46,6 +48,10 @@ export interface Workspace {
   readonly schemas: SchemasApi;
   /** Unity AI Gateway: model services, MCP services and the UC connections they use. */
   readonly services: AiGatewayServicesApi;
+  /** Workspace files (`/Workspace/…`), where a state file may live. */
+  readonly workspaceFiles: WorkspaceFilesApi;
+  /** Files in Unity Catalog volumes (`/Volumes/…`), where a state file may live. */
+  readonly files: FilesApi;
 }
 
 const USER_AGENT = `ai-gateway-mcp/${VERSION}`;
@@ -109,6 +115,8 @@ function assemble(config: WorkspaceConfig, tokens: TokenProvider, transport: Tra
     models: new ModelsApi(rest),
     schemas: new SchemasApi(rest),
     services: new AiGatewayServicesApi(rest),
+    workspaceFiles: new WorkspaceFilesApi(rest),
+    files: new FilesApi(rest),
   };
 }
 

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { Runtime } from '../runtime/process-runtime.js';
 import { confine, resolveStatePath } from './locate-state.js';
 import { stateFormat } from './parse-state.js';
-import { loadState, readTextFile } from './read-state.js';
+import { loadState } from './read-state.js';
+import { readTextFile } from './read-text-file.js';
 
 function folder(files: Record<string, string | Buffer> = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aigw-read-'));
@@ -20,6 +21,7 @@ describe('loadState', () => {
     const dir = folder({ 'state.yaml': 'llm_role_endpoints:\n  agent_chat: {endpoint: a}\n' });
     expect(await loadState(runtimeIn(dir))).toEqual({
       path: path.join(dir, 'state.yaml'),
+      store: expect.objectContaining({ kind: 'local', path: path.join(dir, 'state.yaml') }),
       format: 'yaml',
       text: 'llm_role_endpoints:\n  agent_chat: {endpoint: a}\n',
       data: { llm_role_endpoints: { agent_chat: { endpoint: 'a' } } },

@@ -15,6 +15,7 @@ import { requestTarget } from './http-target.js';
 import { MAX_MESSAGE_BYTES } from './message-limits.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { serverFactory } from '../server.js';
+import { stateFileStartupNote } from '../state/locate-state.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 /** Under Databricks Apps the proxy reaches the app over the container's network, not loopback. */
@@ -179,6 +180,8 @@ function appsStartupNotes(env: NodeJS.ProcessEnv): string[] {
   if (!env.AIGW_PLAN_SECRET) {
     notes.push('AIGW_PLAN_SECRET is not set: plan ids will not survive a restart or a redeploy, nor apply on another replica. Bind it to a secret resource in app.yaml (see README)');
   }
+  const stateNote = stateFileStartupNote(env);
+  if (stateNote) notes.push(stateNote);
   return notes;
 }
 

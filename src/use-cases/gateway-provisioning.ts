@@ -13,7 +13,6 @@ import { evaluateAudit, type AuditReport } from '../governance/role-probe.js';
 import type { Finding } from '../governance/rules/rule-types.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { isRecord } from '../shared/records.js';
-import { withApplyLock } from '../state/apply-lock.js';
 import { loadState, type LoadedState } from '../state/read-state.js';
 import { recordF4Gateway } from '../state/write-state.js';
 import type { ConsumerWiring } from '../governance/consumer.js';
@@ -118,7 +117,7 @@ export async function applyGateway(runtime: Runtime, request: ProvisionRequest, 
   const locks = runtime.service('gateway.locks', () => new KeyedLock());
   return locks.run(claims.endpoint, async () => {
     const state = await loadState(runtime, request.stateFile);
-    return withApplyLock(state.path, async () => {
+    return state.store.withApplyLock(async () => {
       const prepared = await prepare(runtime, request, options.signal);
       if (!('plan' in prepared)) return prepared;
       if (prepared.plan.changes.length === 0) return unchanged(prepared, options.signal);
@@ -350,7 +349,7 @@ async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<
   const value = { ...desired.record, updated_at: new Date().toISOString() };
   await options.progress(`recording Foundation.f4_gateway in ${prepared.state.path}`, 0.95);
   try {
-    const written = await recordF4Gateway(prepared.state.path, value);
+    const written = await recordF4Gateway(prepared.state.store, value);
     return { grants, ...withAlert, stateUpdate: { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value } };
   } catch (error) {
     return { grants, ...withAlert, incomplete: incompleteReport(prepared, { step: 'state file record', error: messageOf(error) }, false) };
@@ -370,7 +369,7 @@ async function applyGrants(workspace: Workspace, plan: Plan, signal: AbortSignal
 
 async function recordIncomplete(prepared: Prepared, failed: { step: string; error: string }): Promise<AppliedGateway['stateUpdate']> {
   const value = { ...prepared.desired.record, status: 'incomplete', incomplete_step: failed.step, updated_at: new Date().toISOString() };
-  const written = await recordF4Gateway(prepared.state.path, value);
+  const written = await recordF4Gateway(prepared.state.store, value);
   return { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value };
 }
 
