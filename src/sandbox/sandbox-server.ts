@@ -22,6 +22,8 @@ import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './
 import { SECRETS_PREFIX, type Secrets } from './rest/secrets.routes.js';
 import { ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.routes.js';
 import { CATALOGS_PATH, SCHEMAS_PATH, type UnityCatalog } from './rest/unity-catalog.routes.js';
+import { FILES_API_PREFIX, type VolumeFiles } from './rest/volume-files.routes.js';
+import { WORKSPACE_API_PREFIX, type WorkspaceFiles } from './rest/workspace-files.routes.js';
 
 export interface SandboxServerParts {
   alerts: Alerts;
@@ -37,6 +39,8 @@ export interface SandboxServerParts {
   unityCatalog: UnityCatalog;
   connections: Connections;
   services: AiGatewayServices;
+  workspaceFiles: WorkspaceFiles;
+  volumeFiles: VolumeFiles;
   warehouse: Warehouse;
 }
 
@@ -61,7 +65,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
+  const payload = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
   res.writeHead(reply.status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
@@ -136,6 +140,8 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
   if (path === SCHEMAS_PATH && method === 'POST') return unityCatalog.createSchema(req);
   if (method === 'GET' && path.startsWith(`${CATALOGS_PATH}/`)) return unityCatalog.getCatalog(pathParameter(path.slice(CATALOGS_PATH.length + 1)));
   if (method === 'GET' && path.startsWith(`${SCHEMAS_PATH}/`)) return unityCatalog.getSchema(pathParameter(path.slice(SCHEMAS_PATH.length + 1)));
+  const filesReply = path.startsWith(WORKSPACE_API_PREFIX) ? parts.workspaceFiles.route(req) : path.startsWith(FILES_API_PREFIX) ? parts.volumeFiles.route(req) : undefined;
+  if (filesReply) return filesReply;
   const secretsReply = path.startsWith(SECRETS_PREFIX) ? secrets.route(req) : undefined;
   if (secretsReply) return secretsReply;
   const unityGatewayReply = (await parts.services.route(req)) ?? parts.connections.route(req);

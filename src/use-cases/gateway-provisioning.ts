@@ -388,7 +388,9 @@ function incompleteReport(prepared: Prepared, failed: { step: string; error: str
   };
 }
 
+/** The error as the result reports it, its code first when it has one (e.g. STATE_CHANGED), so agents can branch on it. */
 function messageOf(error: unknown): string {
+  if (error instanceof ToolError) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'PERMISSION_DENIED'
   | 'RESOURCE_DOES_NOT_EXIST'
   | 'ENDPOINT_NOT_FOUND'
+  | 'NOT_FOUND'
   | 'RESOURCE_ALREADY_EXISTS'
   | 'RESOURCE_CONFLICT'
   | 'ABORTED'
@@ -23,6 +24,8 @@ const STATUS: Record<ErrorCode, number> = {
   PERMISSION_DENIED: 403,
   RESOURCE_DOES_NOT_EXIST: 404,
   ENDPOINT_NOT_FOUND: 404,
+  // The newer APIs' code for a missing thing (the Files API; sdk-py databricks/sdk/errors/platform.py NotFound).
+  NOT_FOUND: 404,
   RESOURCE_ALREADY_EXISTS: 409,
   RESOURCE_CONFLICT: 409,
   // A precondition such as an etag no longer holds (Unity Catalog services).
