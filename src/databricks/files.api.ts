@@ -2,8 +2,7 @@
  * Files in Unity Catalog volumes (`/Volumes/<catalog>/<schema>/<volume>/…`) through the Files API, as
  * databricks-sdk-py `databricks/sdk/service/files.py` (v0.133) `FilesAPI` calls it: `download` (GET
  * /api/2.0/fs/files{path}, the file as the body, `last-modified` header), `upload` (PUT /api/2.0/fs/files{path}
- * ?overwrite=, the bytes as `application/octet-stream`) and `create_directory` (PUT /api/2.0/fs/directories{path},
- * idempotent, `mkdir -p`). The path is percent-encoded segment by segment with its slashes kept, as the SDK's
+ * ?overwrite=, the bytes as `application/octet-stream`). The path is percent-encoded segment by segment with its slashes kept, as the SDK's
  * `_escape_multi_segment_path_parameter` (`urllib.parse.quote`) does. Unity Catalog decides access: READ VOLUME to
  * read, WRITE VOLUME to write, with USE CATALOG and USE SCHEMA above.
  */
@@ -31,9 +30,6 @@ export class FilesApi {
     }
   }
 
-  async createDirectory(path: string, signal?: AbortSignal): Promise<void> {
-    await this.rest.callRaw({ method: 'PUT', path: `/api/2.0/fs/directories${encodePath(path)}`, signal, operation: `Creating the volume folder ${path}`, whoCanGrant: whoCanGrant(path) });
-  }
 
   /** Writes the whole file in one request: the volume keeps the old bytes or the new, never part of them. */
   async upload(path: string, text: string, signal?: AbortSignal): Promise<void> {

@@ -3,7 +3,7 @@
  * `databricks/sdk/service/workspace.py` (v0.133) calls it: `get_status` (GET /api/2.0/workspace/get-status?path=,
  * ObjectInfo with `object_type` and `modified_at`), `export` (GET /api/2.0/workspace/export?path=&format=, JSON
  * `{content}` in base64), `import_` (POST /api/2.0/workspace/import `{path, content, format, overwrite}`, base64
- * content) and `mkdirs` (POST /api/2.0/workspace/mkdirs `{path}`). Format AUTO keeps a non-notebook file a file
+ * content). Format AUTO keeps a non-notebook file a file
  * (`ImportFormat.AUTO`: decided by extension and header). Every call runs with the workspace's token, which under
  * Databricks Apps is the caller's own: the workspace's folder permissions decide what each user reaches.
  */
@@ -52,10 +52,6 @@ export class WorkspaceFilesApi {
     return Buffer.from(data.content ?? '', 'base64').toString('utf8');
   }
 
-  /** Creates `path` and its parents; succeeds when it exists already. */
-  async mkdirs(path: string, signal?: AbortSignal): Promise<void> {
-    await this.rest.call({ method: 'POST', path: '/api/2.0/workspace/mkdirs', body: { path }, signal, operation: `Creating the workspace folder ${path}`, whoCanGrant: WHO_CAN_GRANT });
-  }
 
   /** Writes the whole file in one call: the workspace keeps the old content or the new, never part of it. */
   async write(path: string, text: string, signal?: AbortSignal): Promise<void> {

@@ -248,6 +248,16 @@ describe('workspace state files under Databricks Apps', () => {
     expect(refused.requests).toEqual([]);
   });
 
+  it('GET / in a browser answers a small HTML page: what the server is, its MCP URL, how to add it in Genie Code', async () => {
+    const page = await undiciRequest(proxy.url.replace(/\/mcp$/, '/'), { headers: { authorization: 'Bearer login-alice', accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const html = await page.body.text();
+    expect(html).toContain(`https://${APP_HOST}/mcp`);
+    expect(html).toMatch(/Genie Code/);
+    expect(html).toMatch(/Agent/);
+  });
+
   it('a local AIGW_STATE_FILE is one clear line in the app log at start', async () => {
     const local = await serve(appEnv({ AIGW_STATE_FILE: 'state/.vibecoding-state.md' }), tempDir('aigw-ws-local-'));
     try {
