@@ -8,7 +8,7 @@ import { loadConfigFile } from '../files/gateway-body-file.js';
 import { lineOf, pointerLines } from '../files/yaml-source-map.js';
 import { ToolError } from '../shared/tool-error.js';
 import { catalog, type Finding } from '../governance/rules/rule-catalog.js';
-import { validateCreateBody } from '../governance/validate-body.js';
+import { lintBody } from '../use-cases/config-validation.js';
 import { Runtime } from '../runtime/process-runtime.js';
 import { loadStateIfPresent } from '../state/read-state.js';
 import { renderValidation } from '../tools/validate-config.tool.js';
@@ -49,7 +49,7 @@ export async function runValidateCommand(argv: string[], out: NodeJS.WritableStr
     err.write(`validate: ${error instanceof ToolError ? error.message : String(error)}\n`);
     return 2;
   }
-  const validation = validateCreateBody(loaded.body, { state: state?.data });
+  const validation = lintBody(loaded.body, undefined, state?.data);
   if (format === 'json') out.write(`${JSON.stringify({ file: loaded.path, ...(state ? { state_file: state.path } : {}), ...validation }, null, 2)}\n`);
   else if (format === 'sarif') out.write(`${JSON.stringify(toSarif(loaded.path, loaded.text, validation.findings), null, 2)}\n`);
   else out.write(`${renderValidation({ ...validation, config_file: loaded.path, ...(state ? { state_file: state.path } : {}) })}\n`);

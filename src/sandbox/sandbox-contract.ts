@@ -182,6 +182,8 @@ export interface LoggedRequest {
   token?: string;
   /** Whom that token names, when it is valid. */
   principal?: string;
+  /** The body of a REST write (not GET, not SQL), as sent: lets tests compare what a client sent with what it showed. */
+  body?: string;
 }
 
 export interface Sandbox {

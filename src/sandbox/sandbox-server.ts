@@ -215,7 +215,8 @@ async function serve(parts: SandboxServerParts, req: IncomingMessage, res: Serve
   const auth = token === undefined
     ? { problem: 'Missing credentials: send an Authorization: Bearer <token> header.' }
     : identities.authenticate(token);
-  parts.requestLog.record({ method, path, ...(token === undefined ? {} : { token }), ...('principal' in auth ? { principal: auth.principal } : {}) });
+  const restWrite = method !== 'GET' && !path.startsWith('/sql/') && body.length > 0;
+  parts.requestLog.record({ method, path, ...(token === undefined ? {} : { token }), ...('principal' in auth ? { principal: auth.principal } : {}), ...(restWrite ? { body: body.toString('utf8') } : {}) });
   if (path === DISCOVERY_PATH && method === 'GET') return send(res, discovery(`https://${req.headers.host ?? 'localhost'}`));
   if (path === TOKEN_PATH && method === 'POST') return send(res, issueToken(request, identities));
   if ('problem' in auth) return send(res, errorReply(new ApiError('UNAUTHENTICATED', auth.problem)));

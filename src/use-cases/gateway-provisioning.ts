@@ -16,6 +16,7 @@ import { isRecord } from '../shared/records.js';
 import { loadState, type LoadedState } from '../state/read-state.js';
 import { recordF4Gateway } from '../state/write-state.js';
 import type { ConsumerWiring } from '../governance/consumer.js';
+import type { ExportedFile } from '../governance/gateway-export.js';
 import { wiringOfSummary } from './consumer-wiring.js';
 import { alertDigests, alertReport, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './alert-provisioning.js';
 import type { ApplyProgress, GatewaySummary, GatewayTarget, TargetDesired, TargetKind } from './gateway-target.js';
@@ -79,6 +80,9 @@ export interface AppliedGateway extends PlannedGateway {
 
 export type ApplyOutcome = Exclude<PlanOutcome, { status: 'planned' }> | AppliedGateway;
 
+/** The plan as files to commit, with the plan id that binds the same desired gateway (it may still be applied). */
+export type ExportOutcome = Extract<PlanOutcome, { status: 'halted' | 'blocked' }> | ({ status: 'exported'; files: ExportedFile[]; planId: string; expiresAt: string } & PlannedGateway);
+
 interface Prepared {
   target: Target;
   state: LoadedState;
@@ -103,6 +107,19 @@ export async function planGateway(runtime: Runtime, request: ProvisionRequest, s
   if (prepared.plan.changes.length === 0) return unchanged(prepared, signal);
   const { planId, expiresAt } = issuePlanId(runtime, prepared);
   return { status: 'planned', ...shown(prepared), planId, expiresAt };
+}
+
+/**
+ * The plan as files (bundle resources, or REST bodies and CLI commands where bundles have no resource kind) a
+ * team reviews and deploys with its own pipeline: the same halt, validation and plan as `planGateway`, and
+ * nothing changes anywhere.
+ */
+export async function exportGateway(runtime: Runtime, request: ProvisionRequest, signal: AbortSignal): Promise<ExportOutcome> {
+  const prepared = await prepare(runtime, request, signal);
+  if (!('plan' in prepared)) return prepared;
+  const files = prepared.target.exportFiles(prepared.desired, prepared.alert?.desired);
+  const { planId, expiresAt } = issuePlanId(runtime, prepared);
+  return { status: 'exported', ...shown(prepared), files, planId, expiresAt };
 }
 
 /**

@@ -8,6 +8,8 @@ import type { Workspace } from '../databricks/workspace-clients.js';
 import type { DesiredGrant, GatewayRequest } from '../governance/desired-endpoint.js';
 import type { LiveSnapshot, Plan } from '../governance/plan-diff.js';
 import type { Finding } from '../governance/rules/rule-types.js';
+import type { DesiredAlert } from '../governance/error-alert.js';
+import type { ExportedFile } from '../governance/gateway-export.js';
 import type { StateData } from '../shared/records.js';
 
 export type TargetKind = 'serving_endpoint' | 'model_service';
@@ -76,4 +78,6 @@ export interface GatewayTarget<Desired extends TargetDesired = TargetDesired, Li
   /** Reads the gateway again after apply. */
   reread(workspace: Workspace, desired: Desired, signal: AbortSignal): Promise<Live | undefined>;
   summarise(live: Live, host: string): GatewaySummary;
+  /** The files a team commits instead of applying: what apply would send, as bundle resources or REST bodies (pure). */
+  exportFiles(desired: Desired, alert: DesiredAlert | undefined): ExportedFile[];
 }
