@@ -94,6 +94,28 @@ describe('stateFormat', () => {
   });
 });
 
+describe('resolveStatePath: workspace and volume paths', () => {
+  const inApp = (cwd: string) => new Runtime({ cwd, env: {}, hosting: { port: 0 } as never });
+  it('keeps a workspace or volume path as named, outside any root, and puts the caller in {user}', () => {
+    const dir = folder({});
+    expect(resolveStatePath(runtimeIn(dir, { root: dir }), '/Workspace/Users/me@example.com/p/s.md')).toBe('/Workspace/Users/me@example.com/p/s.md');
+    expect(resolveStatePath(runtimeIn(dir), '/Volumes/c/s/v/dir/s.yaml')).toBe('/Volumes/c/s/v/dir/s.yaml');
+    const caller = new Runtime({ cwd: dir, env: { AIGW_STATE_FILE: '/Workspace/Users/{user}/s.md' } }).forCaller({ via: 'databricks-apps', user: 'alice@example.com' });
+    expect(resolveStatePath(caller)).toBe('/Workspace/Users/alice@example.com/s.md');
+    expect(() => resolveStatePath(new Runtime({ cwd: dir, env: { AIGW_STATE_FILE: '/Workspace/Users/{user}/s.md' } }))).toThrow(expect.objectContaining({ code: 'STATE_FILE_NOT_FOUND' }));
+  });
+
+  it('refuses a malformed remote path, and a local one under Databricks Apps', () => {
+    const dir = folder({ 'state.yaml': 'a: 1\n' });
+    for (const bad of ['/Workspace/Users/me/../you/s.md', '/Volumes/c/s/v', '/Workspace//s.md']) {
+      expect(() => resolveStatePath(runtimeIn(dir), bad)).toThrow(expect.objectContaining({ code: 'STATE_FILE_PATH_INVALID' }));
+    }
+    expect(() => resolveStatePath(inApp(dir), 'state.yaml')).toThrow(expect.objectContaining({ code: 'STATE_FILE_LOCAL_IN_APP' }));
+    // The working folder's state.yaml is not picked up under Apps either.
+    expect(() => resolveStatePath(inApp(dir))).toThrow(expect.objectContaining({ code: 'STATE_FILE_NOT_FOUND' }));
+  });
+});
+
 describe('resolveStatePath', () => {
   it('takes the argument first, then AIGW_STATE_FILE, then the default names in the working folder', () => {
     const dir = folder({ 'state.yaml': 'a: 1\n', '.vibecoding-state.md': '```yaml\na: 1\n```\n' });
