@@ -60,10 +60,13 @@ class RemoteStateStore implements StateStore {
   private async readExisting(signal?: AbortSignal): Promise<Version> {
     const found = await this.file.read(signal);
     if (!found) {
+      const volume = this.path.split('/').slice(2, 5).join('.');
       throw new ToolError(
         `Cannot read the state file ${this.path}`,
-        `it does not exist in the ${this.kind === 'volume' ? 'volume' : 'workspace'}`,
-        'Check the path; create the file there first (upload the workshop state file), or pass another state_file',
+        this.kind === 'volume' ? `the Files API found no such file (or no volume ${volume})` : 'it does not exist in the workspace',
+        this.kind === 'volume'
+          ? `Check the path: the volume ${volume} must exist (its owner creates it in Catalog Explorer) and hold the file; upload the workshop state file there first, or pass another state_file`
+          : 'Check the path; create the file there first (upload the workshop state file), or pass another state_file',
         'FILE_UNREADABLE',
       );
     }

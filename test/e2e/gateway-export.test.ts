@@ -119,6 +119,21 @@ describe('create_gateway mode "export"', () => {
     expect(validated.text).toMatch(/bundle validate -o json/);
   });
 
+  it("with alert, the bundle file also holds the 429/5xx alert, and applying sends that very alert body", async () => {
+    const stateFile = writeYamlState(dir, 'alerting', SCENARIOS.passing);
+    const withAlert = args(stateFile, { name: 'gw-alerting', schema: 'gw_export', table_name_prefix: 'gwa', alert: { subscribers: ['alice@example.com'], warehouse_id: h.sandbox.warehouseId } });
+    const exported = await tool('create_gateway', { ...withAlert, mode: 'export' });
+    expect(exported.structured.status, exported.text).toBe('exported');
+    const bundle = load(exported.structured.files[0].content) as Record<string, any>;
+    const alert = bundle.resources.alerts.gw_alerting_errors;
+    expect(alert).toMatchObject({ display_name: expect.stringContaining('gw-alerting'), query_text: expect.any(String), warehouse_id: h.sandbox.warehouseId, evaluation: expect.any(Object), schedule: expect.any(Object) });
+    const before = h.sandbox.requests.length;
+    const applied = await tool('create_gateway', { ...withAlert, mode: 'apply', plan_id: exported.structured.plan_id });
+    expect(applied.structured.status, applied.text).toBe('applied');
+    const created = h.sandbox.requests.slice(before).find((r) => r.method === 'POST' && r.path === '/api/2.0/alerts');
+    expect(JSON.parse(created!.body!)).toEqual(alert);
+  });
+
   it('a model service exports its REST body and the databricks CLI command that creates it (bundles have no such resource)', async () => {
     const stateFile = writeYamlState(dir, 'service', SCENARIOS.passing);
     const exported = await tool('create_gateway', { name: 'agents', target: 'model_service', catalog: 'workshop', schema: 'gw_export', grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP }, state_file: stateFile, mode: 'export' });

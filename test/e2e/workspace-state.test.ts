@@ -224,6 +224,9 @@ describe('workspace state files under Databricks Apps', () => {
     const audit = await call('login-alice', 'read_audit', { state_file: VOLUME_STATE });
     expect(audit.structured.status, audit.text).toBe('ok');
     expect(audit.structured.state_file).toBe(VOLUME_STATE);
+    const noVolume = await call('login-alice', 'read_audit', { state_file: '/Volumes/workshop/skyloyalty_ops/nope/state.yaml' });
+    expect(noVolume.structured.error?.code).toBe('FILE_UNREADABLE');
+    expect(noVolume.text).toMatch(/no volume workshop\.skyloyalty_ops\.nope.*must exist/);
     const refused = await call('login-bob', 'read_audit', { state_file: VOLUME_STATE });
     expect(refused.isError).toBe(true);
     expect(refused.text).toMatch(/PERMISSION_DENIED.*bob@example\.com.*USE SCHEMA/);
