@@ -118,6 +118,15 @@ export async function exportGateway(runtime: Runtime, request: ProvisionRequest,
   const prepared = await prepare(runtime, request, signal);
   if (!('plan' in prepared)) return prepared;
   const files = prepared.target.exportFiles(prepared.desired, prepared.alert?.desired);
+  if (!files.some((f) => f.path.startsWith('resources/'))) {
+    // Databricks CLI bundle schema (bundle/schema/jsonschema.json, 2026-08): no model-service resource, and an
+    // attached gateway changes an endpoint the bundle does not own.
+    prepared.plan.warnings.unshift(
+      prepared.target.kind === 'model_service'
+        ? 'Bundles have no model-service resource yet: the export is the REST body and the databricks CLI command that creates it'
+        : 'The attach form changes an endpoint a bundle does not own: the export is the ai_gateway body and the databricks CLI command that puts it',
+    );
+  }
   const { planId, expiresAt } = issuePlanId(runtime, prepared);
   return { status: 'exported', ...shown(prepared), files, planId, expiresAt };
 }

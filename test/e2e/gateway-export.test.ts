@@ -139,6 +139,7 @@ describe('create_gateway mode "export"', () => {
     const exported = await tool('create_gateway', { name: 'agents', target: 'model_service', catalog: 'workshop', schema: 'gw_export', grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP }, state_file: stateFile, mode: 'export' });
     expect(exported.structured.status, exported.text).toBe('exported');
     const files = exported.structured.files as Array<{ path: string; content: string }>;
+    expect(exported.structured.plan.warnings[0]).toMatch(/Bundles have no model-service resource yet/);
     const script = files.find((f) => f.path.endsWith('.sh'));
     expect(script?.content).toMatch(/databricks ai-gateway create-model-service schemas\/workshop\.gw_export agents --json @gateway\/.*\.model-service\.json/);
     const body = files.find((f) => f.path.endsWith('.model-service.json'));
