@@ -8,8 +8,12 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'PERMISSION_DENIED'
   | 'RESOURCE_DOES_NOT_EXIST'
-  | 'ENDPOINT_NOT_FOUND'
+  /**
+   * The newer APIs answer a missing resource with the bare gRPC-style code: Unity Catalog model services, and the
+   * Files API (sdk-py databricks/sdk/errors/platform.py NotFound).
+   */
   | 'NOT_FOUND'
+  | 'ENDPOINT_NOT_FOUND'
   | 'RESOURCE_ALREADY_EXISTS'
   | 'RESOURCE_CONFLICT'
   | 'ABORTED'
@@ -23,9 +27,8 @@ const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   PERMISSION_DENIED: 403,
   RESOURCE_DOES_NOT_EXIST: 404,
-  ENDPOINT_NOT_FOUND: 404,
-  // The newer APIs' code for a missing thing (the Files API; sdk-py databricks/sdk/errors/platform.py NotFound).
   NOT_FOUND: 404,
+  ENDPOINT_NOT_FOUND: 404,
   RESOURCE_ALREADY_EXISTS: 409,
   RESOURCE_CONFLICT: 409,
   // A precondition such as an etag no longer holds (Unity Catalog services).
