@@ -12,6 +12,7 @@ import type { Runtime } from '../runtime/process-runtime.js';
 import { resolveWithSettingsCheck } from '../runtime/settings-check.js';
 import { VERSION } from '../runtime/version.js';
 import { AlertsApi } from './alerts.api.js';
+import { CurrentUserApi } from './current-user.api.js';
 import { createTokenProvider, type TokenProvider } from './workspace-auth.js';
 import { resolveWorkspaceConfig, type WorkspaceConfig } from './workspace-settings.js';
 import { AiGatewayServicesApi } from './ai-gateway-services.api.js';
@@ -23,6 +24,7 @@ import { SchemasApi } from './schemas.api.js';
 import { SecretsApi } from './secrets.api.js';
 import { ServingEndpointsApi } from './serving-endpoints.api.js';
 import { Transport } from './rest-transport.js';
+import { WarehousesApi } from './warehouses.api.js';
 
 export interface Workspace {
   /**
@@ -46,6 +48,8 @@ export interface Workspace {
   readonly schemas: SchemasApi;
   /** Unity AI Gateway: model services, MCP services and the UC connections they use. */
   readonly services: AiGatewayServicesApi;
+  readonly currentUser: CurrentUserApi;
+  readonly warehouses: WarehousesApi;
 }
 
 const USER_AGENT = `ai-gateway-mcp/${VERSION}`;
@@ -109,6 +113,8 @@ function assemble(config: WorkspaceConfig, tokens: TokenProvider, transport: Tra
     models: new ModelsApi(rest),
     schemas: new SchemasApi(rest),
     services: new AiGatewayServicesApi(rest),
+    currentUser: new CurrentUserApi(rest),
+    warehouses: new WarehousesApi(rest),
   };
 }
 

@@ -22,6 +22,7 @@ import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './
 import { SECRETS_PREFIX, type Secrets } from './rest/secrets.routes.js';
 import { ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.routes.js';
 import { CATALOGS_PATH, SCHEMAS_PATH, type UnityCatalog } from './rest/unity-catalog.routes.js';
+import { CURRENT_USER_PATH, currentUser, warehouse, WAREHOUSE_ROUTE } from './rest/workspace.routes.js';
 
 export interface SandboxServerParts {
   alerts: Alerts;
@@ -119,6 +120,9 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
   const { alerts, endpoints, grants, invocations, models, secrets, unityCatalog } = parts;
   const { method, path } = req;
   if (method === 'POST' && path === CHAT_COMPLETIONS_PATH) return invocations.chatCompletions(req);
+  if (method === 'GET' && path === CURRENT_USER_PATH) return currentUser(req.principal);
+  const warehouseId = method === 'GET' ? WAREHOUSE_ROUTE.exec(path)?.[1] : undefined;
+  if (warehouseId !== undefined) return warehouse(pathParameter(warehouseId), parts.warehouse.id, `https://${String(req.headers.host ?? 'localhost')}`);
   const invocation = method === 'POST' ? INVOCATIONS_ROUTE.exec(path) : null;
   if (invocation) return invocations.invoke(req, pathParameter(invocation[1] ?? ''));
   if (path === ALERTS_PATH) {
