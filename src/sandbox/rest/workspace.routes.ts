@@ -15,15 +15,19 @@ export const WAREHOUSE_ROUTE = /^\/api\/2\.0\/sql\/warehouses\/([^/]+)$/;
  * then id.
  */
 export function currentUser(principal: string): Reply {
+  return ok(currentUserView(principal));
+}
+
+export function currentUserView(principal: string) {
   const isUser = principal.includes('@');
-  return ok({
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User' as const],
     id: String(stableId(principal)),
     userName: principal,
     displayName: isUser ? principal.split('@')[0] : `service principal ${principal}`,
     active: true,
     ...(isUser ? { emails: [{ value: principal, primary: true, type: 'work' }] } : {}),
-  });
+  };
 }
 
 /**
@@ -33,20 +37,24 @@ export function currentUser(principal: string): Reply {
  */
 export function warehouse(id: string, warehouseId: string, host: string): Reply {
   if (id !== warehouseId) throw notFound(`Warehouse ${id} does not exist.`);
+  return ok(warehouseView(id, host));
+}
+
+export function warehouseView(id: string, host: string) {
   const url = new URL(host);
-  return ok({
+  return {
     id,
     name: 'Sandbox Serverless Warehouse',
-    state: 'RUNNING',
+    state: 'RUNNING' as const,
     cluster_size: '2X-Small',
     auto_stop_mins: 10,
     min_num_clusters: 1,
     max_num_clusters: 1,
     num_clusters: 1,
     enable_serverless_compute: true,
-    warehouse_type: 'PRO',
+    warehouse_type: 'PRO' as const,
     odbc_params: { hostname: url.hostname, path: `/sql/1.0/warehouses/${id}`, port: Number(url.port || 443), protocol: 'https' },
-  });
+  };
 }
 
 /** A SCIM id that stays the same for a principal across runs. */
