@@ -69,11 +69,14 @@ export type Mismatches<A, C> = Walk<A, C, '', 'send', 'report'>;
 export type MismatchesIgnoringOpen<A, C> = Walk<A, C, '', 'send', 'skip'>;
 export type ReadMismatches<A, C> = Walk<A, C, '', 'read', 'skip'>;
 
+/** Forces the compiler to print the paths rather than the alias that computes them. */
+type Evaluated<T> = T extends string ? T : never;
+
 /** `true`, or the mismatches as a type the compiler prints in its error. */
-export type Conforms<A, C> = [Mismatches<A, C>] extends [never] ? true : { mismatches: Mismatches<A, C> };
-export type ConformsIgnoringOpen<A, C> = [MismatchesIgnoringOpen<A, C>] extends [never] ? true : { mismatches: MismatchesIgnoringOpen<A, C> };
+export type Conforms<A, C> = [Mismatches<A, C>] extends [never] ? true : { mismatches: Evaluated<Mismatches<A, C>> };
+export type ConformsIgnoringOpen<A, C> = [MismatchesIgnoringOpen<A, C>] extends [never] ? true : { mismatches: Evaluated<MismatchesIgnoringOpen<A, C>> };
 /** For what the product reads from an answer: only fields the SDK's response type has, of types it answers. */
-export type ReadsOnly<A, C> = [ReadMismatches<A, C>] extends [never] ? true : { mismatches: ReadMismatches<A, C> };
+export type ReadsOnly<A, C> = [ReadMismatches<A, C>] extends [never] ? true : { mismatches: Evaluated<ReadMismatches<A, C>> };
 
 /** Fails to compile unless T is `true`. */
 export type Assert<T extends true> = T;
