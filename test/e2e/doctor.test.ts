@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
 import { startSandbox } from '../../src/sandbox/start-sandbox.js';
+import { startHarness } from '../sandbox/support.js';
 import { CLI, connect, REPO } from '../support/mcp.js';
 
 interface Check {
@@ -135,6 +136,18 @@ describe('ai-gateway-mcp doctor', () => {
     expect(byName(checks, 'auth').status).toBe('fail');
     expect(checks.slice(1).every((c) => c.status === 'unknown')).toBe(true);
     expect(JSON.stringify(checks)).not.toContain('dapi00000000000000000000000000000000');
+  }, 60_000);
+
+  it('never ends quietly with exit 0 when an answer never comes (a warehouse that does not speak Thrift)', async () => {
+    // The REST-only harness answers the SQL path with JSON: the driver's promise is left pending with nothing open.
+    const harness = await startHarness();
+    try {
+      const run = await doctor(['--json', '--state', STATE], envFor(harness.sandbox));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/a check never got an answer/);
+    } finally {
+      await harness.close();
+    }
   }, 60_000);
 
   it('refuses an unknown flag with exit code 2 and the usage', async () => {
