@@ -11,8 +11,10 @@ import { SqlError } from '../databricks/sql-client.js';
 import { workspaceWarehouse } from '../databricks/sql-workspace.js';
 import { getWorkspace, type Workspace } from '../databricks/workspace-clients.js';
 import { filledDefaults } from '../governance/filled-defaults.js';
+import { describeServiceNames, serviceNameSample } from '../governance/usage/service-name-sample.js';
 import { AI_GATEWAY_USAGE, ENDPOINT_USAGE, probeStatement, SERVED_ENTITIES } from '../governance/usage/usage-sources.js';
 import { formatTable, type TableName } from '../shared/sql-names.js';
+import type { SqlStatement } from '../shared/sql-statement.js';
 import { isRecord, type StateData } from '../shared/records.js';
 import { scrubSecrets, ToolError } from '../shared/tool-error.js';
 import type { Runtime } from '../runtime/process-runtime.js';
@@ -58,6 +60,8 @@ interface Context {
   principal: string;
   state: LoadedState | undefined;
   teamSchema: { catalog: string; schema: string } | undefined;
+  /** Set once system.ai_gateway.usage proved readable. */
+  usageServiceNames?: () => Promise<Array<Record<string, unknown>>>;
 }
 
 /** Runs every check; evidence and fixes never carry a credential (they quote the workspace's own errors). */
@@ -107,6 +111,8 @@ async function runChecks(call: DoctorCall, request: DoctorRequest): Promise<Doct
   const endpoints = await auditedEndpoints(context);
   checks.push(...endpoints.checks);
   checks.push(await getDefaults(context));
+  checks.push(await usageServiceNames(context));
+  checks.push(await serviceListFields(context));
   checks.push(await provisionedThroughput(context, endpoints.models));
   return checks;
 }
@@ -119,7 +125,7 @@ function notRun(reason: string): DoctorCheck[] {
 }
 
 async function warehouseAndSystemTables(context: Context): Promise<DoctorCheck[]> {
-  const { call, workspace, principal } = context;
+  const { workspace, principal, call } = context;
   const skipped = (why: string) => [
     unknown('system_tables.serving', `not run: ${why}`, 'Fix the warehouse check first'),
     unknown('system_tables.ai_gateway', `not run: ${why}`, 'Fix the warehouse check first'),
@@ -149,18 +155,33 @@ async function warehouseAndSystemTables(context: Context): Promise<DoctorCheck[]
     // Without CAN VIEW on the warehouse object a statement may still run: try one.
     described = `GET /api/2.0/sql/warehouses/${id} was refused (${said(error)})`;
   }
-  let run: (table: TableName) => Promise<void>;
+  let query: (statement: SqlStatement) => Promise<Array<Record<string, unknown>>>;
   try {
     const { warehouse } = workspaceWarehouse(call.runtime);
-    await warehouse.query({ sql: 'SELECT 1 AS reachable', params: {} }, { signal: call.signal });
-    run = async (table) => void (await warehouse.query(probeStatement(table), { signal: call.signal }));
+    query = (statement) => warehouse.query(statement, { signal: call.signal });
+    await query({ sql: 'SELECT 1 AS reachable', params: {} });
   } catch (error) {
     return [fail('warehouse', `${described}; SELECT 1 failed: ${said(error)}`, nextOf(error, 'Check the warehouse id and CAN USE on it')), ...skipped('the warehouse did not answer')];
   }
+  const run = async (table: TableName) => void (await query(probeStatement(table)));
   const checks = [pass('warehouse', `${described}; SELECT 1 answered`)];
   checks.push(await systemTables('system_tables.serving', [ENDPOINT_USAGE, SERVED_ENTITIES], 'serving', run, principal));
-  checks.push(await systemTables('system_tables.ai_gateway', [AI_GATEWAY_USAGE], 'ai_gateway', run, principal));
+  const aiGateway = await systemTables('system_tables.ai_gateway', [AI_GATEWAY_USAGE], 'ai_gateway', run, principal);
+  checks.push(aiGateway);
+  context.usageServiceNames = aiGateway.status === 'pass' ? () => query(serviceNameSample()) : undefined;
   return checks;
+}
+
+/** Known limit: what service_name (and endpoint_name) hold on model-service rows of system.ai_gateway.usage. */
+async function usageServiceNames({ usageServiceNames: sample }: Context): Promise<DoctorCheck> {
+  const check = 'known_limit:usage_service_name';
+  if (!sample) return unknown(check, 'system.ai_gateway.usage was not read', 'Fix the system_tables.ai_gateway check first');
+  try {
+    return pass(check, describeServiceNames(await sample()));
+  } catch (error) {
+    // A release without the column answers "not found": that too is what this workspace says.
+    return unknown(check, `reading service_name failed: ${said(error)}`, 'Paste this output in a bug report: the product matches model-service rows on service_name');
+  }
 }
 
 async function systemTables(check: string, tables: TableName[], schema: string, run: (table: TableName) => Promise<void>, principal: string): Promise<DoctorCheck> {
@@ -311,6 +332,20 @@ async function getDefaults({ call, workspace, state }: Context): Promise<DoctorC
     return fail(check, `GET of ${name} fills in ${filled.join(', ')}, which the product does not send`, 'Every plan of this gateway shows these fields as changes: paste this output in a bug report so the plan learns to ignore them');
   } catch (error) {
     return unknown(check, said(error), nextOf(error, 'Ask for CAN VIEW on the endpoint'));
+  }
+}
+
+/** Known limit: which fields the model-services list call answers in its default view. */
+async function serviceListFields({ call, workspace, teamSchema }: Context): Promise<DoctorCheck> {
+  const check = 'known_limit:model_service_list_fields';
+  const { catalog, schema } = teamSchema ?? { catalog: 'system', schema: 'ai' };
+  try {
+    const [first] = await workspace.services.firstPage('model-services', catalog, schema, 1, call.signal);
+    if (!first) return unknown(check, `${catalog}.${schema} holds no model service to list`, 'Run it again once a model service exists in the team schema (create_gateway with target "model_service")');
+    const config = isRecord(first.config) ? Object.keys(first.config).sort() : [];
+    return pass(check, `the list call answers ${Object.keys(first).sort().join(', ')}${config.length ? `; config: ${config.join(', ')}` : '; no config'}`);
+  } catch (error) {
+    return unknown(check, said(error), nextOf(error, 'Fix the unity_ai_gateway check first'));
   }
 }
 
