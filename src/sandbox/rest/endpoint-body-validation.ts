@@ -49,8 +49,9 @@ export const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endp
 export const RENEWAL_PERIODS = ['minute'] as const;
 export const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'] as const;
 const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'];
-// The workspace's list, kept apart from the product's (governance/live-gateway-rules.ts) on purpose: the sandbox
-// models Databricks, not the product, so the two are compared by the tests rather than shared.
+// The workspace's list (databricks-sdk-py `ServedEntityInput`), kept apart from the product's
+// (governance/live-gateway-rules.ts) on purpose: the sandbox models Databricks, not the product, so the two are
+// compared by test/sandbox/served-entity-fields.test.ts rather than shared.
 export const SERVED_ENTITY_FIELDS = [
   'name',
   'entity_name',
