@@ -63,7 +63,7 @@ const input = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,128}\/[A-Za-z0-9_.-]{1,128}$/, 'a secret is named "scope/key"')
     .optional()
     .describe('dedicated: the Databricks secret "scope/key" holding the token the gateway calls the wrapped endpoints with (referenced as {{secrets/scope/key}}; never pass the token itself)'),
-  provisioned_units: z.number().int().min(1).max(10_000).default(1).describe('provisioned: model units, or throughput chunks for model families served in throughput bands (the chunk size is read from the workspace)'),
+  provisioned_units: z.number().int().min(1).max(10_000).default(1).describe('provisioned: how many chunks, each the size the workspace reports (model units or tokens per second)'),
   roles: rolesInput.describe('Roles whose bound, passing endpoints the gateway serves. Default ["agent_chat"]'),
   fallback: z.boolean().default(false).describe("Also serve each role's next passing candidate at 0 % traffic, with fallback_config enabled"),
   catalog: ucName.optional().describe('Catalog of the inference (payload) table. Default: uc_catalog_schema in the state file'),
@@ -97,7 +97,7 @@ const input = z.object({
       warehouse_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().describe("SQL warehouse the alert's query runs on. Default DATABRICKS_WAREHOUSE_ID"),
     })
     .optional()
-    .describe('A SQL alert (Alerts v2) on the gateway\'s 429/5xx share, planned and applied with the gateway: one per gateway, found by its display name, so a repeat apply updates it instead of adding another. Its query is the errors report of query_usage over a trailing window'),
+    .describe('A SQL alert (Alerts v2) on the gateway\'s 429/5xx share, planned and applied with the gateway; a repeat apply updates the alert the state file records (never another owner\'s alert of that name). Its query is the errors report of query_usage over a trailing window'),
   state_file: stateFileInput,
   mode: z.enum(['plan', 'apply']).default('plan').describe('plan: show the differences and return a plan_id; apply: carry out a plan'),
   plan_id: z.string().min(1).max(2048).optional().describe('The plan_id a plan call returned; apply carries out exactly that plan'),
@@ -356,7 +356,8 @@ export function renderResult(result: Output): string {
   if (result.operator_response) lines.push('', operatorAnswerText(result.operator_response));
   if (result.endpoint) {
     const e = result.endpoint;
-    lines.push('', `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
+    // A model service has no serving state to show: it answers once written.
+    lines.push('', e.client ? `model service ${e.name} — ${e.invocation_url}` : `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
     lines.push(...e.served_entities.map((s) => `  ${s.name ?? '?'} → ${s.external_model ? `external model wrapping ${s.external_model}` : (s.entity_name ?? '?')} (${s.traffic_percentage ?? '?'} %)`));
     if (e.client) lines.push(`  clients: OpenAI ${e.client.openai_base_url}, Anthropic ${e.client.anthropic_base_url}, model "${e.client.model}"`);
     lines.push(...(e.mcp_services ?? []).map((m) => `  MCP service ${m.name}: ${m.url}`));

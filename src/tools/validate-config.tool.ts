@@ -28,6 +28,7 @@ const input = z.object({
     .default(DEFAULT_MIN_REQUEST_ID_SHARE)
     .describe('With endpoint: share of the gateway\'s requests (0..1) that must carry client_request_id for the correlation item to pass'),
   window_days: z.number().int().min(1).max(90).default(7).describe('With endpoint: days of traffic the direct-traffic and correlation items look at'),
+  alert_id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional().describe("With endpoint: the id of the gateway's 429/5xx SQL alert when its query is your own rather than create_gateway's"),
   target: z
     .enum(['serving_endpoint', 'model_service', 'mcp_service'])
     .optional()
@@ -84,6 +85,7 @@ Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a
       warehouseId: args.warehouse_id,
       minRequestIdShare: args.min_request_id_share,
       windowDays: args.window_days,
+      alertId: args.alert_id,
       target: args.target,
       signal: call.signal,
     }),

@@ -20,6 +20,7 @@ import { scrubSecrets, ToolError } from '../shared/tool-error.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { loadStateIfPresent, type LoadedState } from '../state/read-state.js';
 import { ucLocation } from './gateway-provisioning.js';
+import { isResolved, resolveRegisteredModels, type ModelResolution } from './registered-model-resolver.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'unknown';
 
@@ -81,8 +82,7 @@ async function runChecks(call: DoctorCall, request: DoctorRequest): Promise<Doct
   }
   let principal: string;
   try {
-    const me = await workspace.currentUser.me(call.signal);
-    principal = me.userName ?? me.displayName ?? me.id ?? 'an unnamed principal';
+    principal = (await workspace.identity.me(call.signal)) ?? 'a principal without a user name';
     checks.push(pass('auth', `${workspace.config.host} answered GET /api/2.0/preview/scim/v2/Me: ${principal} (auth ${workspace.config.authType})`));
   } catch (error) {
     return [fail('auth', `${workspace.config.host}: ${said(error)}`, nextOf(error, 'Check DATABRICKS_HOST and the credential')), ...notRun('authentication failed')];
@@ -263,58 +263,51 @@ async function permissionsReadable({ call, workspace, teamSchema }: Context): Pr
   }
 }
 
-/** A `system.ai` model an audited endpoint serves, found from the endpoint and confirmed by the listing. */
-interface ResolvedModel {
+/** A registered model an audited endpoint serves, as the workspace names it. */
+interface ServedModel {
   endpoint: string;
   model: string;
 }
 
-/** Each endpoint of endpoint_guardrail_audit: does it exist here, and which registered model does it serve. */
-async function auditedEndpoints({ call, workspace, state }: Context): Promise<{ checks: DoctorCheck[]; models: ResolvedModel[] }> {
+/** Each endpoint of endpoint_guardrail_audit: does it exist here, and which registered model the workspace names behind it. */
+async function auditedEndpoints({ call, workspace, state }: Context): Promise<{ checks: DoctorCheck[]; models: ServedModel[] }> {
   const audit = state?.data.endpoint_guardrail_audit;
   const names = isRecord(audit) ? Object.keys(audit) : [];
   if (names.length === 0) {
     return { checks: [unknown('audited_endpoints', 'the state file has no endpoint_guardrail_audit', 'Run vibecoding-state.endpoint_guardrail_audit on this workspace first')], models: [] };
   }
-  let listed: string[] | undefined;
-  let unlisted = 'system.ai does not exist here';
-  try {
-    listed = await workspace.models.list('system', 'ai', call.signal);
-  } catch (error) {
-    unlisted = `system.ai could not be listed (${said(error)})`;
-  }
   const checks: DoctorCheck[] = [];
-  const models: ResolvedModel[] = [];
+  const existing: string[] = [];
   for (const name of names) {
     const check = `audited_endpoint:${name}`;
     try {
-      const endpoint = await workspace.servingEndpoints.get(name, call.signal);
-      if (!endpoint) {
-        checks.push(fail(check, `the audit names ${name}, and this workspace has no such serving endpoint`, 'Re-run the role endpoint probe on this workspace: the audit must name endpoints of the workspace the gateway is created in'));
-        continue;
-      }
-      const entities = Array.isArray(endpoint.config?.served_entities) ? endpoint.config.served_entities : [];
-      const named = entities.flatMap((e) => (isRecord(e.foundation_model) && typeof e.foundation_model.name === 'string' ? [e.foundation_model.name] : []));
-      const candidates = named.flatMap((n) => (n.includes('.') ? [n] : [`system.ai.${n}`]));
-      const model = candidates.find((c) => listed?.includes(c));
-      if (model) {
-        models.push({ endpoint: name, model });
-        checks.push(pass(check, `exists; serves foundation model ${named.join(', ')}, listed as ${model}`));
-      } else if (named.length === 0) {
-        checks.push(pass(check, 'exists; it serves no foundation model, so no system.ai model backs it (model_service and provisioned forms do not apply)'));
-      } else {
-        checks.push(
-          fail(
-            check,
-            `exists; serves foundation model ${named.join(', ')}, but ${listed === undefined ? unlisted : `none of ${candidates.join(', ')} is among the ${listed.length} models system.ai lists`}`,
-            'The model_service and provisioned forms cannot name this model here: use form "dedicated" for it, and paste this output in a bug report',
-          ),
-        );
-      }
+      if (await workspace.servingEndpoints.get(name, call.signal)) existing.push(name);
+      else checks.push(fail(check, `the audit names ${name}, and this workspace has no such serving endpoint`, 'Re-run the role endpoint probe on this workspace: the audit must name endpoints of the workspace the gateway is created in'));
     } catch (error) {
       checks.push(unknown(check, said(error), nextOf(error, 'Ask for CAN VIEW on the endpoint')));
     }
   }
+  let resolutions: Record<string, ModelResolution>;
+  try {
+    // The same resolution create_gateway plans with: the endpoint's foundation model or the system service's
+    // destination, confirmed by listing system.ai (registered-model-resolver.ts).
+    resolutions = await resolveRegisteredModels(workspace, existing, call.signal);
+  } catch (error) {
+    return { checks: [...checks, ...existing.map((name) => unknown(`audited_endpoint:${name}`, `exists; its registered model could not be resolved: ${said(error)}`, nextOf(error, 'Run doctor again')))], models: [] };
+  }
+  const models: ServedModel[] = [];
+  for (const name of existing) {
+    const resolution = resolutions[name];
+    const check = `audited_endpoint:${name}`;
+    if (isResolved(resolution)) {
+      models.push({ endpoint: name, model: resolution.model });
+      checks.push(pass(check, `exists; registered model ${resolution.model}, named by ${resolution.source} and listed in system.ai`));
+    } else {
+      checks.push(fail(check, `exists; ${resolution?.problem ?? 'no registered model was resolved'}`, resolution?.settle ?? 'Run doctor again'));
+    }
+  }
+  // In audit order, as the state file lists them.
+  checks.sort((a, b) => names.indexOf(a.check.slice('audited_endpoint:'.length)) - names.indexOf(b.check.slice('audited_endpoint:'.length)));
   return { checks, models };
 }
 
@@ -350,7 +343,7 @@ async function serviceListFields({ call, workspace, teamSchema }: Context): Prom
 }
 
 /** Known limit: what get-model-optimization-info answers for the audited endpoints' models (bands, model units, Claude). */
-async function provisionedThroughput({ call, workspace }: Context, models: ResolvedModel[]): Promise<DoctorCheck> {
+async function provisionedThroughput({ call, workspace }: Context, models: ServedModel[]): Promise<DoctorCheck> {
   const check = 'known_limit:provisioned_throughput';
   if (models.length === 0) return unknown(check, 'no audited endpoint resolved to a system.ai model', 'Fix the audited_endpoint checks first');
   const answers: string[] = [];

@@ -4,11 +4,9 @@
  * needs) but may not name a field the API does not answer.
  */
 import type * as catalog from '@databricks/sdk-experimental/dist/apis/catalog/model.js';
-import type * as iam from '@databricks/sdk-experimental/dist/apis/iam/model.js';
 import type * as serving from '@databricks/sdk-experimental/dist/apis/serving/model.js';
 import type * as sql from '@databricks/sdk-experimental/dist/apis/sql/model.js';
 import type { Alert } from '../../src/databricks/alerts.api.js';
-import type { CurrentUser } from '../../src/databricks/current-user.api.js';
 import type { PrivilegeAssignment, permissionsPatchBody } from '../../src/databricks/grants.api.js';
 import type { ServingEndpoint } from '../../src/databricks/serving-endpoints.api.js';
 import type { WarehouseInfo } from '../../src/databricks/warehouses.api.js';
@@ -33,7 +31,6 @@ export type SendChecks = [
 ];
 
 export type ReadChecks = [
-  Assert<ReadsOnly<CurrentUser, iam.User>>,
   Assert<ReadsOnly<WarehouseInfo, sql.GetWarehouseResponse>>,
   Assert<ReadsOnly<Alert, sql.AlertV2>>,
   Assert<ReadsOnly<ServingEndpoint, serving.ServingEndpointDetailed>>,

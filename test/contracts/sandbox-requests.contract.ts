@@ -10,7 +10,7 @@ import type * as alerts from '../../src/sandbox/rest/alerts.routes.js';
 import type * as endpoint from '../../src/sandbox/rest/endpoint-body-validation.js';
 import type * as entity from '../../src/sandbox/rest/served-entity-checks.js';
 import type { Assert, SameNames, SameValues } from './exact.js';
-import type { CreateServingEndpoint, ServedEntityInput } from './sdk-additions.js';
+import type { AlertV2, CreateServingEndpoint, ServedEntityInput } from './sdk-additions.js';
 
 type Names<T extends readonly string[]> = T[number];
 
@@ -33,7 +33,7 @@ export type ServingChecks = [
 ];
 
 export type AlertChecks = [
-  Assert<SameNames<Names<typeof alerts.INPUT_FIELDS>, sql.AlertV2, 'id' | 'create_time' | 'update_time' | 'lifecycle_state' | 'owner_user_name' | 'effective_run_as'>>,
+  Assert<SameNames<Names<typeof alerts.INPUT_FIELDS>, AlertV2, 'id' | 'create_time' | 'update_time' | 'lifecycle_state' | 'owner_user_name' | 'effective_run_as'>>,
   Assert<SameNames<Names<typeof alerts.SCHEDULE_FIELDS>, sql.CronSchedule>>,
   Assert<SameNames<Names<typeof alerts.RUN_AS_FIELDS>, sql.AlertV2RunAs>>,
   Assert<SameNames<Names<typeof alerts.EVALUATION_FIELDS>, sql.AlertV2Evaluation, 'state' | 'last_evaluated_at'>>,

@@ -4,7 +4,6 @@
  * are checked by sandbox-requests.contract.ts, through the field lists that admitted them.
  */
 import type * as catalog from '@databricks/sdk-experimental/dist/apis/catalog/model.js';
-import type * as iam from '@databricks/sdk-experimental/dist/apis/iam/model.js';
 import type * as sql from '@databricks/sdk-experimental/dist/apis/sql/model.js';
 import type * as workspace from '@databricks/sdk-experimental/dist/apis/workspace/model.js';
 import type { alertView } from '../../src/sandbox/rest/alerts.routes.js';
@@ -12,7 +11,7 @@ import type { PermissionsView } from '../../src/sandbox/rest/grants.routes.js';
 import type { scopesView, secretsView } from '../../src/sandbox/rest/secrets.routes.js';
 import type { endpointView } from '../../src/sandbox/rest/serving-endpoints.routes.js';
 import type { describeSchema } from '../../src/sandbox/rest/unity-catalog.routes.js';
-import type { currentUserView, warehouseView } from '../../src/sandbox/rest/workspace.routes.js';
+import type { warehouseView } from '../../src/sandbox/rest/workspace.routes.js';
 import type { PRIVILEGES } from '../../src/sandbox/rest/grants.routes.js';
 import type { Assert, Conforms, ConformsIgnoringOpen } from './exact.js';
 import type { Privilege, ServingEndpointDetailed } from './sdk-additions.js';
@@ -31,7 +30,6 @@ export type Checks = [
   // GET /api/2.0/secrets/scopes/list, GET /api/2.0/secrets/list
   Assert<Conforms<ReturnType<typeof scopesView>, workspace.ListScopesResponse>>,
   Assert<Conforms<ReturnType<typeof secretsView>, workspace.ListSecretsResponse>>,
-  // GET /api/2.0/preview/scim/v2/Me, GET /api/2.0/sql/warehouses/{id}
-  Assert<Conforms<ReturnType<typeof currentUserView>, iam.User>>,
+  // GET /api/2.0/sql/warehouses/{id}
   Assert<Conforms<ReturnType<typeof warehouseView>, sql.GetWarehouseResponse>>,
 ];

@@ -5,6 +5,7 @@
  */
 import type * as catalog from '@databricks/sdk-experimental/dist/apis/catalog/model.js';
 import type * as serving from '@databricks/sdk-experimental/dist/apis/serving/model.js';
+import type * as sql from '@databricks/sdk-experimental/dist/apis/sql/model.js';
 
 /**
  * `telemetry_config`: a create field the Python SDK's CreateServingEndpoint still declares (PY `TelemetryConfig`;
@@ -34,3 +35,9 @@ export type ServingEndpointDetailed = serving.ServingEndpointDetailed & { endpoi
  * create model and MCP services; reference/databricks-current-api.md §2).
  */
 export type Privilege = catalog.Privilege | 'CREATE_SERVICE';
+
+/**
+ * databricks-sdk-py 0.133.0 sql.py:735 `AlertV2.parameters: List[AlertStatementParameter]` (sql.py:648: `name`,
+ * `type`, `value`), static named scalars the query text references as `:name`.
+ */
+export type AlertV2 = sql.AlertV2 & { parameters?: Array<{ name: string; type?: string; value?: string }> };

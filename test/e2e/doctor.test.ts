@@ -10,6 +10,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
 import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { startHarness } from '../sandbox/support.js';
 import { CLI, connect, REPO } from '../support/mcp.js';
+import { LLAMA, OPUS, SONNET, tempDir, writeYamlState } from '../support/states.js';
 
 interface Check {
   check: string;
@@ -19,6 +20,13 @@ interface Check {
 }
 
 const STATE = path.join(REPO, 'examples', 'state.yaml');
+const probe = { short_chat_ok: true, streaming_ok: true, streaming_arg_accepted: true, long_context_ok: true, audited_at: '2026-11-20T09:00:00Z' };
+/** Audits only endpoints whose registered model the sandbox lists (it deliberately lists none for Opus 4.5). */
+const RESOLVABLE = writeYamlState(tempDir('aigw-doctor-'), 'resolvable', {
+  uc_catalog_schema: 'workshop.agent_ops',
+  llm_role_endpoints: { agent_chat: { endpoint: SONNET, candidates: [SONNET], selected_after_probe: true }, summarizer: { endpoint: LLAMA, candidates: [LLAMA], selected_after_probe: true } },
+  endpoint_guardrail_audit: { [SONNET]: probe, [LLAMA]: probe },
+});
 
 let sandbox: Sandbox;
 
@@ -68,17 +76,29 @@ const byName = (checks: Check[], name: string): Check => {
 };
 
 describe('ai-gateway-mcp doctor', () => {
-  it('passes on the sandbox (--sandbox): every check passes or is unknown, and it exits 0', async () => {
-    const { code, checks, stderr } = await doctorJson(['--sandbox']);
+  it('passes on the sandbox (--sandbox) when every audited endpoint resolves: every check passes or is unknown, exit 0', async () => {
+    const { code, checks, stderr } = await doctorJson(['--sandbox', '--state', RESOLVABLE]);
     const failed = checks.filter((c) => c.status === 'fail');
     expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
     expect(code, stderr).toBe(0);
     for (const check of checks) expect(Object.keys(check).sort()).toEqual(['check', 'evidence', 'fix', 'status']);
-    for (const name of ['auth', 'state_file', 'warehouse', 'system_tables.serving', 'system_tables.ai_gateway', 'unity_ai_gateway', 'secrets', 'alerts_v2', 'uc_permissions']) {
+    for (const name of ['auth', 'state_file', 'warehouse', 'system_tables.serving', 'system_tables.ai_gateway', 'unity_ai_gateway', 'secrets', 'alerts_v2', 'uc_permissions', 'known_limit:provisioned_throughput']) {
       expect(byName(checks, name).status, name).toBe('pass');
     }
     expect(byName(checks, 'auth').evidence).toMatch(/admin@example\.com/);
-    expect(checks.filter((c) => c.check.startsWith('audited_endpoint:')).map((c) => c.status)).toEqual(['pass', 'pass', 'pass']);
+    // Resolved from the workspace, never by a string edit: Llama's registered model has an irregular name.
+    expect(byName(checks, `audited_endpoint:${SONNET}`).evidence).toMatch(/registered model system\.ai\.databricks-claude-sonnet-4-6, named by GET \/api\/2\.0\/serving-endpoints\//);
+    expect(byName(checks, `audited_endpoint:${LLAMA}`).evidence).toMatch(/registered model system\.ai\.llama_v3_3_70b_instruct/);
+  }, 60_000);
+
+  it('fails an audited endpoint whose registered model system.ai does not list, with the call that settles it', async () => {
+    const { code, checks } = await doctorJson(['--state', STATE], envFor(sandbox));
+    expect(code).toBe(1);
+    const opus = byName(checks, `audited_endpoint:${OPUS}`);
+    expect(opus.status).toBe('fail');
+    expect(opus.evidence).toMatch(/names system\.ai\.databricks-claude-opus-4-5, but the workspace does not list/);
+    expect(opus.fix).toMatch(/GET \/api\/2\.1\/unity-catalog\/models\?catalog_name=system&schema_name=ai/);
+    expect(checks.filter((c) => c.status === 'fail').map((c) => c.check)).toEqual([`audited_endpoint:${OPUS}`]);
   }, 60_000);
 
   it('prints one line per check with its status, and the counts, in text', async () => {

@@ -205,6 +205,9 @@ describe('the validate command and validate_config give one verdict', () => {
 
   it('covers a valid and an invalid body of each kind', async () => {
     const verdicts = await Promise.all(bodies.map(async ([, body]) => (await callOk<Validation>(server.client, 'validate_config', { config: body, state_file: stateYaml })).valid));
-    expect(verdicts).toEqual([true, false, true, false, true, false, true, false]);
+    // The Provisioned Throughput body names system.ai.llama_v3_3_70b_instruct, a registered model no string edit of its
+    // audited endpoint's name gives: offline it cannot be tied to the audit, so it is refused (README, Known limits);
+    // create_gateway ties it through the workspace.
+    expect(verdicts).toEqual([true, false, false, false, true, false, true, false]);
   });
 });

@@ -20,7 +20,8 @@ export const AGGREGATIONS = ['SUM', 'COUNT', 'COUNT_DISTINCT', 'AVG', 'MEDIAN', 
 export const EVALUATION_STATES = ['UNKNOWN', 'OK', 'TRIGGERED', 'ERROR'] as const;
 export const PAUSE_STATUSES = ['UNPAUSED', 'PAUSED'] as const;
 /** Fields a create may carry; the output-only ones (id, state, times, owner) are refused, as the API does. */
-export const INPUT_FIELDS = ['display_name', 'query_text', 'warehouse_id', 'evaluation', 'schedule', 'parent_path', 'run_as', 'run_as_user_name', 'custom_summary', 'custom_description'] as const;
+// `parameters`: PY `AlertV2.parameters` (static named scalars, `:name` in the query text).
+export const INPUT_FIELDS = ['display_name', 'query_text', 'warehouse_id', 'evaluation', 'schedule', 'parent_path', 'run_as', 'run_as_user_name', 'custom_summary', 'custom_description', 'parameters'] as const;
 export const SCHEDULE_FIELDS = ['quartz_cron_schedule', 'timezone_id', 'pause_status'] as const;
 export const RUN_AS_FIELDS = ['user_name', 'service_principal_name'] as const;
 export const EVALUATION_FIELDS = ['source', 'comparison_operator', 'threshold', 'empty_result_state', 'notification'] as const;
@@ -293,6 +294,13 @@ export class Alerts {
       if (set.length !== 1) throw invalid(`Invalid ${at}.run_as: set exactly one of user_name and service_principal_name.`);
       string(runAs[set[0]!], `${at}.run_as.${set[0]}`);
       if (body.run_as_user_name !== undefined) throw invalid(`Invalid ${at}: set run_as or the deprecated run_as_user_name, not both.`);
+    }
+    if (body.parameters !== undefined) {
+      array(body.parameters, `${at}.parameters`).forEach((p, i) => {
+        const parameter = object(p, `${at}.parameters[${i}]`);
+        onlyFields(parameter, ['name', 'type', 'value'], `${at}.parameters[${i}]`);
+        string(parameter.name, `${at}.parameters[${i}].name`);
+      });
     }
     checkEvaluation(object(body.evaluation, `${at}.evaluation`), `${at}.evaluation`);
     const schedule = object(body.schedule, `${at}.schedule`);

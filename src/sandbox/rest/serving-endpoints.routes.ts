@@ -13,6 +13,7 @@ import type { Grants } from './grants.routes.js';
 import type { RegisteredModels } from './models.routes.js';
 import type { Secrets } from './secrets.routes.js';
 import type { EntityCatalog } from './served-entity-checks.js';
+import { checkPtCreateBody, ptConfigUpdate } from './pt-endpoint-body.js';
 import { jsonBody, ok, type Reply, type RestRequest } from './rest-handler.js';
 import {
   checkFallback,
@@ -27,6 +28,7 @@ import {
 import { defaultTablePrefix } from '../payload-names.js';
 
 export const ENDPOINTS_PATH = '/api/2.0/serving-endpoints';
+export const PT_ENDPOINTS_PATH = '/api/2.0/serving-endpoints/pt';
 
 interface PendingUpdate {
   config: EndpointConfig;
@@ -88,7 +90,7 @@ function seededEntity(entity: SeedServedEntity, task: string, workspaceUrl: stri
   const { served } = entity;
   switch (served.kind) {
     case 'foundation-model':
-      return { name: entity.name, foundation_model: { name: entity.entityName, display_name: served.displayName } };
+      return { name: entity.name, foundation_model: { name: served.registeredModel, display_name: served.displayName } };
     case 'wrapped-endpoint':
       return {
         name: entity.name,
@@ -186,11 +188,18 @@ export class ServingEndpoints {
     return ok(this.detailed(endpoint, req.principal));
   }
 
-  async create(req: RestRequest): Promise<Reply> {
+  /** `POST /api/2.0/serving-endpoints/pt`: Provisioned Throughput in model units, then created as any endpoint. */
+  async createProvisioned(req: RestRequest): Promise<Reply> {
+    const body = jsonBody(req);
+    checkPtCreateBody(body, this.catalog);
+    return this.create(req, body);
+  }
+
+  async create(req: RestRequest, body: unknown = jsonBody(req)): Promise<Reply> {
     if (!this.opts.identities.canManage(req.principal)) {
       throw new ApiError('PERMISSION_DENIED', `'${req.principal}' is not allowed to create serving endpoints. Use a workspace admin's credentials.`);
     }
-    const request = validateCreate(jsonBody(req), this.catalog);
+    const request = validateCreate(body, this.catalog);
     if (this.endpoints.has(request.name)) {
       throw new ApiError('RESOURCE_ALREADY_EXISTS', `Endpoint with name '${request.name}' already exists. Pick another name or update the existing endpoint.`);
     }
@@ -217,12 +226,17 @@ export class ServingEndpoints {
     return ok(this.detailed(endpoint, req.principal));
   }
 
-  updateConfig(req: RestRequest, name: string): Reply {
+  /** `PUT /api/2.0/serving-endpoints/pt/{name}/config`: a model-unit config, then updated as any endpoint's. */
+  updateProvisionedConfig(req: RestRequest, name: string): Reply {
+    return this.updateConfig(req, name, ptConfigUpdate(jsonBody(req), this.catalog));
+  }
+
+  updateConfig(req: RestRequest, name: string, body: unknown = jsonBody(req)): Reply {
     const endpoint = this.find(name);
     this.requireManage(endpoint, req.principal, 'update');
     this.refuseManaged(endpoint);
     this.refuseWhileUpdating(endpoint);
-    const config = validateEndpointConfig(jsonBody(req), this.catalog);
+    const config = validateEndpointConfig(body, this.catalog);
     if (servesExternalModels(config) !== endpoint.servesExternalModels) {
       throw invalid(
         endpoint.servesExternalModels
