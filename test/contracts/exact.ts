@@ -51,9 +51,13 @@ type Scalars<A, C, P extends string, Dir extends 'send' | 'read'> = [A] extends 
 
 type Fields<A, C, P extends string, Dir extends 'send' | 'read', Open extends 'report' | 'skip'> = NonNullable<C> extends object
   ? {
-      [K in KnownKeys<A> & string]: K extends keyof NonNullable<C>
-        ? Walk<A[K], NonNullable<C>[K], Join<P, K>, Dir, Open>
-        : `${Join<P, K>}: not a field of the contract type`;
+      // A key that can only be undefined is never sent (JSON drops it): TypeScript adds such keys when it
+      // normalises a union of object literals, so they are not fields of the builder's output.
+      [K in KnownKeys<A> & string]: [NonNullable<A[K]>] extends [never]
+        ? never
+        : K extends keyof NonNullable<C>
+          ? Walk<A[K], NonNullable<C>[K], Join<P, K>, Dir, Open>
+          : `${Join<P, K>}: not a field of the contract type`;
     }[KnownKeys<A> & string]
   : `${P}: an object where the contract has a scalar`;
 

@@ -8,6 +8,8 @@ import type { Assert, Conforms } from './exact.js';
 import type { ServedEntityInput } from './sdk-additions.js';
 
 type CreateBody = DesiredGateway['body'];
+/** A served entity in model units: the product sends it through POST /api/2.0/serving-endpoints/pt. */
+type ModelUnitsEntity = Extract<DesiredServedEntity, { provisioned_model_units: number }>;
 type ConfigBody = NonNullable<CreateBody['config']>;
 
 export type Checks = [
@@ -17,6 +19,9 @@ export type Checks = [
   Assert<Conforms<ConfigBody, Omit<serving.EndpointCoreConfigInput, 'name'>>>,
   // Each served entity: external models wrapping an audited endpoint, or provisioned throughput of a system.ai model
   Assert<Conforms<DesiredServedEntity, ServedEntityInput>>,
+  // POST /api/2.0/serving-endpoints/pt and PUT …/pt/{name}/config: a Provisioned Throughput entity in model units
+  Assert<Conforms<ModelUnitsEntity, serving.PtServedModel & { burst_scaling_enabled?: boolean }>>,
+  Assert<Conforms<Omit<CreateBody, 'config'>, Omit<serving.CreatePtEndpointRequest, 'config'>>>,
   // PUT /api/2.0/serving-endpoints/{name}/ai-gateway: rate limits, guardrails, inference table, usage, fallback
   Assert<Conforms<DesiredAiGateway, Omit<serving.PutAiGatewayRequest, 'name'>>>,
 ];
