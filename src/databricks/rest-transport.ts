@@ -13,7 +13,7 @@ export interface TransportOptions {
   connectTimeoutMs?: number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
-  /** Total time one call may spend on retries, waits included (the SDKs use 300 s). */
+  /** Total time one call may spend on retries, waits included (default DEFAULT_RETRY_BUDGET_MS). */
   retryBudgetMs?: number;
   /** Sockets kept per origin. */
   connections?: number;
@@ -57,6 +57,12 @@ const RETRIABLE_CODES = new Set([
 ]);
 const MAX_RETRIES = 20;
 /**
+ * How long one request may spend on retries, waits included. The SDKs allow 300 s, which suits a batch job; an
+ * agent waits on each tool call, so a request that the workspace keeps refusing ends well within ~30 s, and the
+ * error says when to try again (an apply reports what it did and did not do, as `incomplete`).
+ */
+const DEFAULT_RETRY_BUDGET_MS = 25_000;
+/**
  * Nothing answers at that address: a wrong host, a VPN down. Retried briefly for a blip, not for the whole
  * budget, so an agent hears about a typo in DATABRICKS_HOST in about a second rather than minutes.
  */
@@ -70,7 +76,7 @@ export class Transport {
   private readonly retryBudgetMs: number;
 
   constructor(private readonly options: TransportOptions = {}) {
-    this.retryBudgetMs = options.retryBudgetMs ?? 120_000;
+    this.retryBudgetMs = options.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS;
   }
 
   /** undici loads on the first workspace call, not at start-up: offline tools never need it. */

@@ -140,7 +140,9 @@ const consumerSchema = z.object({
 
 const output = z.object({
   target: z.enum(['serving_endpoint', 'model_service']).optional().describe('Which kind of gateway the plan is for'),
-  status: z.enum(['planned', 'applied', 'incomplete', 'unchanged', 'halted', 'blocked']).describe('incomplete: the gateway is in place but a later step failed; see incomplete, fix, then plan and apply again'),
+  status: z
+    .enum(['planned', 'applied', 'incomplete', 'unchanged', 'updating', 'halted', 'blocked'])
+    .describe('incomplete: the gateway is in place but a later step failed; see incomplete, fix, then plan and apply again. updating: nothing to change, but a config update is still rolling out; see in_progress'),
   plan: z.object({ action: z.enum(['create', 'update', 'none']), changes: z.array(changeSchema), warnings: z.array(z.string()) }),
   plan_id: z.string().optional().describe('Pass to mode "apply" to carry out this plan'),
   plan_expires_at: z.string().optional(),
@@ -323,6 +325,7 @@ async function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Pro
       if (outcome.status === 'planned') return { ...result, plan_id: outcome.planId, plan_expires_at: outcome.expiresAt };
       const consumer = outcome.consumer ? { consumer: outcome.consumer } : {};
       if (outcome.status === 'unchanged') return { ...result, grants: outcome.grants, ...consumer };
+      if (outcome.status === 'updating') return { ...result, grants: outcome.grants, ...consumer, in_progress: outcome.inProgress };
       return {
         ...result,
         ...consumer,

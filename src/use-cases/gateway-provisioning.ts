@@ -59,10 +59,15 @@ export interface PlannedGateway {
   workspace: string;
 }
 
+/** What is still under way when a call returns, and how to follow it. */
+type InProgress = { what: string; check: string; remaining_steps: string[] };
+
 export type PlanOutcome =
   | { status: 'halted'; stateFile: string; report: AuditReport; workspace?: string }
   | { status: 'blocked'; stateFile: string; findings: Finding[]; workspace?: string }
   | ({ status: 'unchanged'; grants: GrantReport[]; consumer?: ConsumerWiring } & PlannedGateway)
+  /** Nothing to change, but the endpoint's last config update is still rolling out (see `inProgress`). */
+  | ({ status: 'updating'; grants: GrantReport[]; consumer?: ConsumerWiring; inProgress: InProgress } & PlannedGateway)
   | ({ status: 'planned'; planId: string; expiresAt: string } & PlannedGateway);
 
 export interface AppliedGateway extends PlannedGateway {
@@ -73,7 +78,7 @@ export interface AppliedGateway extends PlannedGateway {
   consumer?: ConsumerWiring;
   stateUpdate?: { state_file: string; key: string; changed: boolean; value: Record<string, unknown> };
   /** Set when the call stopped before the gateway finished updating (cancelled or out of time). */
-  inProgress?: { what: string; check: string; remaining_steps: string[] };
+  inProgress?: InProgress;
   /** Set when the gateway is in place but a later step (grants, the state record) failed. */
   incomplete?: { done: string[]; not_done: string[]; failed_step: string; error: string; recorded_incomplete: boolean; next: string };
 }
@@ -262,8 +267,22 @@ function shown(prepared: Prepared): PlannedGateway {
   };
 }
 
-async function unchanged(prepared: Prepared, signal: AbortSignal): Promise<Extract<PlanOutcome, { status: 'unchanged' }>> {
-  return withConsumer({ status: 'unchanged' as const, ...shown(prepared), grants: await reportGrants(prepared.workspace, prepared.desired, signal) }, prepared.workspace);
+/**
+ * Nothing to change. The live side compares by the config being rolled out, so an endpoint whose update is still
+ * IN_PROGRESS (or stuck there) matches the plan without being live: that is said, not passed off as unchanged.
+ */
+async function unchanged(prepared: Prepared, signal: AbortSignal): Promise<Extract<PlanOutcome, { status: 'unchanged' | 'updating' }>> {
+  const grants = await reportGrants(prepared.workspace, prepared.desired, signal);
+  const gateway = shown(prepared);
+  const state = gateway.gateway?.state;
+  if (state?.config_update !== 'IN_PROGRESS') return withConsumer({ status: 'unchanged' as const, ...gateway, grants }, prepared.workspace);
+  const name = prepared.desired.name;
+  const inProgress: InProgress = {
+    what: `${name} already has this config, but its config update is still IN_PROGRESS (ready: ${state.ready ?? 'unknown'}): the served entities are not live yet`,
+    check: `Plan ${name} again later (or GET /api/2.0/serving-endpoints/${name}) and look at state.config_update; if it stays IN_PROGRESS, check the endpoint's events in the Serving UI`,
+    remaining_steps: ['wait for config_update NOT_UPDATING'],
+  };
+  return withConsumer({ status: 'updating' as const, ...gateway, grants, inProgress }, prepared.workspace);
 }
 
 async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<AppliedGateway> {

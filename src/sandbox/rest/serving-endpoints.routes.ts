@@ -117,6 +117,8 @@ function seededEntity(entity: SeedServedEntity, task: string, workspaceUrl: stri
 
 export class ServingEndpoints {
   private readonly endpoints = new Map<string, StoredEndpoint>();
+  /** Names whose create is under way (it awaits the inference table): a second create of one is refused too. */
+  private readonly creating = new Set<string>();
   /** What served entities may name: the metastore's models, and this workspace's endpoints. */
   private readonly catalog: EntityCatalog;
 
@@ -200,9 +202,24 @@ export class ServingEndpoints {
       throw new ApiError('PERMISSION_DENIED', `'${req.principal}' is not allowed to create serving endpoints. Use a workspace admin's credentials.`);
     }
     const request = validateCreate(body, this.catalog);
-    if (this.endpoints.has(request.name)) {
+    // One name, one endpoint, however many creates race for it: all but one are refused, the name being reserved
+    // while the create awaits its inference table. The code is the SDKs' 409 mapping (databricks-sdk-py
+    // databricks/sdk/errors/platform.py, databricks-sdk-go apierr/error_mapping.go: RESOURCE_ALREADY_EXISTS);
+    // public notebooks match this create failure on "already exists" in the message, and no source we have quotes
+    // the serving API's exact error_code (shared reference databricks-ai-gateway.md), so the product's advice
+    // (databricks-errors.ts) reads RESOURCE_ALREADY_EXISTS and any other 409 alike: plan again over what is live.
+    if (this.endpoints.has(request.name) || this.creating.has(request.name)) {
       throw new ApiError('RESOURCE_ALREADY_EXISTS', `Endpoint with name '${request.name}' already exists. Pick another name or update the existing endpoint.`);
     }
+    this.creating.add(request.name);
+    try {
+      return await this.createNamed(req, request);
+    } finally {
+      this.creating.delete(request.name);
+    }
+  }
+
+  private async createNamed(req: RestRequest, request: ReturnType<typeof validateCreate>): Promise<Reply> {
     if (request.aiGateway) await this.applyInferenceTable(req.principal, request.name, undefined, request.aiGateway.inference_table_config);
     const now = Date.now();
     const endpoint: StoredEndpoint = {
