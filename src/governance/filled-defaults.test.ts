@@ -23,7 +23,7 @@ const request: GatewayRequest = {
 const facts: GatewayFacts = {
   host: 'https://dbc-1.cloud.databricks.com',
   endpoints: { 'ep-a': { task: 'llm/v1/chat' }, 'ep-c': { task: 'llm/v1/chat' } },
-  provisioned: { 'ep-a': { model: 'system.ai.m', version: '2', chunkSize: 50 } },
+  provisioned: { 'ep-a': { model: 'system.ai.m', version: '2', sizing: { kind: 'throughput-band', chunkSize: 50 } } },
 };
 
 describe('filledDefaults (README Known limits: what a GET fills in)', () => {
