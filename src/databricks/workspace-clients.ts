@@ -26,6 +26,7 @@ import { ServingEndpointsApi } from './serving-endpoints.api.js';
 import { Transport } from './rest-transport.js';
 import { FilesApi } from './files.api.js';
 import { WorkspaceFilesApi } from './workspace-files.api.js';
+import { WarehousesApi } from './warehouses.api.js';
 
 export interface Workspace {
   /**
@@ -55,6 +56,7 @@ export interface Workspace {
   readonly workspaceFiles: WorkspaceFilesApi;
   /** Files in Unity Catalog volumes (`/Volumes/…`), where a state file may live. */
   readonly files: FilesApi;
+  readonly warehouses: WarehousesApi;
 }
 
 const USER_AGENT = `ai-gateway-mcp/${VERSION}`;
@@ -121,6 +123,7 @@ function assemble(config: WorkspaceConfig, tokens: TokenProvider, transport: Tra
     services: new AiGatewayServicesApi(rest),
     workspaceFiles: new WorkspaceFilesApi(rest),
     files: new FilesApi(rest),
+    warehouses: new WarehousesApi(rest),
   };
 }
 

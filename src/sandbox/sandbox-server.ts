@@ -25,6 +25,7 @@ import { ENDPOINTS_PATH, PT_ENDPOINTS_PATH, type ServingEndpoints } from './rest
 import { CATALOGS_PATH, SCHEMAS_PATH, type UnityCatalog } from './rest/unity-catalog.routes.js';
 import { FILES_API_PREFIX, type VolumeFiles } from './rest/volume-files.routes.js';
 import { WORKSPACE_API_PREFIX, type WorkspaceFiles } from './rest/workspace-files.routes.js';
+import { warehouse, WAREHOUSE_ROUTE } from './rest/workspace.routes.js';
 
 export interface SandboxServerParts {
   alerts: Alerts;
@@ -127,6 +128,8 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
   if (method === 'GET' && path === SCIM_ME_PATH) return me(req);
   if (method === 'GET' && path === SCIM_SERVICE_PRINCIPALS_PATH) return servicePrincipals(req, parts.identities);
   if (method === 'POST' && path === CHAT_COMPLETIONS_PATH) return invocations.chatCompletions(req);
+  const warehouseId = method === 'GET' ? WAREHOUSE_ROUTE.exec(path)?.[1] : undefined;
+  if (warehouseId !== undefined) return warehouse(pathParameter(warehouseId), parts.warehouse.id, `https://${String(req.headers.host ?? 'localhost')}`);
   const invocation = method === 'POST' ? INVOCATIONS_ROUTE.exec(path) : null;
   if (invocation) return invocations.invoke(req, pathParameter(invocation[1] ?? ''));
   if (path === ALERTS_PATH) {

@@ -533,7 +533,7 @@ function inferenceLocation(request: ProvisionRequest, state: LoadedState): { cat
 }
 
 /** `uc_catalog_schema` as "catalog.schema" or {catalog, schema}. */
-function ucLocation(value: unknown): { catalog?: string; schema?: string } | undefined {
+export function ucLocation(value: unknown): { catalog?: string; schema?: string } | undefined {
   if (typeof value === 'string' && /^[^.]+\.[^.]+$/.test(value)) {
     const [catalog, schema] = value.split('.');
     return { catalog, schema };

@@ -23,8 +23,11 @@ export type SecurableType = 'catalog' | 'schema' | 'table' | 'volume' | 'model_s
 const PARTS: Record<SecurableType, number> = { catalog: 1, schema: 2, table: 3, volume: 3, model_service: 3, mcp_service: 3 };
 const LABEL: Record<SecurableType, string> = { catalog: 'Catalog', schema: 'Schema', table: 'Table', volume: 'Volume', model_service: 'Model service', mcp_service: 'MCP service' };
 
-/** Which securable types each privilege applies to (privileges granted higher up are inherited below). */
-const PRIVILEGES: Record<string, SecurableType[]> = {
+/**
+ * Which securable types each privilege applies to (privileges granted higher up are inherited below). The names
+ * are checked against the SDK's `catalog.Privilege` by the contract check (test/contracts).
+ */
+export const PRIVILEGES = {
   ALL_PRIVILEGES: ['catalog', 'schema', 'table', 'volume'],
   MANAGE: ['catalog', 'schema', 'table', 'volume'],
   BROWSE: ['catalog'],
@@ -44,7 +47,7 @@ const PRIVILEGES: Record<string, SecurableType[]> = {
   REFRESH: ['catalog', 'schema', 'table'],
   SELECT: ['catalog', 'schema', 'table'],
   MODIFY: ['catalog', 'schema', 'table'],
-};
+} as const satisfies Record<string, readonly SecurableType[]>;
 
 export const PERMISSIONS_PREFIX = '/api/2.1/unity-catalog/permissions/';
 
@@ -182,10 +185,10 @@ export class Grants {
     const token = req.query.get('page_token');
     const offset = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
     if (!Number.isInteger(offset) || offset < 0) throw invalid(`Invalid page_token '${token}'.`);
-    const assignments = (all.privilege_assignments as unknown[] | undefined) ?? [];
+    const assignments = all.privilege_assignments ?? [];
     const page = assignments.slice(offset, offset + pageLength);
     const next = offset + pageLength < assignments.length ? Buffer.from(String(offset + pageLength)).toString('base64url') : undefined;
-    return ok({ ...(page.length > 0 ? { privilege_assignments: page } : {}), ...(next ? { next_page_token: next } : {}) });
+    return ok(permissionsView(page, next));
   }
 
   patch(req: RestRequest, type: string, fullName: string): Reply {
@@ -202,7 +205,7 @@ export class Grants {
         throw invalid(`Could not find principal with name ${change.principal} (changes[${i}]). Service principals are named by their application id.`);
       }
       for (const privilege of [...change.add, ...change.remove]) {
-        const appliesTo = PRIVILEGES[privilege];
+        const appliesTo: readonly SecurableType[] | undefined = (PRIVILEGES as Record<string, readonly SecurableType[]>)[privilege];
         if (!appliesTo) throw invalid(`Invalid privilege '${privilege}' in changes[${i}]: no such Unity Catalog privilege.`);
         if (!appliesTo.includes(securable.type)) {
           throw invalid(`Privilege ${privilege} is not applicable to this entity [${securable.fullName}:${securable.type.toUpperCase()}].`);
@@ -246,15 +249,20 @@ export class Grants {
     return { type: securableType, fullName };
   }
 
-  private describe(type: SecurableType, fullName: string, only?: string): Record<string, unknown> {
+  private describe(type: SecurableType, fullName: string, only?: string): PermissionsView {
     const assignments = [...this.assignmentsOf(type, fullName)]
       .filter(([principal]) => only === undefined || principal === only)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([principal, privileges]) => ({ principal, privileges: [...privileges].sort() }));
-    // Like the real API, an empty list is omitted rather than sent as [].
-    return assignments.length > 0 ? { privilege_assignments: assignments } : {};
+    return permissionsView(assignments);
   }
 }
+
+/** GetPermissionsResponse; like the real API, an empty list is omitted rather than sent as [], and so is the token. */
+export function permissionsView(assignments: Array<{ principal: string; privileges: string[] }>, nextPageToken?: string) {
+  return { ...(assignments.length > 0 ? { privilege_assignments: assignments } : {}), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+}
+export type PermissionsView = ReturnType<typeof permissionsView>;
 
 interface Change {
   principal: string;
