@@ -4,7 +4,6 @@
  * `Retry-After`, and connection errors, with backoff under a total time budget. A request that is not
  * idempotent (a create) is never retried here: its caller must first look whether it already happened.
  */
-import tls from 'node:tls';
 import type { Dispatcher, RetryHandler } from 'undici';
 
 export interface TransportOptions {
@@ -73,9 +72,9 @@ export class Transport {
     this.retryBudgetMs = options.retryBudgetMs ?? 120_000;
   }
 
-  /** undici loads on the first workspace call, not at start-up: offline tools never need it. */
+  /** undici and node:tls load on the first workspace call, not at start-up: offline tools never need them. */
   private connection(): Promise<{ agent: Dispatcher; dispatcher: Dispatcher }> {
-    this.pool ??= import('undici').then(({ Agent, ProxyAgent, interceptors }) => {
+    this.pool ??= Promise.all([import('undici'), import('node:tls')]).then(([{ Agent, ProxyAgent, interceptors }, tls]) => {
       const { options } = this;
       const pool = {
         connections: options.connections ?? 8,
