@@ -42,7 +42,6 @@ const RETRIABLE_STATUS = new Set([429, 503]);
 const RETRIABLE_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
-  'ENOTFOUND',
   'EPIPE',
   'ETIMEDOUT',
   'ENETUNREACH',
@@ -56,10 +55,11 @@ const RETRIABLE_CODES = new Set([
 ]);
 const MAX_RETRIES = 20;
 /**
- * Nothing answers at that address: a wrong host, a VPN down. Retried briefly for a blip, not for the whole
- * budget, so an agent hears about a typo in DATABRICKS_HOST in about a second rather than minutes.
+ * Nothing answers at that address: a VPN down, a proxy restarting. Retried briefly for a blip, not for the whole
+ * budget. A name that does not resolve (ENOTFOUND, a typo in DATABRICKS_HOST) and a certificate that is not
+ * trusted are never retried: neither changes a second later (EAI_AGAIN is the resolver's own "try again").
  */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const MAX_UNREACHABLE_RETRIES = 2;
 /** Responses larger than this are refused rather than buffered: no serving API answer comes close. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
