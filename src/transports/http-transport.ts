@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
-import { accessPolicy, checkAccess, urlHost, type RequestHeaders } from './http-access.js';
+import { accessPolicy, checkAccess, isOAuthPath, noOAuth, urlHost, type RequestHeaders } from './http-access.js';
 import { appsAccessPolicy, checkAppsAccess } from './apps-proxy-access.js';
 import { checkingIntervalMs, httpLimits } from './http-limits.js';
 import { requestTarget } from './http-target.js';
@@ -88,8 +88,9 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
     // From here on the SDK and the access check see origin-form and the Host the client really addressed.
     req.url = target.path;
     req.headers.host = target.host;
-    if (new URL(target.path, 'http://localhost').pathname !== MCP_PATH) {
-      await send(res, Response.json({ error: `not found: the MCP endpoint is ${MCP_PATH}` }, { status: 404 }));
+    const pathname = new URL(target.path, 'http://localhost').pathname;
+    if (pathname !== MCP_PATH) {
+      await send(res, isOAuthPath(pathname) ? noOAuth() : Response.json({ error: `not found: the MCP endpoint is ${MCP_PATH}` }, { status: 404 }));
       return;
     }
     const declared = Number(req.headers['content-length']);
