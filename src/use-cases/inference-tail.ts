@@ -10,7 +10,7 @@ import { workspaceWarehouse } from '../databricks/sql-workspace.js';
 import { ToolError } from '../shared/tool-error.js';
 import { decodeCursor, encodeCursor, fingerprintOf, type CursorPosition } from '../governance/inference/tail-cursor.js';
 import { confirmTable, locatePayloadTable, type InferenceTableConfig, type RunStatement } from '../governance/inference/payload-table.js';
-import { addCounts, cutRedacted, redact, type RedactionCounts } from '../governance/inference/redact.js';
+import { addCounts, cutRedacted, redact, type Redacted, type RedactionCounts } from '../governance/inference/redact.js';
 import { newestRowStatement, tailStatement, type PayloadProjection, type TailFilters } from '../governance/inference/tail-rows.js';
 import { addDays, isoInstant, resolveWindow } from '../governance/usage/time-window.js';
 import { isTruthy } from '../runtime/process-runtime.js';
@@ -153,9 +153,10 @@ export async function inferenceTail(call: UseCaseCall, args: TailRequest, render
   // YIELD_EVERY_CHARS of payload: a page of long payloads never holds it for long, and a page of short rows
   // (ids only) pays no turn per row — a turn per row was most of this tool's overhead on 100 short rows.
   const prepared: PreparedRow[] = [];
+  const redactedIds = new Map<string, Redacted>();
   let sinceYield = 0;
   for (const row of page) {
-    const next = prepareRow(row, args.payloads, args.redact);
+    const next = prepareRow(row, args.payloads, args.redact, redactedIds);
     prepared.push(next);
     sinceYield += (next.read.request ?? 0) + (next.read.response ?? 0);
     if (sinceYield >= YIELD_EVERY_CHARS) {
@@ -261,16 +262,30 @@ interface PreparedRow {
 
 type PayloadColumn = 'request' | 'response';
 
-function prepareRow(row: Record<string, unknown>, payloads: PayloadProjection, redactOn: boolean): PreparedRow {
+/**
+ * `redactedIds` remembers, for one call, how each id column value redacted: requesters, entities and error codes
+ * repeat down a page, and redaction is a pure function of the text.
+ */
+function prepareRow(row: Record<string, unknown>, payloads: PayloadProjection, redactOn: boolean, redactedIds: Map<string, Redacted>): PreparedRow {
   const counts: RedactionCounts = {};
   // Every column a client or a workspace fills can carry a secret: a token as client_request_id, an e-mail as
   // requester. Ids that hold none come back unchanged.
-  const clean = (value: string | null): string | null => {
+  const redactId = (value: string): Redacted => {
+    let redacted = redactedIds.get(value);
+    if (redacted === undefined) {
+      redacted = redact(value);
+      redactedIds.set(value, redacted);
+    }
+    return redacted;
+  };
+  const cleanWith = (redactOne: (value: string) => Redacted) => (value: string | null): string | null => {
     if (value === null || !redactOn) return value;
-    const redacted = redact(value);
+    const redacted = redactOne(value);
     addCounts(counts, redacted.counts);
     return redacted.text;
   };
+  const clean = cleanWith(redactId);
+  const cleanPayload = cleanWith(redact);
   const out: TailRow = {
     request_time: String(row.request_time_key),
     databricks_request_id: clean(str(row.databricks_request_id)),
@@ -286,7 +301,7 @@ function prepareRow(row: Record<string, unknown>, payloads: PayloadProjection, r
     if (payloads !== payload && payloads !== 'both') continue;
     const text = str(row[payload]);
     out[`${payload}_chars`] = num(row[`${payload}_chars`]);
-    out[payload] = clean(text);
+    out[payload] = cleanPayload(text);
     if (text !== null) read[payload] = text.length;
   }
   return { row: out, read, counts, key: { time: String(row.request_time_key), requestId: String(row.databricks_request_id) } };
