@@ -24,6 +24,7 @@ import { identityNote, workspaceLine } from '../use-cases/acting-identity.js';
 import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
 import { auditArguments, auditRecord, writeAudit, type AuditStatus } from './call-audit-log.js';
 import { escapeStrings } from './text-format.js';
+import { advertised } from './advertised-schema.js';
 
 /**
  * `read` never changes anything anywhere; `write` changes a workspace or a file. Annotations and read-only
@@ -102,8 +103,8 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: T
 }
 
 export function annotationsOf(spec: AnyToolSpec) {
+  // The title is the tool's own (tools/list carries it once); annotations carry only the hints.
   return {
-    title: spec.title,
     readOnlyHint: spec.kind === 'read',
     destructiveHint: spec.kind === 'write' ? (spec.destructive ?? false) : false,
     idempotentHint: spec.idempotent,
@@ -123,8 +124,8 @@ export function registerTools(server: McpServer, runtime: Runtime, specs: readon
     const config = {
       title: spec.title,
       description: line && spec.openWorld ? `${spec.description}\n${line}` : spec.description,
-      inputSchema: spec.input,
-      outputSchema: spec.output,
+      inputSchema: advertised(spec.input),
+      outputSchema: advertised(spec.output),
       annotations: annotationsOf(spec),
     };
     // The SDK's callback type is generic over the schema; the seam validates nothing itself.
