@@ -1,5 +1,5 @@
 /**
- * The layers, enforced: tools → use cases → domain (governance) and clients; the domain does no I/O; only the
+ * The layers, enforced: every entry point (tools, resources, prompts, commands) → use cases → domain (governance) and clients; the domain does no I/O; only the
  * sandbox command, --sandbox and the demo reach the sandbox. `npm run lint:layers` runs it; CI fails on a breach.
  */
 const IO_MODULES = '^(node:)?(fs|fs/promises|net|http|https|http2|tls|child_process|dgram|readline)$|^(undici|@databricks/sql|@duckdb/node-api|proper-lockfile|thrift|selfsigned|proxy-from-env|ini)$';
@@ -14,10 +14,12 @@ module.exports = {
       to: { path: ['^src/(databricks|state|files|use-cases|tools|sandbox|commands|resources|prompts|transports|runtime)/', '^src/(server|cli)\\.ts$', '@modelcontextprotocol', IO_MODULES] },
     },
     {
-      name: 'tools-go-through-use-cases',
-      comment: 'tool files keep schema, argument mapping and rendering; workspace, files and state are reached through a use case',
+      name: 'entry-points-go-through-use-cases',
+      comment:
+        'every entry point (tools, resources, prompts, the MCP App, the validate command) keeps schema, argument mapping and rendering; ' +
+        'workspace, files and state are reached through a use case. The sandbox and demo commands run the sandbox itself',
       severity: 'error',
-      from: { path: '^src/tools/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^src/(tools|resources|prompts|ui|commands)/', pathNot: ['\\.test\\.ts$', '^src/commands/(sandbox|demo)-command\\.ts$'] },
       to: { path: ['^src/(databricks|state|files|sandbox)/', IO_MODULES] },
     },
     {

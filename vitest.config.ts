@@ -1,9 +1,17 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+// One folder per run for the statements the Spark SQL grammar check parses at the end (test/support/spark-sql.ts).
+process.env.AIGW_TEST_SPARK_SQL_DIR ??= path.join(tmpdir(), `ai-gateway-mcp-spark-sql-${process.pid}-${Date.now()}`);
+
 // Two cores: keep worker count low so end-to-end suites (child servers, sandbox) do not starve each other.
+// The long-running tests live in test/long/ and run with vitest.long.config.ts (`npm run test:long`), not here.
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['test/long/**', '**/node_modules/**'],
+    env: { AIGW_TEST_SPARK_SQL_DIR: process.env.AIGW_TEST_SPARK_SQL_DIR },
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -12,7 +12,7 @@ import { checkSettings, describeProblem } from './runtime/settings-check.js';
 const USAGE = `Usage:
   ai-gateway-mcp [--read-only] [--sandbox]                     MCP server on stdio
   ai-gateway-mcp --http [--host 127.0.0.1] [--port 8787] [--read-only] [--sandbox]
-  ai-gateway-mcp validate <config.json|yaml> [--state FILE] [--format text|json|sarif]
+  ai-gateway-mcp validate <config.json|yaml> [--state FILE] [--target KIND] [--format text|json|sarif]
   ai-gateway-mcp sandbox [--port N] [--rows N] [--seed S]      the local workspace only
   ai-gateway-mcp demo                                          walk the F4 flow on the sandbox`;
 

@@ -29,7 +29,7 @@ export class SqlError extends ToolError {
     /** The first line of the warehouse's own message, for callers that classify or quote it. */
     readonly detail: string,
   ) {
-    super(what, why, next, `SQL_${failure.toUpperCase()}`);
+    super(what, why, next, `SQL_${failure.toUpperCase() as Uppercase<SqlFailure>}`);
   }
 }
 

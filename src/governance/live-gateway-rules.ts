@@ -24,11 +24,12 @@ export interface LiveGrants {
 }
 
 /**
- * Fields of a served entity that a create body may carry; GET adds state, creator and timestamps. The sandbox
- * keeps its own copy on purpose (src/sandbox/rest/endpoint-body-validation.ts): it stands in for the workspace, and the product
- * never imports it, so a field one side forgets shows up as a refused or a dropped field in the tests.
+ * Fields of a served entity that a create body may carry (databricks-sdk-py `ServedEntityInput`); GET adds state,
+ * creator and timestamps. The sandbox keeps its own copy on purpose (src/sandbox/rest/endpoint-body-validation.ts):
+ * it stands in for the workspace and the product never imports it; test/sandbox/served-entity-fields.test.ts
+ * holds the two lists equal.
  */
-const ENTITY_INPUT_KEYS = [
+export const SERVED_ENTITY_INPUT_FIELDS = [
   'name',
   'entity_name',
   'entity_version',
@@ -42,6 +43,8 @@ const ENTITY_INPUT_KEYS = [
   'max_provisioned_throughput',
   'provisioned_model_units',
   'environment_vars',
+  'instance_profile_arn',
+  'burst_scaling_enabled',
 ];
 
 /** The create body the live endpoint corresponds to. */
@@ -50,7 +53,7 @@ export function bodyOfLive(endpoint: LiveGateway): Record<string, unknown> {
   const body: Record<string, unknown> = { name: endpoint.name };
   if (config) {
     body.config = {
-      served_entities: (config.served_entities ?? []).map((entity) => Object.fromEntries(ENTITY_INPUT_KEYS.filter((k) => entity[k] !== undefined).map((k) => [k, entity[k]]))),
+      served_entities: (config.served_entities ?? []).map((entity) => Object.fromEntries(SERVED_ENTITY_INPUT_FIELDS.filter((k) => entity[k] !== undefined).map((k) => [k, entity[k]]))),
       ...(config.traffic_config === undefined ? {} : { traffic_config: config.traffic_config }),
     };
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bodyWith, goodBody, provisionedBody, workshopBody } from '../../test/support/bodies.js';
-import { LLAMA, SCENARIOS } from '../../test/support/states.js';
+import { LLAMA, SCENARIOS, SONNET } from '../../test/support/states.js';
+import { evaluateAudit } from './role-probe.js';
 import { RULES } from './rules/rule-catalog.js';
 import { validateCreateBody } from './validate-body.js';
 
@@ -55,7 +56,7 @@ describe('validateCreateBody', () => {
     ['prefix gw_', (b) => (b.ai_gateway.inference_table_config.table_name_prefix = 'gw_'), 'f4.table-prefix', '/ai_gateway/inference_table_config/table_name_prefix', 'error'],
     ['an unaudited served entity', (b) => (b.config.served_entities[0].external_model.name = 'my-handpicked-llm'), 'f4.audited-entities', '/config/served_entities/0/external_model/name', 'error'],
     ['a fallback candidate taking traffic', (b) => ((b.config.traffic_config.routes[0].traffic_percentage = 50), (b.config.traffic_config.routes[1].traffic_percentage = 50)), 'f4.audited-entities', '/config/served_entities/1/external_model/name', 'error'],
-    ['a bound endpoint of a role that failed', (b) => (b.config.served_entities[0].external_model.name = 'databricks-gpt-oss-120b'), 'f4.audited-entities', '/config/served_entities/0/external_model/name', 'error'],
+    ['an endpoint the audit never saw', (b) => (b.config.served_entities[0].external_model.name = 'databricks-gpt-oss-120b'), 'f4.audited-entities', '/config/served_entities/0/external_model/name', 'error'],
     ['a provisioned model behind no audited endpoint', (b) => (b.config.served_entities[0].entity_name = 'system.ai.gpt-oss-120b'), 'f4.audited-entities', '/config/served_entities/0/entity_name', 'error', provisionedBody],
     ['no rate limits', (b) => (b.ai_gateway.rate_limits = []), 'f4.rate-limits', '/ai_gateway/rate_limits', 'error'],
     ['output safety off', (b) => (b.ai_gateway.guardrails.output.safety = false), 'f4.guardrails', '/ai_gateway/guardrails/output/safety', 'error'],
@@ -74,6 +75,22 @@ describe('validateCreateBody', () => {
     ['the OTel prefix reused', (b) => (b.ai_gateway.inference_table_config.table_name_prefix = 'agent_otel'), 'advice.prefix-differs-from-otel', '/ai_gateway/inference_table_config/table_name_prefix', 'warning'],
     ['a traffic split with fallback off', (b) => ((b.ai_gateway.fallback_config.enabled = false), (b.config.traffic_config.routes[0].traffic_percentage = 60), (b.config.traffic_config.routes[1].traffic_percentage = 40), (b.config.served_entities[1].external_model.name = LLAMA)), 'advice.fallback-traffic', '/config/traffic_config/routes', 'warning'],
   ];
+
+  it("refuses the bound endpoint of a role that FAILED its probe, while another role passes", () => {
+    const failed = SCENARIOS.oneRoleFails;
+    expect(evaluateAudit(failed, { roles: [] }).roles.map((r) => [r.role, r.endpoint, r.status])).toEqual([
+      ['agent_chat', SONNET, 'pass'],
+      ['summarizer', LLAMA, 'fail'],
+    ]);
+    const servesFailed = bodyWith((b) => (b.config.served_entities[0].external_model.name = LLAMA));
+    expect(validateCreateBody(servesFailed, { state: failed }).findings.filter((f) => f.rule === 'f4.audited-entities')).toEqual([
+      expect.objectContaining({ severity: 'error', path: '/config/served_entities/0/external_model/name', message: expect.stringContaining('is not a bound endpoint that passed') }),
+    ]);
+    // Nor at 0 % traffic: only a passing role's candidates may stand by as fallbacks.
+    const asFallback = bodyWith((b) => (b.config.served_entities[1].external_model.name = LLAMA));
+    expect(validateCreateBody(asFallback, { state: failed }).findings.filter((f) => f.rule === 'f4.audited-entities').map((f) => f.path)).toEqual(['/config/served_entities/1/external_model/name']);
+    expect(validateCreateBody(goodBody(), { state: failed }).valid).toBe(true);
+  });
 
   it.each(cases)('%s → %s', (_name, edit, rule, path, severity, base) => {
     const body = bodyWith(edit, base);

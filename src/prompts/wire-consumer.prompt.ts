@@ -21,7 +21,7 @@ export const wireConsumerPrompt: PromptSpec<typeof args> = {
   async text({ endpoint }, runtime) {
     let wiring;
     try {
-      wiring = await wireConsumer(runtime, endpoint);
+      wiring = await wireConsumer(runtime, { endpoint });
     } catch (error) {
       if (!(error instanceof ToolError)) throw error;
       return `I wanted to wire a consumer to the gateway "${endpoint}", but it could not be read: ${scrubSecrets(error.message, [...runtime.secrets])} Tell me this, and help me fix it before wiring anything.`;

@@ -4,16 +4,17 @@
  * A view whose state file or section does not exist answers "resource not found", not an internal error.
  */
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import type { ErrorCode } from '../shared/error-codes.js';
 import { ToolError } from '../shared/tool-error.js';
 import { catalog } from '../governance/rules/rule-catalog.js';
 import type { Runtime } from '../runtime/process-runtime.js';
-import { loadState } from '../state/read-state.js';
+import { stateSection } from '../use-cases/state-view.js';
 import { isRecord } from '../shared/records.js';
 import { registerUsageView } from '../ui/usage-view.js';
 
 const JSON_TYPE = 'application/json';
 /** ToolError codes that mean the state behind a view does not exist (rather than cannot be read). */
-const ABSENT = new Set(['STATE_FILE_NOT_FOUND', 'STATE_KEY_MISSING']);
+const ABSENT = new Set<ErrorCode>(['STATE_FILE_NOT_FOUND', 'STATE_KEY_MISSING']);
 
 export function registerResources(server: McpServer, runtime: Runtime): void {
   const json = (uri: URL, value: unknown) => ({ contents: [{ uri: uri.href, mimeType: JSON_TYPE, text: JSON.stringify(value, null, 2) }] });
@@ -75,16 +76,4 @@ async function stateView(runtime: Runtime, uri: URL, keys: string[]): Promise<un
     if (error instanceof ToolError && ABSENT.has(error.code)) throw new ResourceNotFoundError(uri.href, error.message);
     throw error;
   }
-}
-
-async function stateSection(runtime: Runtime, keys: string[]): Promise<unknown> {
-  const state = await loadState(runtime);
-  let value: unknown = state.data;
-  for (const key of keys) {
-    value = isRecord(value) ? value[key] : undefined;
-    if (value === undefined) {
-      throw new ToolError(`${keys.join('.')} is not in the state file ${state.path}`, 'the workshop step that writes it has not run', 'Run that step first, or point AIGW_STATE_FILE at the right state file', 'STATE_KEY_MISSING');
-    }
-  }
-  return value;
 }

@@ -56,7 +56,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
   // A folder the sandbox made is its own to remove; a caller's folder is left as found.
   const removeDir = () => (opts.dir === undefined ? rm(dir, { recursive: true, force: true }) : Promise.resolve());
   const faults = createFaultController();
-  const identities = new Identities(opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS);
+  const identities = new Identities(opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, opts.now);
   const requestLog = new RequestLog();
   const grants = new Grants(identities);
   seedGrants(grants);

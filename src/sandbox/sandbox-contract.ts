@@ -154,6 +154,8 @@ export interface SandboxOptions {
   configUpdateMs?: number;
   /** OAuth M2M access-token lifetime (default 3600 s). */
   tokenTtlSeconds?: number;
+  /** The clock OAuth access tokens expire by (default Date.now): tests move it instead of sleeping. */
+  now?: () => number;
   /** Folder for the CA certificate PEM (default a fresh temp folder). */
   dir?: string;
   /**

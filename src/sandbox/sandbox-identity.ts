@@ -31,7 +31,11 @@ export class Identities {
   readonly adminToken: string;
   readonly oauthClient: { clientId: string; clientSecret: string };
 
-  constructor(private readonly tokenTtlSeconds: number) {
+  constructor(
+    private readonly tokenTtlSeconds: number,
+    /** The clock OAuth tokens expire by; tests move it rather than wait. */
+    private readonly now: () => number = Date.now,
+  ) {
     this.adminToken = this.addToken(ADMIN);
     this.oauthClient = { clientId: AGENT_SP, clientSecret: `dose${hex(16)}` };
     this.clients.set(this.oauthClient.clientId, this.oauthClient.clientSecret);
@@ -48,14 +52,14 @@ export class Identities {
   issueOAuthToken(clientId: string, clientSecret: string): { token: string; expiresIn: number } | undefined {
     if (this.clients.get(clientId) !== clientSecret) return undefined;
     const token = hex(32);
-    this.tokens.set(token, { principal: clientId, expiresAt: Date.now() + this.tokenTtlSeconds * 1000 });
+    this.tokens.set(token, { principal: clientId, expiresAt: this.now() + this.tokenTtlSeconds * 1000 });
     return { token, expiresIn: this.tokenTtlSeconds };
   }
 
   authenticate(token: string): Authentication {
     const issued = this.tokens.get(token);
     if (!issued) return { problem: 'Invalid access token.' };
-    if (issued.expiresAt !== undefined && Date.now() >= issued.expiresAt) {
+    if (issued.expiresAt !== undefined && this.now() >= issued.expiresAt) {
       this.tokens.delete(token);
       return { problem: 'The OAuth access token has expired. Request a new one from /oidc/v1/token.' };
     }

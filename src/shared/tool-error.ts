@@ -2,6 +2,8 @@
  * The one error type the domain raises for a caller to act on. Every tool turns it into an `isError`
  * result whose text says what happened, why, and the next step, so no tool formats errors by hand.
  */
+import type { ErrorCode } from './error-codes.js';
+
 export class ToolError extends Error {
   override readonly name = 'ToolError';
   constructor(
@@ -11,8 +13,8 @@ export class ToolError extends Error {
     readonly why: string,
     /** The next step for the agent or operator. */
     readonly next: string,
-    /** A stable machine-readable code, e.g. `STATE_FILE_UNREADABLE`. */
-    readonly code: string = 'TOOL_ERROR',
+    /** A stable machine-readable code, e.g. `FILE_UNREADABLE`. */
+    readonly code: ErrorCode,
   ) {
     super(`${what}: ${why}. ${next}`);
   }

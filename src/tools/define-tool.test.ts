@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ToolError } from '../shared/tool-error.js';
 import { Runtime } from '../runtime/process-runtime.js';
-import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
+import { RESULT_CHAR_BUDGET } from './result-budget.js';
 import { defineTool, registerTools, type AnyToolSpec } from './define-tool.js';
 
 const SECRET = 'dapi-known-secret-value-1234';
@@ -19,7 +19,7 @@ const echo = defineTool({
   input: z.object({ text: z.string(), fail: z.boolean().default(false), repeat: z.number().int().default(1) }),
   output: z.object({ text: z.string() }),
   async run(args) {
-    if (args.fail) throw new ToolError('Echo failed', `it was asked to, holding ${SECRET}`, 'Call it without fail', 'TEST');
+    if (args.fail) throw new ToolError('Echo failed', `it was asked to, holding ${SECRET}`, 'Call it without fail', 'INVALID_INPUT');
     if (args.text === 'crash') throw new TypeError(`cannot read properties of undefined near ${SECRET}`);
     return { text: args.text.repeat(args.repeat) };
   },
@@ -65,7 +65,7 @@ describe('the tool seam', () => {
     const client = await connectTo(new Runtime({ workspace: { token: SECRET } }));
     const result = await client.callTool({ name: 'echo', arguments: { text: 'x', fail: true } });
     expect(result.structuredContent).toEqual({
-      error: { code: 'TEST', what: 'Echo failed', why: 'it was asked to, holding [REDACTED]', next: 'Call it without fail' },
+      error: { code: 'INVALID_INPUT', what: 'Echo failed', why: 'it was asked to, holding [REDACTED]', next: 'Call it without fail' },
     });
   });
 

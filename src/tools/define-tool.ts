@@ -1,8 +1,8 @@
 /**
  * The one seam every tool goes through. A tool declares what it is (name, schemas, operation kind, a text
  * renderer) and a `run` function over plain domain values; this module derives the MCP annotations, applies
- * read-only filtering, maps errors to actionable `isError` results, scrubs secrets, enforces the size budget
- * and hands the tool progress, cancellation and elicitation in protocol-neutral form. No tool can forget one.
+ * read-only filtering, maps errors to actionable `isError` results, scrubs secrets, owns the result budget
+ * (measuring each result with the tool's own renderer, and shrinking it through the tool's `fit` hook) and hands the tool progress, cancellation and elicitation in protocol-neutral form. No tool can forget one.
  * Over HTTP it also runs each call on the caller's view of the runtime (acting as them when they brought a
  * workspace token), ends that view with the call, and writes the call to the audit trail.
  */
@@ -18,11 +18,12 @@ import {
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import type { Caller } from '../runtime/caller.js';
+import type { ErrorCode } from '../shared/error-codes.js';
 import { scrubSecrets, ToolError } from '../shared/tool-error.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { identityNote, workspaceLine } from '../use-cases/acting-identity.js';
-import { RESULT_CHAR_BUDGET } from '../use-cases/result-budget.js';
 import { auditArguments, auditRecord, writeAudit, type AuditStatus } from './call-audit-log.js';
+import { RESULT_CHAR_BUDGET, type Fits } from './result-budget.js';
 import { escapeStrings } from './text-format.js';
 import { advertised } from './advertised-schema.js';
 
@@ -51,7 +52,11 @@ export interface ToolCall {
   readonly ctx: ServerContext;
 }
 
-export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
+/**
+ * `D` is what `run` returns: the result itself, or (for a tool with a `fit` hook) the data the hook shapes into
+ * the result.
+ */
+export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject, D = z.output<O>> {
   name: string;
   title: string;
   /** Written for an agent: when to use it, what it needs, what comes back, what to do next. */
@@ -67,7 +72,13 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   ui?: { resourceUri: string };
   input: I;
   output: O;
-  run(args: z.output<I>, call: ToolCall): Promise<z.output<O> | InputRequiredResult>;
+  run(args: z.output<I>, call: ToolCall): Promise<D | InputRequiredResult>;
+  /**
+   * How the result shrinks to fit the budget (rows to drop, payloads to cut): the largest candidate for which
+   * `fits` holds. `fits` measures a candidate exactly as the seam sends it. Without the hook, `run` returns the
+   * result, and a result over the budget is refused with RESULT_TOO_LARGE.
+   */
+  fit?(data: D, fits: Fits<z.output<O>>): z.output<O>;
   /** The compact, faithful text copy of a result (tables rather than pretty JSON). */
   text(result: z.output<O>): string;
 }
@@ -96,9 +107,9 @@ const FORM_TIMEOUT_MS = 10 * 60_000;
 
 // Erases the schema generics so tools of different shapes fit in one list.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyToolSpec = ToolSpec<any, any>;
+export type AnyToolSpec = ToolSpec<any, any, any>;
 
-export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: ToolSpec<I, O>): ToolSpec<I, O> {
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject, D = z.output<O>>(spec: ToolSpec<I, O, D>): ToolSpec<I, O, D> {
   return spec;
 }
 
@@ -158,12 +169,10 @@ async function invokeAs(caller: Caller, server: McpServer, shared: Runtime, spec
 async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, args: unknown, ctx: ServerContext) {
   const call = toolCall(server, runtime, ctx);
   try {
-    const result = await spec.run(args, call);
-    if (isInputRequiredResult(result)) return result;
-    // Renderers print values from callers, files and the workspace: none may start a line of its own.
-    const text = spec.text(escapeStrings(result));
-    const json = JSON.stringify(result);
-    const size = text.length + json.length;
+    const data = await spec.run(args, call);
+    if (isInputRequiredResult(data)) return data;
+    const result = (spec.fit ? spec.fit(data, (candidate) => measure(spec, candidate).size <= RESULT_CHAR_BUDGET) : data) as Record<string, unknown>;
+    const { text, json, size } = measure(spec, result);
     if (size > RESULT_CHAR_BUDGET) {
       throw new ToolError(
         `The ${spec.name} result is too large to return (${size} characters)`,
@@ -174,12 +183,22 @@ async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, ar
     }
     return {
       content: [{ type: 'text' as const, text: scrubSecrets(text, [...runtime.secrets]) }],
-      structuredContent: withoutKnownSecrets(json, result as Record<string, unknown>, runtime),
+      structuredContent: withoutKnownSecrets(json, result, runtime),
     };
   } catch (error) {
     if (!(error instanceof ToolError)) await logUnexpected(spec.name, error, runtime, ctx);
     return errorResult(spec.name, error, runtime);
   }
+}
+
+/**
+ * A result as it is sent: the text copy and the structured JSON, and their size against the budget. Renderers
+ * print values from callers, files and the workspace: none may start a line of its own.
+ */
+function measure(spec: AnyToolSpec, result: unknown): { text: string; json: string; size: number } {
+  const text = spec.text(escapeStrings(result));
+  const json = JSON.stringify(result);
+  return { text, json, size: text.length + json.length };
 }
 
 /**
@@ -205,7 +224,7 @@ function errorResult(tool: string, error: unknown, runtime: Runtime) {
     error instanceof ToolError
       ? { code: error.code, what: error.what, why: error.why, next: note ? `${error.next}. ${note}` : error.next }
       : {
-          code: 'UNEXPECTED',
+          code: 'UNEXPECTED' satisfies ErrorCode,
           what: `${tool} failed unexpectedly`,
           why: describe(error),
           next: 'Retry once; if it fails again, report it with the arguments you used',

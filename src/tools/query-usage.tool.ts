@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { priceTableSchema } from '../governance/usage/prices.js';
 import { DIMENSION_NAMES, REPORTS } from '../governance/usage/usage-reports.js';
-import { usageReport } from '../use-cases/usage-report.js';
+import { usageNarrowHint, usageReport } from '../use-cases/usage-report.js';
 import { USAGE_VIEW_URI } from '../ui/uris.js';
 import { defineTool } from './define-tool.js';
+import { largestFitting } from './result-budget.js';
 import { table } from './text-format.js';
 import { endpointNameInput, instantInput, warehouseIdInput } from './warehouse-inputs.js';
 
@@ -89,7 +90,35 @@ export const queryUsageTool = defineTool({
   ui: { resourceUri: USAGE_VIEW_URI },
   input,
   output,
-  run: (args, call) => usageReport(call, args, renderUsage),
+  run: (args, call) =>
+    usageReport(call, {
+      report: args.report,
+      source: args.source,
+      usageTable: args.usage_table,
+      endpoint: args.endpoint,
+      modelService: args.model_service,
+      since: args.since,
+      until: args.until,
+      user: args.user,
+      servedEntity: args.served_entity,
+      usageContextKey: args.usage_context_key,
+      usageContextValue: args.usage_context_value,
+      groupBy: args.group_by,
+      chargeTo: args.charge_to,
+      limit: args.limit,
+      prices: args.prices,
+      monthlyBudgetUsd: args.budget?.monthly_usd,
+      spikeMultiple: args.spike_multiple,
+      minSpikeTokens: args.min_spike_tokens,
+      warehouseId: args.warehouse_id,
+    }),
+  // Drop trailing rows until the result fits; totals still cover the whole window.
+  fit: (result, fits) =>
+    largestFitting(
+      result.rows.length,
+      (keep) => (keep === result.rows.length ? result : { ...result, rows: result.rows.slice(0, keep), truncated: true, narrow_hint: usageNarrowHint(keep, result.groups) }),
+      fits,
+    ).result,
   text: renderUsage,
 });
 

@@ -2,10 +2,13 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
 import { fence, table as textTable } from './text-format.js';
-import { inferenceTail } from '../use-cases/inference-tail.js';
+import { inferenceTail, tailResult, type TailPage } from '../use-cases/inference-tail.js';
+import { largestFitting, type Fits } from './result-budget.js';
 import { endpointNameInput, instantInput, warehouseIdInput } from './warehouse-inputs.js';
 
 const DEFAULT_PAYLOAD_CHARS = 2_000;
+/** Payloads are never cut shorter than this to fit the budget: rows are dropped instead. */
+const MIN_PAYLOAD_CHARS = 120;
 
 const idInput = z.string().min(1).max(256);
 
@@ -87,9 +90,40 @@ export const tailInferenceTool = defineTool({
   openWorld: true,
   input,
   output,
-  run: (args, call) => inferenceTail(call, args, renderTail),
+  run: (args, call) =>
+    inferenceTail(call, {
+      endpoint: args.endpoint,
+      modelService: args.model_service,
+      table: args.table,
+      since: args.since,
+      until: args.until,
+      status: args.status,
+      requester: args.requester,
+      databricksRequestId: args.databricks_request_id,
+      clientRequestId: args.client_request_id,
+      servedEntityId: args.served_entity_id,
+      limit: args.limit,
+      cursor: args.cursor,
+      payloads: args.payloads,
+      payloadChars: args.payload_chars,
+      redact: args.redact,
+      warehouseId: args.warehouse_id,
+    }),
+  fit: fitTail,
   text: renderTail,
 });
+
+/** Shorter payloads before fewer rows: an agent paging a tail would rather see every row, cut shorter. */
+function fitTail(page: TailPage, fits: Fits<Output>): Output {
+  const hasPayloads = page.rows.some((row) => row.row.request !== undefined || row.row.response !== undefined);
+  let payloadChars = page.payloadChars;
+  let fitted = largestFitting(page.rows.length, (keep) => tailResult(page, keep, payloadChars), fits);
+  while (fitted.kept < page.rows.length && payloadChars > MIN_PAYLOAD_CHARS && hasPayloads) {
+    payloadChars = Math.max(MIN_PAYLOAD_CHARS, Math.floor(payloadChars / 2));
+    fitted = largestFitting(page.rows.length, (keep) => tailResult(page, keep, payloadChars), fits);
+  }
+  return fitted.result;
+}
 
 function renderTail(result: Output): string {
   const lines = [

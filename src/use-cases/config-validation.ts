@@ -13,7 +13,8 @@ import { validateCreateBody, type Validation } from '../governance/validate-body
 import type { Runtime } from '../runtime/process-runtime.js';
 import type { StateData } from '../shared/records.js';
 import { loadConfigFile } from '../files/gateway-body-file.js';
-import { loadStateIfPresent } from '../state/read-state.js';
+import { loadStateIfPresent, type LoadedState } from '../state/read-state.js';
+import { lineOf, pointerLines } from '../files/yaml-source-map.js';
 import { liveChecklist } from './live-checklist.js';
 
 interface LiveCompliance extends Validation {
@@ -62,11 +63,32 @@ export async function validateConfig(runtime: Runtime, request: ValidationReques
     const { workspace, ...validation } = await liveCompliance(runtime, request.endpoint, state?.data, request);
     return { ...validation, source: 'live', endpoint: request.endpoint, workspace, ...stateFile };
   }
-  if (request.configFile) {
-    const loaded = await loadConfigFile(runtime, request.configFile);
-    return { ...lintBody(loaded.body, request.target, state?.data), source: 'file', config_file: loaded.path, ...stateFile };
-  }
+  if (request.configFile) return (await validateFile(runtime, request.configFile, request.target, state)).validation;
   return { ...lintBody(request.config, request.target, state?.data), source: 'object', ...stateFile };
+}
+
+export interface FileValidationRequest {
+  configFile: string;
+  stateFile?: string;
+  target?: BodyKind;
+}
+
+export interface FileValidation {
+  validation: ConfigValidation;
+  /** Per finding, in the same order, the line of the config file its JSON pointer points at (for SARIF). */
+  lines: number[];
+}
+
+/** The `validate` command's use case: the same validation as validate_config's config_file, with the lines. */
+export async function validateConfigFile(runtime: Runtime, request: FileValidationRequest): Promise<FileValidation> {
+  return validateFile(runtime, request.configFile, request.target, await loadStateIfPresent(runtime, request.stateFile));
+}
+
+async function validateFile(runtime: Runtime, configFile: string, target: BodyKind | undefined, state: LoadedState | undefined): Promise<FileValidation> {
+  const loaded = await loadConfigFile(runtime, configFile);
+  const validation: ConfigValidation = { ...lintBody(loaded.body, target, state?.data), source: 'file', config_file: loaded.path, ...(state ? { state_file: state.path } : {}) };
+  const pointers = pointerLines(loaded.text);
+  return { validation, lines: validation.findings.map((finding) => lineOf(pointers, finding.path)) };
 }
 
 /** A serving-endpoint create body, a model-service or an MCP-service body: the target's, else the shape's. */

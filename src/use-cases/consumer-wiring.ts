@@ -10,7 +10,14 @@ import { isRecord } from '../shared/records.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import type { GatewaySummary } from './gateway-target.js';
 
-export async function wireConsumer(runtime: Runtime, endpointName: string, signal?: AbortSignal): Promise<ConsumerWiring> {
+export interface WiringRequest {
+  /** The gateway serving endpoint consumers call. */
+  endpoint: string;
+  signal?: AbortSignal;
+}
+
+export async function wireConsumer(runtime: Runtime, request: WiringRequest): Promise<ConsumerWiring> {
+  const { endpoint: endpointName, signal } = request;
   let workspace;
   try {
     workspace = getWorkspace(runtime);

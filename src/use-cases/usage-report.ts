@@ -1,7 +1,7 @@
 /**
  * The usage report: picks the usage source the caller can read, builds one aggregate statement for the
- * report, runs it in the SQL warehouse and fits the rows into the result budget (totals always cover the
- * whole window). Prices come from the caller or the price settings file.
+ * report and runs it in the SQL warehouse (totals always cover the whole window); the tool seam fits the rows into
+ * the result budget. Prices come from the caller or the price settings file.
  */
 import { loadPriceFile } from '../files/price-file.js';
 import { workspaceWarehouse } from '../databricks/sql-workspace.js';
@@ -15,7 +15,6 @@ import { isoInstant, resolveWindow } from '../governance/usage/time-window.js';
 import { parseTableName } from '../shared/sql-names.js';
 import { parameterValues, SqlParams } from '../shared/sql-statement.js';
 import type { UseCaseCall } from './use-case-call.js';
-import { fitRows } from './result-budget.js';
 import { cached } from './ttl-cache.js';
 
 /** How long a usage source choice is reused: grants change rarely, probing costs two statements. */
@@ -24,24 +23,24 @@ const SOURCE_TTL_MS = 5 * 60_000;
 export interface UsageRequest {
   report: ReportName;
   source: SourceRequest;
-  usage_table?: string;
+  usageTable?: string;
   endpoint?: string;
   /** A Unity AI Gateway model service (`catalog.schema.name`): its rows are in system.ai_gateway.usage. */
-  model_service?: string;
+  modelService?: string;
   since?: string;
   until?: string;
   user?: string;
-  served_entity?: string;
-  usage_context_key?: string;
-  usage_context_value?: string;
-  group_by?: Dimension[];
-  charge_to: ChargeTo;
+  servedEntity?: string;
+  usageContextKey?: string;
+  usageContextValue?: string;
+  groupBy?: Dimension[];
+  chargeTo: ChargeTo;
   limit: number;
   prices?: PriceTable;
-  budget?: { monthly_usd: number };
-  spike_multiple: number;
-  min_spike_tokens: number;
-  warehouse_id?: string;
+  monthlyBudgetUsd?: number;
+  spikeMultiple: number;
+  minSpikeTokens: number;
+  warehouseId?: string;
 }
 
 export interface UsageResult {
@@ -61,42 +60,41 @@ export interface UsageResult {
   warnings: string[];
 }
 
-/** `render` is the text copy of the result: the rows kept are those whose result fits the budget. */
-export async function usageReport(call: UseCaseCall, request: UsageRequest, render: (result: UsageResult) => string): Promise<UsageResult> {
+export async function usageReport(call: UseCaseCall, request: UsageRequest): Promise<UsageResult> {
   const args = forModelService(request);
-  const window = resolveWindow({ since: args.since ?? (args.budget && !args.until ? monthStart() : undefined), until: args.until }, 7);
-  const usageTable = args.usage_table ? parseTableName(args.usage_table, 'usage_table') : undefined;
+  const window = resolveWindow({ since: args.since ?? (args.monthlyBudgetUsd && !args.until ? monthStart() : undefined), until: args.until }, 7);
+  const usageTable = args.usageTable ? parseTableName(args.usageTable, 'usage_table') : undefined;
   const prices = await resolvePrices(args.prices, call);
   const warnings: string[] = [];
-  const { workspace, warehouse } = workspaceWarehouse(call.runtime, args.warehouse_id);
+  const { workspace, warehouse } = workspaceWarehouse(call.runtime, args.warehouseId);
   const run: RunStatement = (statement) =>
     warehouse.query(statement, {
       signal: call.signal,
       onProgress: (ms) => void call.progress(Math.round(ms / 1000), undefined, `statement running on warehouse ${warehouse.target.warehouseId} for ${Math.round(ms / 1000)} s`),
     });
-  const sourceKey = `${workspace.config.host}|${warehouse.target.warehouseId}|${args.source}|${args.usage_table ?? ''}`;
+  const sourceKey = `${workspace.config.host}|${warehouse.target.warehouseId}|${args.source}|${args.usageTable ?? ''}`;
   const chosen = await withGrantHint(() => cached(call.runtime, 'usage-source', sourceKey, SOURCE_TTL_MS, () => chooseSource(args.source, usageTable, run)));
-  const contextKey = args.usage_context_key ?? (needsContext(args) ? 'team' : undefined);
-  if (args.usage_context_value !== undefined && !args.usage_context_key) {
+  const contextKey = args.usageContextKey ?? (needsContext(args) ? 'team' : undefined);
+  if (args.usageContextValue !== undefined && !args.usageContextKey) {
     warnings.push('usage_context_value filters on the usage_context key "team" (usage_context_key was not given)');
   }
   if (contextKey && chosen.source.kind !== 'serving' && !chosen.source.columns?.usage_context) {
     warnings.push(`${describeSource(chosen.source)} has no usage_context column: context values are empty`);
   }
   if (args.report === 'chargeback' && !prices) warnings.push('No prices given (input prices or AIGW_PRICES_FILE): chargeback shows tokens only');
-  if (args.budget && !prices) throw new ToolError('A budget needs prices', 'dollars are computed from a price per served entity', 'Pass prices or set AIGW_PRICES_FILE', 'PRICES_MISSING');
+  if (args.monthlyBudgetUsd && !prices) throw new ToolError('A budget needs prices', 'dollars are computed from a price per served entity', 'Pass prices or set AIGW_PRICES_FILE', 'PRICES_MISSING');
   const built = buildReport(
     {
       report: args.report,
       source: chosen.source,
       window,
-      filters: { endpoint: args.endpoint, user: args.user, served_entity: args.served_entity, context_value: args.usage_context_value },
+      filters: { endpoint: args.endpoint, user: args.user, served_entity: args.servedEntity, context_value: args.usageContextValue },
       contextKey,
-      groupBy: args.report === 'errors' || args.report === 'spikes' ? undefined : args.group_by,
-      chargeTo: args.charge_to,
+      groupBy: args.report === 'errors' || args.report === 'spikes' ? undefined : args.groupBy,
+      chargeTo: args.chargeTo,
       limit: args.limit,
       prices,
-      spike: { multiple: args.spike_multiple, minTokens: args.min_spike_tokens },
+      spike: { multiple: args.spikeMultiple, minTokens: args.minSpikeTokens },
     },
     new SqlParams(),
   );
@@ -113,33 +111,35 @@ export async function usageReport(call: UseCaseCall, request: UsageRequest, rend
     groups,
     sql: built.statement.sql,
     parameters: parameterValues(built.statement),
-    ...(args.budget && built.priced ? { budget: budgetStatus(args.budget, totals.dollars ?? 0, window.since, window.until) } : {}),
+    ...(args.monthlyBudgetUsd && built.priced ? { budget: budgetStatus({ monthly_usd: args.monthlyBudgetUsd }, totals.dollars ?? 0, window.since, window.until) } : {}),
     warnings,
   };
-  const limited = groups > rows.length;
-  const { result, kept } = fitRows(rows, (kept) => ({ ...base, rows: kept, truncated: limited || kept.length < rows.length }), render);
-  if (result.truncated) {
-    result.narrow_hint =
-      `${kept} of ${groups} rows shown (totals cover all of them). ` +
-      'Narrow with endpoint, user, served_entity or a shorter since/until window, or page the ranking with a smaller group_by';
-  }
-  return result;
+  const truncated = groups > rows.length;
+  return { ...base, rows, truncated, ...(truncated ? { narrow_hint: usageNarrowHint(rows.length, groups) } : {}) };
+}
+
+/** What a result that shows `kept` of `groups` rows says about the rest. */
+export function usageNarrowHint(kept: number, groups: number): string {
+  return (
+    `${kept} of ${groups} rows shown (totals cover all of them). ` +
+    'Narrow with endpoint, user, served_entity or a shorter since/until window, or page the ranking with a smaller group_by'
+  );
 }
 
 /** A model service is a gateway in system.ai_gateway.usage, named there by its full name. */
 function forModelService(request: UsageRequest): UsageRequest {
-  if (!request.model_service) return request;
+  if (!request.modelService) return request;
   if (request.endpoint) {
     throw new ToolError('Both endpoint and model_service were given', 'a usage row belongs to one gateway', 'Pass one of them', 'INVALID_INPUT');
   }
   if (request.source === 'serving') {
-    throw new ToolError(`Model service ${request.model_service} has no rows in system.serving`, 'Unity AI Gateway model services log usage to system.ai_gateway.usage only', 'Use source "ai_gateway" (or "auto")', 'INVALID_INPUT');
+    throw new ToolError(`Model service ${request.modelService} has no rows in system.serving`, 'Unity AI Gateway model services log usage to system.ai_gateway.usage only', 'Use source "ai_gateway" (or "auto")', 'INVALID_INPUT');
   }
-  return { ...request, source: 'ai_gateway', endpoint: request.model_service };
+  return { ...request, source: 'ai_gateway', endpoint: request.modelService };
 }
 
-function needsContext(args: { report: string; charge_to: string; group_by?: string[]; usage_context_value?: string }): boolean {
-  return (args.report === 'chargeback' && args.charge_to === 'team' && !args.group_by) || Boolean(args.group_by?.includes('context')) || args.usage_context_value !== undefined;
+function needsContext(args: UsageRequest): boolean {
+  return (args.report === 'chargeback' && args.chargeTo === 'team' && !args.groupBy) || Boolean(args.groupBy?.includes('context')) || args.usageContextValue !== undefined;
 }
 
 async function resolvePrices(given: PriceTable | undefined, call: UseCaseCall): Promise<PriceTable | undefined> {

@@ -11,6 +11,7 @@ import { ServingEndpointsApi } from '../../src/databricks/serving-endpoints.api.
 import { Transport, type TransportRequest, type TransportResponse } from '../../src/databricks/rest-transport.js';
 import { GRANTS_PAGE_LENGTH } from '../../src/sandbox/rest/grants.routes.js';
 import { startHarness, type Harness } from '../sandbox/support.js';
+import { manualClock } from '../support/timers.js';
 
 /** The real transport, counting what went over it. */
 class CountingTransport extends Transport {
@@ -22,8 +23,10 @@ class CountingTransport extends Transport {
 }
 
 let h: Harness;
+/** The workspace's clock: tokens expire when a test moves it. */
+const clock = manualClock();
 beforeAll(async () => {
-  h = await startHarness({ configUpdateMs: 100, tokenTtlSeconds: 1 });
+  h = await startHarness({ configUpdateMs: 100, tokenTtlSeconds: 60, now: clock.now });
 });
 afterAll(async () => h?.close());
 
@@ -92,7 +95,7 @@ describe('OAuth M2M', () => {
     await Promise.all([list(), list(), list()]);
     const tokenRequests = () => transport.sent.filter((s) => s.endsWith('/oidc/v1/token')).length;
     expect(tokenRequests()).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(61_000);
     await list();
     expect(tokenRequests()).toBe(2);
     expect(transport.sent.filter((s) => s === 'GET /api/2.0/serving-endpoints')).toHaveLength(5);
@@ -101,9 +104,10 @@ describe('OAuth M2M', () => {
 
   it('refreshes before expiry by its own clock', async () => {
     const transport = new CountingTransport({ caCert: h.sandbox.caCert });
-    const tokens = createTokenProvider({ host: h.sandbox.url, authType: 'oauth-m2m', ...h.sandbox.oauth }, { transport });
+    let now = 0;
+    const tokens = createTokenProvider({ host: h.sandbox.url, authType: 'oauth-m2m', ...h.sandbox.oauth }, { transport, now: () => now });
     const first = await tokens.token();
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    now += 60_000;
     expect(await tokens.token()).not.toBe(first);
     expect(transport.sent.filter((s) => s.endsWith('/oidc/v1/token'))).toHaveLength(2);
     await transport.close();

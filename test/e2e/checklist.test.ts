@@ -9,7 +9,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
 import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { AGENT_SP, GATEWAY_SECRET } from '../../src/sandbox/seed/seed-catalog.js';
 import { callOk, connect, textOf, type Connected } from '../support/mcp.js';
-import { assertSparkSql, assertServerSqlIsSpark } from '../support/spark-sql.js';
+import { recordServerSql, recordSparkSql } from '../support/spark-sql.js';
 import { SCENARIOS, tempDir, writeYamlState } from '../support/states.js';
 import { connectWarehouse, type WarehouseClient } from '../support/warehouse.js';
 
@@ -85,7 +85,7 @@ afterAll(async () => {
   await server?.close();
   await raw?.close();
   await agent?.close();
-  if (sandbox) assertServerSqlIsSpark(sandbox.warehouse.received, []);
+  if (sandbox) recordServerSql(sandbox.warehouse.received, [], 'test/e2e/checklist.test.ts');
   await sandbox?.close();
 });
 
@@ -154,7 +154,7 @@ describe('validate_config with endpoint: the live F4 checklist', () => {
   it('the alert item fails without an alert, passes once an ACTIVE alert on the gateway evaluated, fails when it errors', async () => {
     expect(byItem(await check(server, GATEWAY))['error-alert']).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/none of the \d+ ACTIVE SQL alert/) });
 
-    assertSparkSql(ERROR_SHARE_SQL);
+    recordSparkSql([ERROR_SHARE_SQL], 'test/e2e/checklist.test.ts: the error-share query');
     const alert = await rest('POST', '/api/2.0/alerts', gatewayAlert('gateway 429/5xx (test)', ERROR_SHARE_SQL));
     expect(byItem(await check(server, GATEWAY))['error-alert']).toMatchObject({ status: 'unknown', evidence: expect.stringMatching(/not been evaluated yet/) });
     await sandbox.alerts.evaluateNow();

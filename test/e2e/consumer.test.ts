@@ -17,6 +17,7 @@ import { AGENT_SP, GATEWAY_SECRET } from '../../src/sandbox/seed/seed-catalog.js
 import { callOk, connect, REPO, type Connected } from '../support/mcp.js';
 import { tempDir } from '../support/states.js';
 import { connectWarehouse, type WarehouseClient } from '../support/warehouse.js';
+import { eventually } from '../support/timers.js';
 
 const GATEWAY = 'consumer-gateway';
 let sandbox: Sandbox;
@@ -75,12 +76,8 @@ afterAll(async () => {
 });
 
 async function whenReady(): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
-    const answer = await rest('POST', `/serving-endpoints/${GATEWAY}/invocations`, { messages: [{ role: 'user', content: 'ping' }], client_request_id: `ready-${i}` });
-    if (answer.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${GATEWAY} never became ready`);
+  let attempt = 0;
+  await eventually(() => rest('POST', `/serving-endpoints/${GATEWAY}/invocations`, { messages: [{ role: 'user', content: 'ping' }], client_request_id: `ready-${(attempt += 1)}` }), (answer) => answer.status === 200);
 }
 
 describe('wire_consumer', () => {

@@ -11,6 +11,7 @@ import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/seed-catalog.js';
 import { createSchemas, startHarness, type Harness } from '../sandbox/support.js';
 import { callError, callOk, connect, textOf, type Connected } from '../support/mcp.js';
 import { OPUS, SCENARIOS, SONNET, tempDir, writeMarkdownState, writeYamlState } from '../support/states.js';
+import { manualClock } from '../support/timers.js';
 
 interface Result {
   status: string;
@@ -415,9 +416,10 @@ describe('create_gateway against the sandbox', () => {
 
 describe('create_gateway with OAuth M2M', () => {
   let m2m: Harness;
+  const clock = manualClock();
   let client: Connected;
   beforeAll(async () => {
-    m2m = await startHarness({ configUpdateMs: 200, tokenTtlSeconds: 2 });
+    m2m = await startHarness({ configUpdateMs: 200, tokenTtlSeconds: 60, now: clock.now });
     await createSchemas(m2m, 'workshop', SCHEMAS);
     // The service principal provisions as a team would: USE CATALOG, and its schema to create the payload table in.
     const clientId = m2m.sandbox.oauth.clientId;
@@ -437,8 +439,8 @@ describe('create_gateway with OAuth M2M', () => {
     const stateFile = writeYamlState(dir, 'm2m', SCENARIOS.passing);
     const args = base('gw-m2m', stateFile, { schema: 'gw_m2m' });
     const planned = await call(args, client);
-    // Outlive the 2 s token; the apply must fetch a fresh one rather than fail with 401.
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    // Outlive the 60 s token by the workspace's clock; the apply must fetch a fresh one rather than fail with 401.
+    clock.advance(61_000);
     const applied = await call({ ...args, mode: 'apply', plan_id: planned.plan_id }, client);
     expect(applied.status).toBe('applied');
     const live = await m2m.call('GET', '/api/2.0/serving-endpoints/gw-m2m');

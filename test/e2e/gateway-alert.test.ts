@@ -9,7 +9,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
 import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/seed-catalog.js';
 import { callOk, connect, textOf, type Connected } from '../support/mcp.js';
-import { assertServerSqlIsSpark, assertSparkSql } from '../support/spark-sql.js';
+import { recordServerSql, recordSparkSql } from '../support/spark-sql.js';
 import { SCENARIOS, tempDir, writeYamlState } from '../support/states.js';
 
 const GATEWAY = 'skyloyalty-ai-gateway';
@@ -68,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await agent?.close();
-  if (sandbox) assertServerSqlIsSpark(sandbox.warehouse.received, []);
+  if (sandbox) recordServerSql(sandbox.warehouse.received, [], 'test/e2e/gateway-alert.test.ts');
   await sandbox?.close();
 });
 
@@ -84,7 +84,7 @@ describe('create_gateway with alert', () => {
       schedule: { quartz_cron_schedule: '0 0/5 * * * ?', timezone_id: 'UTC', pause_status: 'UNPAUSED' },
       run_as: { service_principal_name: AGENT_SP },
     });
-    assertSparkSql(created!.to.query_text);
+    recordSparkSql([created!.to.query_text as string], 'test/e2e/gateway-alert.test.ts: the alert query');
     expect(created!.to.query_text).toContain(`'${GATEWAY}'`);
     expect(planned.alert).toMatchObject({ display_name: DISPLAY_NAME, action: 'create' });
 

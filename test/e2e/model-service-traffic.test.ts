@@ -10,7 +10,7 @@ import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/seed-catalog.js';
 import { payloadTableName } from '../../src/sandbox/warehouse/catalogs.js';
 import { callOk, connect, type Connected } from '../support/mcp.js';
 import { SONNET, tempDir, writeYamlState } from '../support/states.js';
-import { assertServerSqlIsSpark } from '../support/spark-sql.js';
+import { recordServerSql } from '../support/spark-sql.js';
 import { connectWarehouse, type WarehouseClient } from '../support/warehouse.js';
 
 const SERVICE = 'workshop.demo_team.svc_traffic';
@@ -87,7 +87,7 @@ describe('a model service in the usage and payload tables', () => {
     const tools = byTool.rows.filter((r) => r.mcp_tool !== null).map((r) => [r.mcp_tool, n(r.requests)]);
     expect(tools).toEqual(expect.arrayContaining(expected.map((r) => [r.tool, n(r.requests)])));
     expect(tools).toHaveLength(2);
-    expect(assertServerSqlIsSpark(sandbox.warehouse.received, [byTool.sql])).toBeGreaterThan(0);
+    expect(recordServerSql(sandbox.warehouse.received, [byTool.sql], 'test/e2e/model-service-traffic.test.ts')).toBeGreaterThan(0);
   });
 
   it('tail_inference locates the payload table from the model service and pages it newest first', async () => {

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyWith, goodBody } from '../support/bodies.js';
+import { bodyWith, goodBody, mcpServiceBody, modelServiceBody, provisionedBody, workshopBody } from '../support/bodies.js';
 import { callError, callOk, CLI, connect, type Connected } from '../support/mcp.js';
-import { SCENARIOS, tempDir, writeMarkdownState, writeYamlState } from '../support/states.js';
+import { LLAMA, SCENARIOS, tempDir, writeMarkdownState, writeYamlState } from '../support/states.js';
 
 interface Validation {
   valid: boolean;
@@ -156,5 +156,56 @@ describe('ai-gateway-mcp validate (CLI)', () => {
     expect(result.locations[0].physicalLocation.region.startLine).toBe(line);
     expect(result.level).toBe('error');
     expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toContain('f4.table-prefix');
+  });
+});
+
+describe('validate_config and the F4 audit', () => {
+  it("refuses to serve the bound endpoint of a role that failed its probe, through the tool and the command alike", async () => {
+    const failedState = writeYamlState(dir, 'one-role-fails', SCENARIOS.oneRoleFails);
+    const servesFailed = bodyWith((b) => (b.config.served_entities[0].external_model.name = LLAMA));
+    const result = await callOk<Validation>(server.client, 'validate_config', { config: servesFailed, state_file: failedState });
+    expect(result.valid).toBe(false);
+    expect(result.findings).toContainEqual(expect.objectContaining({ rule: 'f4.audited-entities', severity: 'error', path: '/config/served_entities/0/external_model/name' }));
+    // The same body serving the passing role's endpoint is valid against the same state.
+    expect((await callOk<Validation>(server.client, 'validate_config', { config: goodBody(), state_file: failedState })).valid).toBe(true);
+    const command = await promisify(execFile)(process.execPath, [CLI, 'validate', file('serves-failed.json', JSON.stringify(servesFailed)), '--state', failedState], { cwd: dir }).catch((error: { code: number; stdout: string }) => error);
+    expect(command).toMatchObject({ code: 1, stdout: expect.stringMatching(/f4\.audited-entities/) });
+  });
+});
+
+describe('the validate command and validate_config give one verdict', () => {
+  const bodies: Array<[string, Record<string, unknown>]> = [
+    ['the F4 serving-endpoint body', goodBody()],
+    ['a serving-endpoint body with errors', badBody],
+    ['a Provisioned Throughput body', provisionedBody()],
+    ["the workshop's literal body", workshopBody()],
+    ['a model-service body', modelServiceBody()],
+    ['a model-service body with errors', bodyWith((b) => (b.config.inference_table.table_name_prefix = 'gw_'), modelServiceBody)],
+    ['an MCP-service body', mcpServiceBody()],
+    ['an MCP-service body with errors', bodyWith((b) => (b.config.source_connection.name = 'github'), mcpServiceBody)],
+  ];
+  const cli = async (...args: string[]) => {
+    try {
+      return { code: 0, stdout: (await promisify(execFile)(process.execPath, [CLI, 'validate', ...args], { cwd: dir })).stdout };
+    } catch (error) {
+      const e = error as { code: number; stdout: string };
+      return { code: e.code, stdout: e.stdout };
+    }
+  };
+
+  it.each(bodies)('%s: same verdict, same findings, exit code to match', async (name, body) => {
+    const bodyFile = file(`${name.replace(/\W+/g, '-')}.yaml`, dump(body));
+    for (const state of [stateYaml, undefined]) {
+      const tool = await callOk<Validation>(server.client, 'validate_config', { config_file: bodyFile, ...(state ? { state_file: state } : {}) });
+      const command = await cli(bodyFile, ...(state ? ['--state', state] : []), '--format', 'json');
+      const printed = JSON.parse(command.stdout) as Validation;
+      expect({ valid: printed.valid, findings: printed.findings }).toEqual({ valid: tool.valid, findings: tool.findings });
+      expect(command.code).toBe(tool.valid ? 0 : 1);
+    }
+  });
+
+  it('covers a valid and an invalid body of each kind', async () => {
+    const verdicts = await Promise.all(bodies.map(async ([, body]) => (await callOk<Validation>(server.client, 'validate_config', { config: body, state_file: stateYaml })).valid));
+    expect(verdicts).toEqual([true, false, true, false, true, false, true, false]);
   });
 });

@@ -10,6 +10,7 @@ import { AGENT_SP } from '../../src/sandbox/seed/seed-catalog.js';
 import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
 import { startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { connectWarehouse } from '../support/warehouse.js';
+import { eventually } from '../support/timers.js';
 
 const ALERTS = '/api/2.0/alerts';
 let sandbox: Sandbox;
@@ -197,11 +198,7 @@ describe('alert evaluation against the warehouse', () => {
 
   it('evaluates on its schedule without the hook', async () => {
     const { body: alert } = await call('POST', ALERTS, alertBody({ display_name: 'every-second', schedule: { quartz_cron_schedule: '* * * * * ?', timezone_id: 'UTC' } }));
-    let state = alert.evaluation.state;
-    for (let i = 0; i < 100 && state === 'UNKNOWN'; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      state = (await call('GET', `${ALERTS}/${alert.id}`)).body.evaluation.state;
-    }
+    const state = await eventually(async () => (await call('GET', `${ALERTS}/${alert.id}`)).body.evaluation.state, (current) => current !== 'UNKNOWN');
     expect(state).toBe('TRIGGERED');
     await call('PATCH', `${ALERTS}/${alert.id}?update_mask=schedule.pause_status`, { schedule: { pause_status: 'PAUSED' } });
   });

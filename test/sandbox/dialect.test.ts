@@ -1,10 +1,10 @@
 /** The Databricks-dialect shim on its own: which tokens it rewrites and which it must leave alone. */
 import { describe, expect, test } from 'vitest';
 import { DialectError, literal, rewrite } from '../../src/sandbox/warehouse/dialect.js';
-import { assertSparkSql } from '../support/spark-sql.js';
+import { recordSparkSql } from '../support/spark-sql.js';
 
 const shim = (sql: string, parameters: Parameters<typeof rewrite>[1]['parameters'] = []) => {
-  assertSparkSql(sql);
+  recordSparkSql([sql], 'test/sandbox/dialect.test.ts');
   return rewrite(sql, { parameters });
 };
 const str = (name: string | null, value: string, type = 'STRING') => ({ name, type, value: { stringValue: value } });

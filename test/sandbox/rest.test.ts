@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startHarness, waitForUpdate, type Harness } from './support.js';
+import { manualClock } from '../support/timers.js';
 
 const EP = '/api/2.0/serving-endpoints';
 const PERMS = '/api/2.1/unity-catalog/permissions';
@@ -17,9 +18,11 @@ const createBody = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 let h: Harness;
+/** The workspace's clock: tokens expire when a test moves it. */
+const clock = manualClock();
 
 beforeAll(async () => {
-  h = await startHarness({ configUpdateMs: 300, tokenTtlSeconds: 1 });
+  h = await startHarness({ configUpdateMs: 300, tokenTtlSeconds: 60, now: clock.now });
 });
 afterAll(async () => {
   await h.close();
@@ -45,13 +48,13 @@ describe('OAuth M2M', () => {
     const { clientId, clientSecret } = h.sandbox.oauth;
     const issued = await tokenRequest(basic(clientId, clientSecret));
     expect(issued.status).toBe(200);
-    expect(issued.body).toMatchObject({ token_type: 'Bearer', expires_in: 1, scope: 'all-apis' });
+    expect(issued.body).toMatchObject({ token_type: 'Bearer', expires_in: 60, scope: 'all-apis' });
     const token = issued.body.access_token as string;
     const created = await h.call('POST', EP, { token, body: createBody('oauth-made') });
     expect(created.status).toBe(200);
     expect(created.body.creator).toBe(clientId);
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(61_000);
     const expired = await h.call('GET', EP, { token });
     expect(expired.status).toBe(401);
     expect(expired.body.error_code).toBe('UNAUTHENTICATED');

@@ -9,6 +9,7 @@ import OperationStateError from '@databricks/sql/dist/errors/OperationStateError
 import type IDBSQLSession from '@databricks/sql/dist/contracts/IDBSQLSession.js';
 import type { Sandbox } from '../../src/sandbox/sandbox-contract.js';
 import { connectWarehouse, startWarehouseSandbox, type WarehouseClient } from '../support/warehouse.js';
+import { eventually } from '../support/timers.js';
 
 let sandbox: Sandbox;
 let admin: WarehouseClient;
@@ -131,11 +132,7 @@ describe('STATEMENT_TIMEOUT', () => {
     } finally {
       await session.close();
     }
-    let stopped: Record<string, unknown>[] = [];
-    for (let i = 0; i < 50 && stopped.length === 0; i++) {
-      stopped = await sandbox.warehouse.exec(`SELECT statement FROM cancelled_statements WHERE stopped_by = 'timeout'`);
-      if (stopped.length === 0) await new Promise((r) => setTimeout(r, 100));
-    }
+    const stopped = await eventually(() => sandbox.warehouse.exec(`SELECT statement FROM cancelled_statements WHERE stopped_by = 'timeout'`), (found) => found.length > 0);
     expect(stopped).toEqual([{ statement: ENDLESS }]);
   });
 

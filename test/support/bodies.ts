@@ -66,3 +66,33 @@ export function bodyWith(edit: (body: any) => void, base: () => Body = goodBody)
   edit(body);
   return body;
 }
+
+const payPerToken = (endpoint: string) => ({
+  name: endpoint.replace(/^databricks-/, ''),
+  destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL',
+  pay_per_token_config: { model: `models/system.ai.${endpoint.replace(/^databricks-/, '')}` },
+});
+
+/** A Unity AI Gateway model service (reference §2): routing to the audited endpoints' system.ai models. */
+export function modelServiceBody(): Body {
+  return {
+    config: {
+      routing: { destinations: [payPerToken(SONNET)], fallback: { destinations: [payPerToken(OPUS)] } },
+      rate_limits: [
+        { key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 120 },
+        { key: 'RATE_LIMIT_KEY_USER_DEFAULT', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 20 },
+      ],
+      inference_table: { parent: 'schemas/workshop.skyloyalty_ops', table_name_prefix: 'gw' },
+    },
+  };
+}
+
+/** A Unity AI Gateway MCP service over a Unity Catalog connection. */
+export function mcpServiceBody(): Body {
+  return {
+    config: {
+      source_connection: { name: 'connections/workshop.skyloyalty_ops.github_mcp' },
+      rate_limits: [{ key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 30 }],
+    },
+  };
+}

@@ -26,6 +26,11 @@ export const SCENARIOS = {
     endpoint_guardrail_audit: { [SONNET]: pass, [OPUS]: pass, [LLAMA]: { ...pass, streaming_ok: false } },
     Foundation: { f2_otel: { otel_table_prefix: 'agent_otel' } },
   },
+  /** agent_chat passes; summarizer's bound endpoint failed its long-context probe. */
+  oneRoleFails: {
+    llm_role_endpoints: { agent_chat: role(SONNET, [SONNET, OPUS]), summarizer: role(LLAMA, [LLAMA], { min_context_chars: 100_000 }) },
+    endpoint_guardrail_audit: { [SONNET]: pass, [OPUS]: pass, [LLAMA]: { ...pass, long_context_ok: false, accepted_min_context_chars: 8_000 } },
+  },
   streamingOnly: {
     llm_role_endpoints: { agent_chat: role(SONNET, [SONNET]) },
     endpoint_guardrail_audit: { [SONNET]: { ...pass, streaming_ok: false, streaming_arg_accepted: true } },

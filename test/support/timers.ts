@@ -41,3 +41,31 @@ export function watchTimers(ms: number): TimerWatch {
     },
   };
 }
+
+/** A clock a test moves by hand: real time plus what the test added, so waiting for expiry takes no sleep. */
+export interface ManualClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+export function manualClock(): ManualClock {
+  let skew = 0;
+  return {
+    now: () => Date.now() + skew,
+    advance(ms) {
+      skew += ms;
+    },
+  };
+}
+
+/**
+ * Polls `probe` until `done` holds for its value, and returns that value. No count or time budget of its own: on a
+ * loaded machine the condition may take long, and only the test's timeout ends a wait that never succeeds.
+ */
+export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, pollMs = 50): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}

@@ -47,9 +47,10 @@ const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'];
 const RENEWAL_PERIODS = ['minute'];
 const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'];
 const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'];
-// The workspace's list, kept apart from the product's (governance/live-gateway-rules.ts) on purpose: the sandbox
-// models Databricks, not the product, so the two are compared by the tests rather than shared.
-const SERVED_ENTITY_FIELDS = [
+// The workspace's list (databricks-sdk-py `ServedEntityInput`), kept apart from the product's
+// (governance/live-gateway-rules.ts) on purpose: the sandbox models Databricks, not the product, so the two are
+// compared by test/sandbox/served-entity-fields.test.ts rather than shared.
+export const SERVED_ENTITY_FIELDS = [
   'name',
   'entity_name',
   'entity_version',

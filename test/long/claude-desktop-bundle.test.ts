@@ -9,8 +9,8 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, REPO, connect, textOf } from './support/mcp.js';
-import { tempDir } from './support/states.js';
+import { CLI, REPO, connect, textOf } from '../support/mcp.js';
+import { tempDir } from '../support/states.js';
 
 const MCPB = path.join(REPO, 'node_modules', '@anthropic-ai', 'mcpb', 'dist', 'cli', 'cli.js');
 const manifest = JSON.parse(readFileSync(path.join(REPO, 'manifest.json'), 'utf8'));
