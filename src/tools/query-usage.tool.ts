@@ -16,15 +16,13 @@ const input = z.object({
     .describe('spikes: days over spike_multiple × the 7-day median; chargeback: dollars per charge_to'),
   source: z
     .enum(['auto', 'serving', 'ai_gateway'])
-    .default('auto')
-    ,
+    .default('auto'),
   usage_table: z.string().min(5).max(800).optional().describe('catalog.schema.table read instead of the system tables'),
   endpoint: endpointNameInput.optional(),
   model_service: z
     .string()
     .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a model service is catalog.schema.name')
-    .optional()
-    ,
+    .optional(),
   since: instantInput.optional().describe('ISO date or time, UTC; omitted: 7 days back'),
   until: instantInput.optional(),
   user: z.string().min(1).max(320).optional(),

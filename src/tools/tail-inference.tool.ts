@@ -17,8 +17,7 @@ const input = z.object({
   model_service: z
     .string()
     .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a model service is catalog.schema.name')
-    .optional()
-    ,
+    .optional(),
   table: z.string().min(5).max(800).optional().describe('catalog.schema.table, instead of locating it'),
   since: instantInput.optional().describe('ISO date or time, UTC; omitted: 24 hours back'),
   until: instantInput.optional(),
