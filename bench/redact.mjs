@@ -28,6 +28,8 @@ const HOSTILE = {
   '1 1 1 … (card and phone digits)': fill('1 '),
   '2-2-2-… (dashed digit groups)': fill('2-'),
   '+1 2 +1 2 … (international phone)': fill('+1 2 '),
+  'a at a dot a at … (spelt-out e-mail)': fill('a at a dot '),
+  '123-45-123-45-… (SSN groups)': fill('123-45-'),
   'PEM headers, no body': fill('-----BEGIN PRIVATE KEY-----'),
   'password: password: …': fill('password:'),
   'AKIA ids, no secret near': fill('AKIAIOSFODNN7EXAMPLE '),

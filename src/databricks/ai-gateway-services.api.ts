@@ -3,7 +3,9 @@
  * under `/api/2.1/unity-catalog/{model,mcp}-services`, read, created and updated with an update mask and the
  * etag last read (the workspace refuses a stale one), and the UC connections MCP services are registered over.
  * A workspace without Unity AI Gateway answers these paths with 404 ENDPOINT_NOT_FOUND (or FEATURE_DISABLED):
- * that is `UNITY_GATEWAY_UNAVAILABLE`, never mistaken for "this service does not exist".
+ * that is `UNITY_GATEWAY_UNAVAILABLE`. Availability is decided by the list call on the parent schema; a 404 of one
+ * service's GET with any other code (`RESOURCE_DOES_NOT_EXIST`, or the bare `NOT_FOUND` public scripts test for)
+ * means "this service does not exist yet", so the plan creates it.
  */
 import { ToolError } from '../shared/tool-error.js';
 import { DatabricksError } from './databricks-errors.js';
@@ -29,8 +31,9 @@ export interface LiveConnection {
 const LABEL: Record<ServiceKind, string> = { 'model-services': 'model service', 'mcp-services': 'MCP service' };
 const ID_PARAMETER: Record<ServiceKind, string> = { 'model-services': 'model_service_id', 'mcp-services': 'mcp_service_id' };
 
+/** The documented answers of a workspace that has no such API (`No API found for …`), or a feature switched off. */
 function isApiMissing(error: unknown): boolean {
-  return error instanceof DatabricksError && (error.errorCode === 'ENDPOINT_NOT_FOUND' || error.errorCode === 'FEATURE_DISABLED' || (error.status === 404 && error.errorCode !== 'RESOURCE_DOES_NOT_EXIST'));
+  return error instanceof DatabricksError && (error.errorCode === 'ENDPOINT_NOT_FOUND' || error.errorCode === 'FEATURE_DISABLED');
 }
 
 export function unityGatewayUnavailable(): ToolError {
@@ -65,7 +68,7 @@ export class AiGatewayServicesApi {
       return data;
     } catch (error) {
       if (isApiMissing(error)) throw unityGatewayUnavailable();
-      if (error instanceof DatabricksError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST') return undefined;
+      if (error instanceof DatabricksError && error.status === 404) return undefined;
       throw error;
     }
   }

@@ -3,6 +3,7 @@
  * securable and add privileges with PATCH. Adding a privilege that is already held changes nothing, so the
  * PATCH is safe to repeat. ALL_PRIVILEGES is refused here: grants are always explicit (the F2 pattern).
  */
+import { sqlIdentifier, sqlQualifiedName } from '../shared/code-literals.js';
 import { ToolError } from '../shared/tool-error.js';
 import { isBroadPrivilege } from '../shared/privileges.js';
 import { DatabricksError } from './databricks-errors.js';
@@ -88,7 +89,7 @@ export class GrantsApi {
       return await this.patch(type, fullName, changes, signal);
     } catch (error) {
       if (!(type === 'model_service' || type === 'mcp_service') || !(error instanceof DatabricksError) || error.status !== 400) throw error;
-      const sql = changes.map((c) => `GRANT ${(c.add ?? []).join(', ')} ON ${type === 'model_service' ? 'MODEL SERVICE' : 'MCP SERVICE'} ${fullName} TO \`${c.principal}\``).join('; ');
+      const sql = grantStatements(type, fullName, changes);
       throw new ToolError(
         `The workspace refused grants on the ${type.replace('_', ' ')} ${fullName} through the permissions API`,
         `PATCH …/permissions/${type}/… answered: ${error.message} (no SDK documents this securable type's spelling)`,
@@ -110,4 +111,17 @@ export class GrantsApi {
     });
     return data.privilege_assignments ?? [];
   }
+}
+
+/**
+ * The SQL that grants `changes` on a service, to run by hand: every name quoted and escaped, so a principal or a
+ * service name with a back quote stays one identifier; privileges are the product's own words, never input.
+ */
+export function grantStatements(type: 'model_service' | 'mcp_service', fullName: string, changes: readonly PermissionsChange[]): string {
+  const securable = type === 'model_service' ? 'MODEL SERVICE' : 'MCP SERVICE';
+  const privilege = (p: string) => {
+    if (!/^[A-Z][A-Z_]*$/.test(p)) throw new Error(`not a privilege name: ${JSON.stringify(p)}`);
+    return p.replaceAll('_', ' ');
+  };
+  return changes.map((c) => `GRANT ${(c.add ?? []).map(privilege).join(', ')} ON ${securable} ${sqlQualifiedName(fullName)} TO ${sqlIdentifier(c.principal)}`).join('; ');
 }

@@ -9,9 +9,13 @@ import type { RestClient } from './rest-client.js';
 /** A guard against a server that never stops paging. */
 const MAX_PAGES = 50;
 
+/**
+ * The reply of get-model-optimization-info (no SDK covers it; the docs' provisioned-throughput create script reads
+ * these fields): model-unit families report `model_unit_chunk_size`, throughput-band families `throughput_chunk_size`.
+ */
 export interface OptimizationInfo {
   optimizable: boolean;
-  /** Present for the model families served in throughput bands: min/max throughput are multiples of it. */
+  model_unit_chunk_size?: number;
   throughput_chunk_size?: number;
 }
 
@@ -59,7 +63,10 @@ export class ModelsApi {
         signal,
         operation: `Checking whether ${fullName} version ${version} can be served with Provisioned Throughput`,
       });
-      return { optimizable: data.optimizable === true, ...(typeof data.throughput_chunk_size === 'number' ? { throughput_chunk_size: data.throughput_chunk_size } : {}) };
+      const chunk = (value: unknown) => (typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined);
+      const units = chunk(data.model_unit_chunk_size);
+      const band = chunk(data.throughput_chunk_size);
+      return { optimizable: data.optimizable === true, ...(units ? { model_unit_chunk_size: units } : {}), ...(band ? { throughput_chunk_size: band } : {}) };
     } catch (error) {
       if (error instanceof DatabricksError && (error.status === 404 || error.errorCode === 'RESOURCE_DOES_NOT_EXIST')) return undefined;
       throw error;

@@ -12,7 +12,7 @@ export interface TransportOptions {
   connectTimeoutMs?: number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
-  /** Total time one call may spend on retries, waits included (the SDKs use 300 s). */
+  /** Total time one call may spend on retries, waits included (default DEFAULT_RETRY_BUDGET_MS). */
   retryBudgetMs?: number;
   /** Sockets kept per origin. */
   connections?: number;
@@ -55,6 +55,12 @@ const RETRIABLE_CODES = new Set([
 ]);
 const MAX_RETRIES = 20;
 /**
+ * How long one request may spend on retries, waits included. The SDKs allow 300 s, which suits a batch job; an
+ * agent waits on each tool call, so a request that the workspace keeps refusing ends well within ~30 s, and the
+ * error says when to try again (an apply reports what it did and did not do, as `incomplete`).
+ */
+const DEFAULT_RETRY_BUDGET_MS = 25_000;
+/**
  * Nothing answers at that address: a VPN down, a proxy restarting. Retried briefly for a blip, not for the whole
  * budget. A name that does not resolve (ENOTFOUND, a typo in DATABRICKS_HOST) and a certificate that is not
  * trusted are never retried: neither changes a second later (EAI_AGAIN is the resolver's own "try again").
@@ -69,7 +75,7 @@ export class Transport {
   private readonly retryBudgetMs: number;
 
   constructor(private readonly options: TransportOptions = {}) {
-    this.retryBudgetMs = options.retryBudgetMs ?? 120_000;
+    this.retryBudgetMs = options.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS;
   }
 
   /** undici and node:tls load on the first workspace call, not at start-up: offline tools never need them. */

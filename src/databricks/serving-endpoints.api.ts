@@ -110,7 +110,11 @@ export class ServingEndpointsApi {
    * POST the create body. When the answer is lost or says "not now", look the endpoint up before trying
    * again, so a create that did happen is never repeated.
    */
-  async create(body: CreateEndpointBody, signal?: AbortSignal): Promise<CreateOutcome> {
+  /**
+   * `kind: 'provisioned-throughput'` posts to `/api/2.0/serving-endpoints/pt` (PY `create_provisioned_throughput_endpoint`,
+   * body `PtEndpointCoreConfig`), the route model-unit Provisioned Throughput is created through.
+   */
+  async create(body: CreateEndpointBody, signal?: AbortSignal, kind: 'standard' | 'provisioned-throughput' = 'standard'): Promise<CreateOutcome> {
     let uncertain = false;
     let lastError: unknown;
     for (let attempt = 1; attempt <= CREATE_TRIES; attempt += 1) {
@@ -121,7 +125,7 @@ export class ServingEndpointsApi {
       try {
         const { data } = await this.rest.call<ServingEndpoint>({
           method: 'POST',
-          path: '/api/2.0/serving-endpoints',
+          path: kind === 'provisioned-throughput' ? '/api/2.0/serving-endpoints/pt' : '/api/2.0/serving-endpoints',
           body,
           signal,
           idempotent: false,
@@ -160,14 +164,22 @@ export class ServingEndpointsApi {
    * Starts a served-entity rollout. Repeating it could start a second rollout or be refused mid-update, so
    * after an uncertain answer the endpoint is read: a rollout in progress or already matching counts as done.
    */
-  async putConfig(name: string, config: EndpointCoreConfig, matches: (endpoint: ServingEndpoint) => boolean, signal?: AbortSignal): Promise<ServingEndpoint> {
+  async putConfig(
+    name: string,
+    config: EndpointCoreConfig,
+    matches: (endpoint: ServingEndpoint) => boolean,
+    signal?: AbortSignal,
+    kind: 'standard' | 'provisioned-throughput' = 'standard',
+  ): Promise<ServingEndpoint> {
+    // Model-unit PT: PUT /pt/{name}/config with the config wrapped (PY `update_provisioned_throughput_endpoint_config`).
+    const pt = kind === 'provisioned-throughput';
     let lastError: unknown;
     for (let attempt = 1; attempt <= CREATE_TRIES; attempt += 1) {
       try {
         const { data } = await this.rest.call<ServingEndpoint>({
           method: 'PUT',
-          path: `/api/2.0/serving-endpoints/${encodeURIComponent(name)}/config`,
-          body: config,
+          path: pt ? `/api/2.0/serving-endpoints/pt/${encodeURIComponent(name)}/config` : `/api/2.0/serving-endpoints/${encodeURIComponent(name)}/config`,
+          body: pt ? { config } : config,
           signal,
           idempotent: false,
           operation: `Updating the served entities of ${name}`,

@@ -12,6 +12,7 @@ import type { Runtime } from '../runtime/process-runtime.js';
 import { resolveWithSettingsCheck } from '../runtime/settings-check.js';
 import { VERSION } from '../runtime/version.js';
 import { AlertsApi } from './alerts.api.js';
+import { IdentityApi } from './identity.api.js';
 import { createTokenProvider, type TokenProvider } from './workspace-auth.js';
 import { resolveWorkspaceConfig, type WorkspaceConfig } from './workspace-settings.js';
 import { AiGatewayServicesApi } from './ai-gateway-services.api.js';
@@ -41,6 +42,8 @@ export interface Workspace {
   readonly servingEndpoints: ServingEndpointsApi;
   readonly grants: GrantsApi;
   readonly alerts: AlertsApi;
+  /** Who the caller is, and which service principals exist (SCIM). */
+  readonly identity: IdentityApi;
   readonly secrets: SecretsApi;
   readonly models: ModelsApi;
   readonly schemas: SchemasApi;
@@ -105,6 +108,7 @@ function assemble(config: WorkspaceConfig, tokens: TokenProvider, transport: Tra
     servingEndpoints: new ServingEndpointsApi(rest),
     grants: new GrantsApi(rest),
     alerts: new AlertsApi(rest),
+    identity: new IdentityApi(rest),
     secrets: new SecretsApi(rest),
     models: new ModelsApi(rest),
     schemas: new SchemasApi(rest),

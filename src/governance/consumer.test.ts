@@ -25,8 +25,8 @@ describe('consumerWiring', () => {
     }
     expect(anthropic_python).toContain('base_url="https://dbc-1.cloud.databricks.com/serving-endpoints/anthropic"');
     expect(anthropic_python).toContain('model="gw"');
-    expect(claude_code_env).toContain('export ANTHROPIC_BASE_URL="https://dbc-1.cloud.databricks.com/serving-endpoints/anthropic"');
-    expect(claude_code_env).toContain('export ANTHROPIC_MODEL="gw"');
+    expect(claude_code_env).toContain("export ANTHROPIC_BASE_URL='https://dbc-1.cloud.databricks.com/serving-endpoints/anthropic'");
+    expect(claude_code_env).toContain("export ANTHROPIC_MODEL='gw'");
   });
 
   it('warns against naming an endpoint behind the gateway, and adds no caveat when host and model fit', () => {

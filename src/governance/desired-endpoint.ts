@@ -93,10 +93,15 @@ export interface ServedChoice {
 
 /** A `system.ai` model the workspace lists and can serve with Provisioned Throughput at `version`. */
 export interface ProvisionedModel {
+  /** The registered model the workspace named behind the audited endpoint. */
   model: string;
   version: string;
-  /** Set for the families served in throughput bands (min/max throughput are multiples of it). */
-  chunkSize?: number;
+  /**
+   * How get-model-optimization-info says the version is provisioned (the docs' create script): `model_unit_chunk_size`
+   * → model units, created through `POST /api/2.0/serving-endpoints/pt`; `throughput_chunk_size` → min/max
+   * throughput bands in tokens per second. Either way the amount is a multiple of the chunk.
+   */
+  sizing: { kind: 'model-units' | 'throughput-band'; chunkSize: number };
 }
 
 /**
@@ -141,6 +146,8 @@ export interface DesiredGateway {
   record: Record<string, unknown>;
   /** What a reviewer must be told about the request itself, whatever the live side holds. */
   warnings: string[];
+  /** Model-unit Provisioned Throughput is created and updated through the `/pt` routes (PY `create_provisioned_throughput_endpoint`). */
+  provisionedInModelUnits: boolean;
 }
 
 /**
@@ -216,6 +223,10 @@ export function desiredGateway(state: StateData, request: GatewayRequest, facts:
       ...(request.grants.optOut ? { grants_opt_out: request.grants.optOut } : {}),
     },
     warnings: [...formWarnings(request, name), ...(request.grants.optOut ? [`Grants opted out ("${request.grants.optOut}"): no agent service principal or ops group gets access to the payload table; F4 expects both. The opt-out is recorded in the state file.`] : [])],
+    provisionedInModelUnits: request.form === 'provisioned' && served.some((s) => {
+      const model = facts.provisioned?.[s.entityName];
+      return model !== undefined && 'sizing' in model && model.sizing.kind === 'model-units';
+    }),
   };
 }
 
@@ -234,9 +245,9 @@ function servedEntity(choice: ServedChoice, request: GatewayRequest, facts: Gate
       name,
       entity_name: model.model,
       entity_version: model.version,
-      ...(model.chunkSize
-        ? { min_provisioned_throughput: 0, max_provisioned_throughput: model.chunkSize * request.provisionedUnits }
-        : { provisioned_model_units: request.provisionedUnits }),
+      ...(model.sizing.kind === 'throughput-band'
+        ? { min_provisioned_throughput: 0, max_provisioned_throughput: model.sizing.chunkSize * request.provisionedUnits }
+        : { provisioned_model_units: model.sizing.chunkSize * request.provisionedUnits }),
     };
   }
   return {

@@ -1,13 +1,13 @@
 /**
  * The F4 gateway as a Unity AI Gateway model service (reference §2), pure: destinations only from bound,
- * passing endpoints, `databricks-<model>` mapped to `system.ai.<model>` and confirmed by the workspace's listing;
+ * passing endpoints, each routed to the registered model the workspace named for it (facts.models);
  * the roles' next passing candidates as ordered fallbacks (at most 5); the F4 endpoint/user limits as
  * RATE_LIMIT_KEY_SERVICE / RATE_LIMIT_KEY_USER_DEFAULT per minute; the inference table in the team schema;
  * EXECUTE on the service plus the F2 schema grants, explicit only; MCP services over UC HTTP connections.
  */
 import type { StateData } from '../shared/records.js';
 import { desiredGrants, type DesiredGrant, type GatewayRequest, type RateLimit } from './desired-endpoint.js';
-import { ucModelOf } from './model-names.js';
+import type { ModelResolution } from './model-names.js';
 import { canonical, diff, equal, grantAndRecordChanges, sha256, withoutEmpty, withoutTimestamp, type Change, type LiveSnapshot, type Plan, type ServiceStep } from './plan-diff.js';
 import { evaluateAudit } from './role-probe.js';
 import type { Finding } from './rules/rule-types.js';
@@ -30,8 +30,8 @@ export interface LiveModelGateway {
 
 export interface ModelServiceFacts {
   host: string;
-  /** `system.ai` models the workspace lists; undefined when the listing found no such schema. */
-  listedModels: string[] | undefined;
+  /** Per audited endpoint: the registered model the workspace names behind it, or why none. */
+  models: Record<string, ModelResolution>;
   schemaMissing?: boolean;
   /** Per MCP connection full name: its type as the workspace reports it, or null when it does not exist. */
   connections: Record<string, string | null>;
@@ -88,7 +88,8 @@ export function desiredModelService(state: StateData, request: GatewayRequest, f
   const add = (endpoint: string, kind: 'primary' | 'fallback') => {
     if (seen.has(endpoint)) return;
     seen.add(endpoint);
-    destinations.push({ endpoint, model: ucModelOf(endpoint) ?? '', kind });
+    const resolution = facts.models[endpoint];
+    destinations.push({ endpoint, model: resolution && 'model' in resolution ? resolution.model : '', kind });
   };
   for (const role of roles) add(role!.endpoint as string, 'primary');
   if (request.fallback) for (const role of roles) for (const candidate of role!.fallback_candidates) add(candidate, 'fallback');
@@ -177,13 +178,10 @@ export function modelServiceFindings(request: GatewayRequest, facts: ModelServic
   const findings: Finding[] = [];
   const error = (rule: string, path: string, message: string, fix: string) => findings.push({ rule, severity: 'error', path, message, fix });
   if (!request.name) error('f4.gateway-form', '/name', 'the model_service target creates a model service of its own, and no name was given', 'Pass name, e.g. "skyloyalty_gateway"');
-  const listed = new Set(facts.listedModels ?? []);
   desired.destinations.forEach((d) => {
-    if (!d.model) {
-      error('f4.audited-entities', `/served/${d.endpoint}`, `${d.endpoint} is not a pay-per-token endpoint (databricks-<model>), so no system.ai model stands behind it`, 'Use target "serving_endpoint", or bind the role to a pay-per-token endpoint and re-run the role probe');
-    } else if (!listed.has(d.model)) {
-      error('f4.audited-entities', `/served/${d.endpoint}`, `the workspace does not list ${d.model} in system.ai, so ${d.endpoint} has no model a model service can route to`, 'Check the model in Catalog Explorer (system.ai), or use target "serving_endpoint"');
-    }
+    const resolution = facts.models[d.endpoint];
+    if (resolution && 'problem' in resolution) error('f4.audited-entities', `/served/${d.endpoint}`, resolution.problem, resolution.settle);
+    else if (!d.model) error('f4.audited-entities', `/served/${d.endpoint}`, `no registered model was resolved for ${d.endpoint}`, 'Plan again; the plan asks the workspace anew');
   });
   const primaries = desired.destinations.filter((d) => d.kind === 'primary').length;
   const fallbacks = desired.destinations.length - primaries;
@@ -245,7 +243,7 @@ export function buildModelServicePlan(desired: DesiredModelService, live: LiveSn
   } else {
     const configChanges = diff(projectModelConfig(current.config), withoutEmpty(desired.body.config), '/config');
     changes.push(...configChanges);
-    const mask = [...new Set(configChanges.map((c) => `config.${c.path.split('/')[2]}`))];
+    const mask = [...new Set(configChanges.map((c) => leafMaskPath(c.path)))];
     if (mask.length > 0) {
       services.push({ kind: 'model-services', fullName: desired.name, action: 'update', updateMask: mask });
       warnings.push(`PATCH …/model-services/${desired.name}?update_mask=${mask.join(',')} with the etag read now: if the service changes before apply, the update is refused and you plan again.`);
@@ -258,9 +256,11 @@ export function buildModelServicePlan(desired: DesiredModelService, live: LiveSn
       services.push({ kind: 'mcp-services', fullName: m.fullName, action: 'create', updateMask: [] });
       continue;
     }
-    const mcpChanges = diff(withoutEmpty(liveMcp.config ?? {}), withoutEmpty(m.body.config), `/mcp_services/${m.id}/config`);
+    const mcpChanges = diff(projectRateLimits(withoutEmpty(liveMcp.config ?? {})), withoutEmpty(m.body.config), `/mcp_services/${m.id}/config`);
     changes.push(...mcpChanges);
-    if (mcpChanges.length > 0) services.push({ kind: 'mcp-services', fullName: m.fullName, action: 'update', updateMask: ['config'] });
+    // Leaf paths here too (`config.rate_limits`, …): a field mask on the changed members, never the whole `config`.
+    const mcpMask = [...new Set(mcpChanges.map((c) => `config.${c.path.split('/')[4]}`))];
+    if (mcpChanges.length > 0) services.push({ kind: 'mcp-services', fullName: m.fullName, action: 'update', updateMask: mcpMask });
   }
   const { grants, recordState } = grantAndRecordChanges(desired, live, changes);
   return {
@@ -271,20 +271,63 @@ export function buildModelServicePlan(desired: DesiredModelService, live: LiveSn
   };
 }
 
-/** The parts of a live model service's config the plan manages (server-filled members dropped). */
+/**
+ * The `update_mask` path for a changed member: the API takes leaf paths only and refuses an intermediate one such
+ * as `config.routing` (reference §2; a public live run got `Field 'config.routing' is not yet supported`).
+ */
+export function leafMaskPath(changePath: string): string {
+  if (changePath.startsWith('/config/routing/fallback')) return 'config.routing.fallback.destinations';
+  if (changePath.startsWith('/config/routing')) return 'config.routing.destinations';
+  if (changePath.startsWith('/config/rate_limits')) return 'config.rate_limits';
+  if (changePath.startsWith('/config/inference_table')) return 'config.inference_table';
+  return changePath.slice(1).split('/').join('.');
+}
+
+/** A destination as a body would send it: output-only members (`is_deleted`, a PT destination's resolved `model`) dropped. */
+function inputDestination(d: unknown): Record<string, unknown> {
+  const { is_deleted: _deleted, traffic_percentage: share, provisioned_throughput_config: pt, ...rest } = asRecord(d) ?? {};
+  const endpoint = asRecord(pt)?.model_serving_endpoint;
+  return {
+    ...rest,
+    ...(share === undefined ? {} : { traffic_percentage: asNumber(share) }),
+    ...(pt === undefined ? {} : { provisioned_throughput_config: endpoint === undefined ? {} : { model_serving_endpoint: endpoint } }),
+  };
+}
+
+/**
+ * The parts of a live model service's config the plan manages, as a body would send them (PY `ModelService`): output-
+ * only members dropped (`destinations[].is_deleted`, `inference_table.table` and `.is_deleted`), routing members the
+ * plan does not set (`first_token_timeout`, `traffic_splitting`) left alone, int64 members compared by value (a GET may
+ * carry them as strings, as proto3 JSON does).
+ */
 function projectModelConfig(config: Record<string, unknown> | undefined): unknown {
   const routing = asRecord(config?.routing);
-  const strip = (d: unknown) => {
-    const { is_deleted: _deleted, ...rest } = asRecord(d) ?? {};
-    return rest;
-  };
-  return withoutEmpty({
-    routing: routing
-      ? { destinations: (Array.isArray(routing.destinations) ? routing.destinations : []).map(strip), ...(asRecord(routing.fallback) ? { fallback: { destinations: (asRecord(routing.fallback)!.destinations as unknown[] | undefined ?? []).map(strip) } } : {}) }
-      : undefined,
-    rate_limits: config?.rate_limits,
-    inference_table: config?.inference_table,
+  const list = (value: unknown) => (Array.isArray(value) ? value : []);
+  const table = asRecord(config?.inference_table);
+  return withoutEmpty(
+    projectRateLimits({
+      routing: routing
+        ? { destinations: list(routing.destinations).map(inputDestination), ...(asRecord(routing.fallback) ? { fallback: { destinations: list(asRecord(routing.fallback)!.destinations).map(inputDestination) } } : {}) }
+        : undefined,
+      rate_limits: config?.rate_limits,
+      inference_table: table ? { parent: table.parent, table_name_prefix: table.table_name_prefix, disabled: table.disabled } : undefined,
+    }),
+  );
+}
+
+/** `rate_limits[].requests` / `.tokens` are int64: a workspace may answer them as strings. */
+function projectRateLimits(config: unknown): Record<string, unknown> {
+  const record = asRecord(config) ?? {};
+  if (!Array.isArray(record.rate_limits)) return record;
+  const limits = record.rate_limits.map((limit) => {
+    const l = asRecord(limit) ?? {};
+    return { ...l, ...(l.requests === undefined ? {} : { requests: asNumber(l.requests) }), ...(l.tokens === undefined ? {} : { tokens: asNumber(l.tokens) }) };
   });
+  return { ...record, rate_limits: limits };
+}
+
+function asNumber(value: unknown): unknown {
+  return typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 }
 
 export function modelServicePlanDigest(desired: DesiredModelService): string {

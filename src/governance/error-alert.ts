@@ -1,8 +1,10 @@
 /**
  * The gateway's SQL alert (Alerts v2) on elevated 429/5xx, the F4 checklist's last item: the alert F4 wants,
- * and how it differs from the one the workspace holds. One alert per gateway, found by its display name, so a
- * repeated apply updates it rather than adding another. Its query is the errors report's (usage/reports.ts)
- * over a trailing window; it triggers when the share of 429 and 5xx answers exceeds the threshold. Pure.
+ * and how it differs from the one the workspace holds. Its query is the errors report's (usage/usage-reports.ts)
+ * over a trailing window; it triggers when the share of 429 and 5xx answers exceeds the threshold. Which live
+ * alert is the gateway's is decided by identities the product controls (alert-provisioning.ts): the id the state
+ * file records, else an alert of its display name owned by the caller whose query is this product's statement
+ * for this gateway (`productStatementWindow`), never an alert of that name alone. Pure.
  */
 import { createHash } from 'node:crypto';
 import type { Change } from './plan-diff.js';
@@ -50,8 +52,30 @@ export interface LiveAlertState {
 /** One alert per gateway, named after it: the display name is how a later plan finds it again. */
 export const alertDisplayName = (gateway: string) => `AI Gateway ${gateway}: 429/5xx share`;
 
-export function desiredAlert(gateway: string, settings: AlertSettings, warehouseId: string): DesiredAlert {
-  const { sql, column } = errorShareSql(servingSource(), gateway, settings.windowMinutes);
+/** The product's alert statement for one gateway over a window of `minutes`: the query text, and its result column. */
+export type AlertStatement = (minutes: number) => { sql: string; column: string };
+
+/** A serving endpoint's statement: usage from system.serving. */
+export const servingAlertStatement = (gateway: string): AlertStatement => (minutes) => errorShareSql(servingSource(), gateway, minutes);
+
+/**
+ * The window of `queryText` when it is exactly the product's statement for this gateway (over any window), else
+ * undefined: a query that merely mentions the gateway and `status_code` is not one.
+ */
+export function productStatementWindow(queryText: string | undefined, statement: AlertStatement): number | undefined {
+  const match = /INTERVAL (\d{1,5}) MINUTES/.exec(queryText ?? '');
+  if (!match) return undefined;
+  const minutes = Number(match[1]);
+  try {
+    return minutes >= 1 && alertDigest(statement(minutes).sql) === alertDigest(queryText) ? minutes : undefined;
+  } catch {
+    // A gateway name the statement cannot carry: no query can be its statement.
+    return undefined;
+  }
+}
+
+export function desiredAlert(gateway: string, settings: AlertSettings, warehouseId: string, statement: AlertStatement = servingAlertStatement(gateway)): DesiredAlert {
+  const { sql, column } = statement(settings.windowMinutes);
   return {
     display_name: alertDisplayName(gateway),
     query_text: sql,

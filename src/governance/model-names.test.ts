@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { isFoundationModel, payPerTokenEndpointOf, SECRET_REFERENCE, secretReference, ucModelOf } from './model-names.js';
+import { endpointsByModel, isFoundationModel, payPerTokenEndpointOf, SECRET_REFERENCE, secretReference } from './model-names.js';
 
-describe('pay-per-token names', () => {
-  it('maps databricks-<model> endpoints to system.ai.<model> and back', () => {
-    expect(ucModelOf('databricks-claude-sonnet-4-6')).toBe('system.ai.claude-sonnet-4-6');
-    expect(payPerTokenEndpointOf('system.ai.claude-sonnet-4-6')).toBe('databricks-claude-sonnet-4-6');
+describe('pay-per-token names, offline', () => {
+  it('reads system.ai.<m> and system.ai.databricks-<m> as databricks-<m>, and prefers what the workspace answered', () => {
+    expect(payPerTokenEndpointOf('system.ai.databricks-claude-sonnet-4-6')).toBe('databricks-claude-sonnet-4-6');
+    expect(payPerTokenEndpointOf('system.ai.gpt-oss-120b')).toBe('databricks-gpt-oss-120b');
+    const resolved = endpointsByModel({ 'databricks-meta-llama-3-3-70b-instruct': { endpoint: 'databricks-meta-llama-3-3-70b-instruct', model: 'system.ai.llama_v3_3_70b_instruct', source: 'GET' } });
+    expect(payPerTokenEndpointOf('system.ai.llama_v3_3_70b_instruct', resolved)).toBe('databricks-meta-llama-3-3-70b-instruct');
   });
 
-  it('maps nothing else, nor the bare prefixes', () => {
-    for (const name of ['my-endpoint', 'databricks-', 'xdatabricks-model']) expect(ucModelOf(name)).toBeUndefined();
+  it('maps nothing else, nor the bare prefix', () => {
     for (const name of ['workshop.ops.model', 'system.ai.', 'system.aix.model']) expect(payPerTokenEndpointOf(name)).toBeUndefined();
   });
 

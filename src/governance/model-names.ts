@@ -1,19 +1,29 @@
 /**
- * Pay-per-token endpoint names and the Unity Catalog foundation models behind them: `databricks-<model>` is
- * served as `system.ai.<model>` (Databricks' own coding-agent CLI maps them this way). A name mapped here is a
- * guess until the workspace lists the model; callers confirm it by listing `system.ai`.
+ * Pay-per-token endpoint names and the Unity Catalog registered models behind them. The workspace names the model
+ * (see `use-cases/registered-model-resolver.ts`); names are irregular across families, so the mapping here is only
+ * the offline guess a linter uses when no workspace answer is at hand, and is never sent in a body.
  */
 const ENDPOINT_PREFIX = 'databricks-';
 const UC_PREFIX = 'system.ai.';
 
-/** The UC model a pay-per-token endpoint's model would be, or undefined when the name is not `databricks-*`. */
-export function ucModelOf(endpoint: string): string | undefined {
-  return endpoint.startsWith(ENDPOINT_PREFIX) && endpoint.length > ENDPOINT_PREFIX.length ? `${UC_PREFIX}${endpoint.slice(ENDPOINT_PREFIX.length)}` : undefined;
+/** What the workspace answered for each endpoint: the registered model, or why none could be named. */
+export type ModelResolution = { endpoint: string; model: string; source: string } | { endpoint: string; problem: string; settle: string };
+
+/**
+ * The pay-per-token endpoint a `system.ai` model most likely stands for, offline: `system.ai.databricks-<m>` and
+ * `system.ai.<m>` both read as `databricks-<m>`; `resolved` (model → endpoint, from the workspace) wins.
+ */
+export function payPerTokenEndpointOf(entityName: string, resolved: Record<string, string> = {}): string | undefined {
+  const known = resolved[entityName.toLowerCase()];
+  if (known) return known;
+  if (!entityName.startsWith(UC_PREFIX) || entityName.length <= UC_PREFIX.length) return undefined;
+  const model = entityName.slice(UC_PREFIX.length);
+  return model.startsWith(ENDPOINT_PREFIX) ? model : `${ENDPOINT_PREFIX}${model}`;
 }
 
-/** The pay-per-token endpoint a `system.ai.<model>` entity stands for, or undefined for other names. */
-export function payPerTokenEndpointOf(entityName: string): string | undefined {
-  return entityName.startsWith(UC_PREFIX) && entityName.length > UC_PREFIX.length ? `${ENDPOINT_PREFIX}${entityName.slice(UC_PREFIX.length)}` : undefined;
+/** model (lower-case) → endpoint, for the resolutions that named a model. */
+export function endpointsByModel(resolutions: Record<string, ModelResolution> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.values(resolutions ?? {}).flatMap((r) => ('model' in r ? [[r.model.toLowerCase(), r.endpoint]] : [])));
 }
 
 export function isFoundationModel(entityName: string): boolean {

@@ -84,10 +84,12 @@ describe('gateway forms', () => {
 
   it('provisioned: the listed system.ai model at its eligible version, in model units or throughput chunks', () => {
     const provisioned = { ...request, form: 'provisioned' as const, fallback: false, provisionedUnits: 2 };
-    const units = desiredGateway(state, provisioned, { ...facts, provisioned: { 'ep-a': { model: 'system.ai.a', version: '3' } } });
-    expect(units.body.config?.served_entities[0]).toEqual({ name: 'ep-a', entity_name: 'system.ai.a', entity_version: '3', provisioned_model_units: 2 });
-    const band = desiredGateway(state, provisioned, { ...facts, provisioned: { 'ep-a': { model: 'system.ai.a', version: '1', chunkSize: 9500 } } });
+    const units = desiredGateway(state, provisioned, { ...facts, provisioned: { 'ep-a': { model: 'system.ai.a', version: '3', sizing: { kind: 'model-units', chunkSize: 50 } } } });
+    expect(units.body.config?.served_entities[0]).toEqual({ name: 'ep-a', entity_name: 'system.ai.a', entity_version: '3', provisioned_model_units: 100 });
+    expect(units.provisionedInModelUnits).toBe(true);
+    const band = desiredGateway(state, provisioned, { ...facts, provisioned: { 'ep-a': { model: 'system.ai.a', version: '1', sizing: { kind: 'throughput-band', chunkSize: 9500 } } } });
     expect(band.body.config?.served_entities[0]).toMatchObject({ min_provisioned_throughput: 0, max_provisioned_throughput: 19_000 });
+    expect(band.provisionedInModelUnits).toBe(false);
     const refused = { ...facts, provisioned: { 'ep-a': { problem: 'system.ai.a is not eligible for Provisioned Throughput' } } };
     expect(formFindings(provisioned, refused, desiredGateway(state, provisioned, refused)).map((f) => f.message)).toEqual(['system.ai.a is not eligible for Provisioned Throughput']);
   });

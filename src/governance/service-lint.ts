@@ -105,7 +105,7 @@ function lintDestination(raw: unknown, path: string, out: Findings): void {
   }
   const model = isRecord(raw.pay_per_token_config) ? raw.pay_per_token_config.model : undefined;
   if (raw.pay_per_token_config !== undefined && (typeof model !== 'string' || !/^models\/[^./]+\.[^./]+\.[^./]+$/.test(model))) {
-    out.shape(`${path}/pay_per_token_config/model`, `model ${JSON.stringify(model)} is not models/{catalog}.{schema}.{model}`, 'e.g. models/system.ai.claude-sonnet-4-6');
+    out.shape(`${path}/pay_per_token_config/model`, `model ${JSON.stringify(model)} is not models/{catalog}.{schema}.{model}`, 'e.g. models/system.ai.databricks-claude-sonnet-4-6');
   }
 }
 

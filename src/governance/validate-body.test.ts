@@ -14,8 +14,11 @@ describe('validateCreateBody', () => {
     expect(validateCreateBody(goodBody(), { state })).toEqual({ valid: true, findings: [] });
   });
 
-  it('accepts Provisioned Throughput of the model behind an audited endpoint', () => {
-    expect(validateCreateBody(provisionedBody(), { state }).findings.filter((f) => f.severity === 'error')).toEqual([]);
+  it('accepts Provisioned Throughput of the model the workspace named behind an audited endpoint', () => {
+    const registeredModels = { 'system.ai.llama_v3_3_70b_instruct': 'databricks-meta-llama-3-3-70b-instruct' };
+    expect(validateCreateBody(provisionedBody(), { state, registeredModels }).findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // Offline, an irregular name cannot be tied to its endpoint: no string edit of the endpoint's name gives it.
+    expect(validateCreateBody(provisionedBody(), { state }).findings.map((f) => f.rule)).toContain('f4.audited-entities');
   });
 
   it("refuses the workshop's literal body: a pay-per-token endpoint is not a registered model", () => {
@@ -125,6 +128,14 @@ describe('validateCreateBody', () => {
   it('hints at the API\'s spelling of a workload size', () => {
     const [finding] = hit(bodyWith((b) => (b.config.served_entities[0].workload_size = 'small')), 'api.workload-size');
     expect(finding?.message).toMatch(/write "Small"/);
+  });
+
+  it('accepts what the SDK documents: a custom workload size of the workspace, and a dotless Model Registry name', () => {
+    // PY ServedEntityInput: "Additional custom workload sizes can also be used when available in the workspace";
+    // entity_name "may be a model in the Databricks Model Registry".
+    expect(hit(bodyWith((b) => (b.config.served_entities[0].workload_size = 'GPU_MEDIUM_8')), 'api.workload-size')).toEqual([]);
+    const registry = { name: 'legacy', config: { served_entities: [{ name: 'churn', entity_name: 'churn-classifier', entity_version: '3', workload_size: 'Small' }] } };
+    expect(validateCreateBody(registry).findings.map((f) => f.rule)).not.toContain('api.entity-name-is-model');
   });
 
   it('refuses a body that is not an object', () => {

@@ -3,15 +3,17 @@
  * request id tied to the MLflow trace, as ready-to-paste snippets generated from the live endpoint.
  */
 import { z } from 'zod';
+import { fenced } from '../shared/code-literals.js';
 import { scrubSecrets, ToolError } from '../shared/tool-error.js';
 import { wireConsumer } from '../use-cases/consumer-wiring.js';
 import type { PromptSpec } from './define-prompt.js';
 
 const args = z.object({
-  endpoint: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"').describe('The gateway serving endpoint consumers should call, e.g. skyloyalty-ai-gateway'),
+  endpoint: z
+    .string()
+    .regex(/^(?:[A-Za-z0-9_-]{1,63}|[A-Za-z0-9_-]{1,255}\.[A-Za-z0-9_-]{1,255}\.[A-Za-z0-9_-]{1,255})$/, 'a serving endpoint name (1-63 letters, digits, "-" or "_") or a model service <catalog>.<schema>.<name>')
+    .describe('The gateway consumers should call: a serving endpoint, e.g. skyloyalty-ai-gateway, or a model service <catalog>.<schema>.<name>'),
 });
-
-const fence = (language: string, code: string) => `\`\`\`${language}\n${code.trimEnd()}\n\`\`\``;
 
 export const wireConsumerPrompt: PromptSpec<typeof args> = {
   name: 'wire_consumer',
@@ -29,28 +31,28 @@ export const wireConsumerPrompt: PromptSpec<typeof args> = {
     const { snippets } = wiring;
     return `Wire my code to the AI Gateway endpoint "${wiring.endpoint}" so that every call goes through the gateway and carries the MLflow trace id. Ask me which client I use (OpenAI SDK in Python or TypeScript, Anthropic SDK, LangChain, Claude Code), change only its base URL, model and the request-id lines as below, and keep the token in DATABRICKS_TOKEN (never paste it into code).
 
-Base URL (OpenAI-compatible): ${wiring.base_url} — model "${wiring.model}"${wiring.served_entity ? ` (served entity ${wiring.served_entity})` : ''}
+Base URL (OpenAI-compatible): ${wiring.base_url} — model ${JSON.stringify(wiring.model)}${wiring.served_entity ? ` (served entity ${wiring.served_entity})` : ''}
 Anthropic base URL: ${wiring.anthropic_base_url}
 Native invocation URL: ${wiring.invocation_url}
 
 OpenAI SDK, Python:
-${fence('python', snippets.openai_python)}
+${fenced('python', snippets.openai_python)}
 
 OpenAI SDK, TypeScript (npm i openai mlflow-tracing):
-${fence('typescript', snippets.openai_typescript)}
+${fenced('typescript', snippets.openai_typescript)}
 
 Anthropic SDK, Python:
-${fence('python', snippets.anthropic_python)}
+${fenced('python', snippets.anthropic_python)}
 
 LangChain (langchain-openai):
-${fence('python', snippets.langchain_python)}
+${fenced('python', snippets.langchain_python)}
 
 Claude Code:
-${fence('sh', snippets.claude_code_env)}
+${fenced('sh', snippets.claude_code_env)}
 
 Notes:
 ${wiring.notes.map((n) => `- ${n}`).join('\n')}
 
-When the code is changed and has sent traffic, call validate_config with {"endpoint": "${wiring.endpoint}"} and show me the checklist items gateway-url (no caller bypasses the gateway) and request-id-correlation (share of requests with client_request_id).`;
+When the code is changed and has sent traffic, call validate_config with ${JSON.stringify({ endpoint: wiring.endpoint })} and show me the checklist items gateway-url (no caller bypasses the gateway) and request-id-correlation (share of requests with client_request_id).`;
   },
 };

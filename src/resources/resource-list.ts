@@ -43,7 +43,7 @@ export function registerResources(server: McpServer, runtime: Runtime): void {
       },
     }),
     { title: 'Role endpoint binding', description: 'llm_role_endpoints.<role>: bound endpoint, candidates, probe requirements', mimeType: JSON_TYPE },
-    async (uri, variables) => json(uri, await stateView(runtime, uri, ['llm_role_endpoints', decodeURIComponent(String(variables.role))])),
+    async (uri, variables) => json(uri, await stateView(runtime, uri, ['llm_role_endpoints', roleName(uri, String(variables.role))])),
   );
 
   server.registerResource(
@@ -75,5 +75,14 @@ async function stateView(runtime: Runtime, uri: URL, keys: string[]): Promise<un
   } catch (error) {
     if (error instanceof ToolError && ABSENT.has(error.code)) throw new ResourceNotFoundError(uri.href, error.message);
     throw error;
+  }
+}
+
+/** The role a URI names; a malformed `%` escape names no role, so it is not found rather than a server fault. */
+function roleName(uri: URL, encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new ResourceNotFoundError(uri.href, `${uri.href} has a malformed percent-escape, so it names no role. Percent-encode the role name as UTF-8 (encodeURIComponent)`);
   }
 }

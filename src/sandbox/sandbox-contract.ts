@@ -174,6 +174,8 @@ export interface SandboxOptions {
 export interface LoggedRequest {
   method: string;
   path: string;
+  /** The query string as sent (without `?`), when there was one: tests read update masks from it. */
+  query?: string;
   /** The bearer token the request carried, if any. */
   token?: string;
   /** Whom that token names, when it is valid. */

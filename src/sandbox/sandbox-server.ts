@@ -16,11 +16,12 @@ import { ApiError } from './rest/error-replies.js';
 import { CHAT_COMPLETIONS_PATH, INVOCATIONS_ROUTE, type Invocations } from './rest/invocations.routes.js';
 import { PERMISSIONS_PREFIX, type Grants } from './rest/grants.routes.js';
 import type { RequestLog } from './request-log.js';
+import { me, SCIM_ME_PATH, SCIM_SERVICE_PRINCIPALS_PATH, servicePrincipals } from './rest/scim.routes.js';
 import type { Reply, RestRequest } from './rest/rest-handler.js';
 import { discovery, DISCOVERY_PATH, issueToken, TOKEN_PATH } from './rest/oauth.routes.js';
 import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './rest/models.routes.js';
 import { SECRETS_PREFIX, type Secrets } from './rest/secrets.routes.js';
-import { ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.routes.js';
+import { ENDPOINTS_PATH, PT_ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.routes.js';
 import { CATALOGS_PATH, SCHEMAS_PATH, type UnityCatalog } from './rest/unity-catalog.routes.js';
 
 export interface SandboxServerParts {
@@ -110,6 +111,7 @@ function pathParameter(raw: string): string {
 }
 
 const ENDPOINT_ROUTE = /^\/api\/2\.0\/serving-endpoints\/([^/]+)(\/config|\/ai-gateway)?$/;
+const PT_CONFIG_ROUTE = /^\/api\/2\.0\/serving-endpoints\/pt\/([^/]+)\/config$/;
 const PERMISSIONS_ROUTE = /^\/api\/2\.1\/unity-catalog\/permissions\/([^/]+)\/([^/]+)$/;
 const MODEL_ROUTE = /^\/api\/2\.1\/unity-catalog\/models\/([^/]+)(\/versions)?$/;
 const ALERT_ROUTE = /^\/api\/2\.0\/alerts\/([^/]+)$/;
@@ -118,6 +120,8 @@ const OPTIMIZATION_INFO_ROUTE = /^\/api\/2\.0\/serving-endpoints\/get-model-opti
 async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply> {
   const { alerts, endpoints, grants, invocations, models, secrets, unityCatalog } = parts;
   const { method, path } = req;
+  if (method === 'GET' && path === SCIM_ME_PATH) return me(req);
+  if (method === 'GET' && path === SCIM_SERVICE_PRINCIPALS_PATH) return servicePrincipals(req, parts.identities);
   if (method === 'POST' && path === CHAT_COMPLETIONS_PATH) return invocations.chatCompletions(req);
   const invocation = method === 'POST' ? INVOCATIONS_ROUTE.exec(path) : null;
   if (invocation) return invocations.invoke(req, pathParameter(invocation[1] ?? ''));
@@ -154,6 +158,9 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
     if (method === 'GET') return endpoints.list(req);
     if (method === 'POST') return endpoints.create(req);
   }
+  if (path === PT_ENDPOINTS_PATH && method === 'POST') return endpoints.createProvisioned(req);
+  const ptConfig = method === 'PUT' ? PT_CONFIG_ROUTE.exec(path) : null;
+  if (ptConfig) return endpoints.updateProvisionedConfig(req, pathParameter(ptConfig[1] ?? ''));
   const endpoint = ENDPOINT_ROUTE.exec(path);
   if (endpoint) {
     const [, rawName = '', action] = endpoint;
@@ -209,7 +216,7 @@ async function serve(parts: SandboxServerParts, req: IncomingMessage, res: Serve
   const auth = token === undefined
     ? { problem: 'Missing credentials: send an Authorization: Bearer <token> header.' }
     : identities.authenticate(token);
-  parts.requestLog.record({ method, path, ...(token === undefined ? {} : { token }), ...('principal' in auth ? { principal: auth.principal } : {}) });
+  parts.requestLog.record({ method, path, ...(url.search ? { query: url.search.slice(1) } : {}), ...(token === undefined ? {} : { token }), ...('principal' in auth ? { principal: auth.principal } : {}) });
   if (path === DISCOVERY_PATH && method === 'GET') return send(res, discovery(`https://${req.headers.host ?? 'localhost'}`));
   if (path === TOKEN_PATH && method === 'POST') return send(res, issueToken(request, identities));
   if ('problem' in auth) return send(res, errorReply(new ApiError('UNAUTHENTICATED', auth.problem)));

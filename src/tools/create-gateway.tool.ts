@@ -63,7 +63,7 @@ const input = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,128}\/[A-Za-z0-9_.-]{1,128}$/, 'a secret is named "scope/key"')
     .optional()
     .describe('Secret "scope/key" holding the token, never the token'),
-  provisioned_units: z.number().int().min(1).max(10_000).default(1).describe('Model units or throughput chunks'),
+  provisioned_units: z.number().int().min(1).max(10_000).default(1).describe('Chunks of the size the workspace reports'),
   roles: rolesInput,
   fallback: z.boolean().default(false).describe("Also serve each role's next passing candidate"),
   catalog: ucName.optional().describe("Of the inference table; omitted: the state file's"),
@@ -140,7 +140,7 @@ const consumerSchema = z.object({
 
 const output = z.object({
   target: z.enum(['serving_endpoint', 'model_service']).optional(),
-  status: z.enum(['planned', 'applied', 'incomplete', 'unchanged', 'halted', 'blocked']),
+  status: z.enum(['planned', 'applied', 'incomplete', 'unchanged', 'updating', 'halted', 'blocked']),
   plan: z.object({ action: z.enum(['create', 'update', 'none']), changes: z.array(changeSchema), warnings: z.array(z.string()) }),
   plan_id: z.string().optional(),
   plan_expires_at: z.string().optional(),
@@ -318,6 +318,7 @@ async function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Pro
       if (outcome.status === 'planned') return { ...result, plan_id: outcome.planId, plan_expires_at: outcome.expiresAt };
       const consumer = outcome.consumer ? { consumer: outcome.consumer } : {};
       if (outcome.status === 'unchanged') return { ...result, grants: outcome.grants, ...consumer };
+      if (outcome.status === 'updating') return { ...result, grants: outcome.grants, ...consumer, in_progress: outcome.inProgress };
       return {
         ...result,
         ...consumer,
@@ -351,7 +352,8 @@ export function renderResult(result: Output): string {
   if (result.operator_response) lines.push('', operatorAnswerText(result.operator_response));
   if (result.endpoint) {
     const e = result.endpoint;
-    lines.push('', `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
+    // A model service has no serving state to show: it answers once written.
+    lines.push('', e.client ? `model service ${e.name} — ${e.invocation_url}` : `endpoint ${e.name}: ${e.state.ready ?? '?'} / ${e.state.config_update ?? '?'} — ${e.invocation_url}`);
     lines.push(...e.served_entities.map((s) => `  ${s.name ?? '?'} → ${s.external_model ? `external model wrapping ${s.external_model}` : (s.entity_name ?? '?')} (${s.traffic_percentage ?? '?'} %)`));
     if (e.client) lines.push(`  clients: OpenAI ${e.client.openai_base_url}, Anthropic ${e.client.anthropic_base_url}, model "${e.client.model}"`);
     lines.push(...(e.mcp_services ?? []).map((m) => `  MCP service ${m.name}: ${m.url}`));

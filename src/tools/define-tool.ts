@@ -22,6 +22,7 @@ import type { ErrorCode } from '../shared/error-codes.js';
 import { scrubSecrets, ToolError } from '../shared/tool-error.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { identityNote, workspaceLine } from '../use-cases/acting-identity.js';
+import { checkArgumentDepth } from './argument-depth.js';
 import { auditArguments, auditRecord, writeAudit, type AuditStatus } from './call-audit-log.js';
 import { RESULT_CHAR_BUDGET, type Fits } from './result-budget.js';
 import { escapeStrings } from './text-format.js';
@@ -169,6 +170,7 @@ async function invokeAs(caller: Caller, server: McpServer, shared: Runtime, spec
 async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, args: unknown, ctx: ServerContext) {
   const call = toolCall(server, runtime, ctx);
   try {
+    checkArgumentDepth(args);
     const data = await spec.run(args, call);
     if (isInputRequiredResult(data)) return data;
     const result = (spec.fit ? spec.fit(data, (candidate) => measure(spec, candidate).size <= RESULT_CHAR_BUDGET) : data) as Record<string, unknown>;

@@ -17,7 +17,7 @@ const input = z.object({
   source: z
     .enum(['auto', 'serving', 'ai_gateway'])
     .default('auto'),
-  usage_table: z.string().min(5).max(800).optional().describe('catalog.schema.table read instead of the system tables'),
+  usage_table: z.string().min(5).max(800).optional().describe('Read instead of the system tables'),
   endpoint: endpointNameInput.optional(),
   model_service: z
     .string()

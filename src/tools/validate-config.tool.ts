@@ -28,6 +28,7 @@ const input = z.object({
     .default(DEFAULT_MIN_REQUEST_ID_SHARE)
     .describe('With endpoint: share of requests that must carry client_request_id'),
   window_days: z.number().int().min(1).max(90).default(7),
+  alert_id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional().describe('With endpoint: its 429/5xx alert if made elsewhere'),
   target: z
     .enum(['serving_endpoint', 'model_service', 'mcp_service'])
     .optional()
@@ -82,6 +83,7 @@ export const validateConfigTool = defineTool({
       warehouseId: args.warehouse_id,
       minRequestIdShare: args.min_request_id_share,
       windowDays: args.window_days,
+      alertId: args.alert_id,
       target: args.target,
       signal: call.signal,
     }),

@@ -1,8 +1,9 @@
 /**
  * Streamable HTTP transport on Node's `http` server: the SDK's handler serves the 2026-07-28 protocol and,
  * statelessly, 2025-era clients at `/mcp`. The request target and Host are checked first (`http-target.ts`),
- * then access from headers before any body is read (`http-access.ts`); bodies are capped in size and time, and
- * connections in number (`http-limits.ts`); SIGTERM lets in-flight calls finish before the runtime closes.
+ * then access from headers before any body is read (`http-access.ts`); bodies are capped in size and time
+ * (`http-limits.ts`), connections in number without idle ones starving busy ones (`http-connections.ts`);
+ * SIGTERM lets in-flight calls finish before the runtime closes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { accessPolicy, checkAccess, isOAuthPath, noOAuth, urlHost, type RequestHeaders } from './http-access.js';
 import { appsAccessPolicy, checkAppsAccess } from './apps-proxy-access.js';
+import { capConnections } from './http-connections.js';
 import { checkingIntervalMs, httpLimits } from './http-limits.js';
 import { requestTarget } from './http-target.js';
 import { MAX_MESSAGE_BYTES } from './message-limits.js';
@@ -17,7 +19,11 @@ import type { Runtime } from '../runtime/process-runtime.js';
 import { serverFactory } from '../server.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
-/** Under Databricks Apps the proxy reaches the app over the container's network, not loopback. */
+/**
+ * Under Databricks Apps the proxy reaches the app over the container's network, not loopback: "Your app must
+ * listen on 0.0.0.0 and use the port specified in the DATABRICKS_APP_PORT environment variable" (Databricks
+ * Apps best practices, docs.databricks.com/gcp/dev-tools/databricks-apps/best-practices).
+ */
 const ALL_INTERFACES = '0.0.0.0';
 export const DEFAULT_PORT = 8787;
 export const MCP_PATH = '/mcp';
@@ -71,15 +77,16 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
     });
   });
 
-  server.maxConnections = limits.maxConnections;
+  server.keepAliveTimeout = limits.idleTimeoutMs;
   let lastDropLogged = 0;
-  server.on('drop', () => {
+  const connections = capConnections(server, limits.maxConnections, () => {
     if (Date.now() - lastDropLogged < DROP_LOG_INTERVAL_MS) return;
     lastDropLogged = Date.now();
-    process.stderr.write(`ai-gateway-mcp: refusing connections: ${limits.maxConnections} are open already (AIGW_HTTP_MAX_CONNECTIONS)\n`);
+    process.stderr.write(`ai-gateway-mcp: refusing connections: all ${limits.maxConnections} open ones are serving requests (AIGW_HTTP_MAX_CONNECTIONS)\n`);
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (connections.crowded()) res.setHeader('connection', 'close');
     const target = requestTarget(req.url, req.headers.host);
     if ('malformed' in target) {
       await send(res, badRequest(target.malformed));
@@ -100,6 +107,8 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
     }
     const access = await admit(req.headers);
     if ('refused' in access) {
+      // A caller that is not let in keeps no connection open for later.
+      res.setHeader('connection', 'close');
       await send(res, access.refused);
       return;
     }

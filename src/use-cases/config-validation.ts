@@ -32,6 +32,8 @@ export interface ValidationRequest {
   warehouseId?: string;
   minRequestIdShare: number;
   windowDays: number;
+  /** With endpoint: the id of the gateway's SQL alert, when it is not the one create_gateway made. */
+  alertId?: string;
   /** Which API the body is for; default: read from its shape. */
   target?: BodyKind;
   signal: AbortSignal;
@@ -131,6 +133,7 @@ async function liveCompliance(runtime: Runtime, endpointName: string, state: Sta
     warehouseId: options.warehouseId,
     minRequestIdShare: options.minRequestIdShare,
     windowDays: options.windowDays,
+    ...(options.alertId ? { alertId: options.alertId } : {}),
     signal: options.signal,
   });
   return { ...validation, workspace: workspace.label, checklist };

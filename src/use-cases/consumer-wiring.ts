@@ -1,6 +1,8 @@
 /**
- * Consumer wiring for a live gateway: the workspace's host and the endpoint's served entities, turned into base
- * URLs and snippets. With no workspace configured the snippets still come, with a placeholder host and a note.
+ * Consumer wiring for a live gateway: the workspace's host and the gateway's served entities, turned into base
+ * URLs and snippets. A serving endpoint is named by its name; a model service by its full
+ * `<catalog>.<schema>.<name>` and called at the Unity AI Gateway's own URLs. With no workspace configured the
+ * snippets still come, with a placeholder host and a note.
  */
 import type { ServingEndpoint } from '../databricks/serving-endpoints.api.js';
 import { getWorkspace } from '../databricks/workspace-clients.js';
@@ -11,19 +13,31 @@ import type { Runtime } from '../runtime/process-runtime.js';
 import type { GatewaySummary } from './gateway-target.js';
 
 export interface WiringRequest {
-  /** The gateway serving endpoint consumers call. */
+  /** The gateway consumers call: a serving endpoint's name, or a model service's full `<catalog>.<schema>.<name>`. */
   endpoint: string;
   signal?: AbortSignal;
 }
 
+/** A model service's full name: three dot-separated parts (endpoint names hold no dot). */
+const isModelServiceName = (name: string) => name.split('.').length === 3;
+
 export async function wireConsumer(runtime: Runtime, request: WiringRequest): Promise<ConsumerWiring> {
   const { endpoint: endpointName, signal } = request;
+  const target = isModelServiceName(endpointName) ? 'model_service' : 'serving_endpoint';
   let workspace;
   try {
     workspace = getWorkspace(runtime);
   } catch (error) {
     if (!(error instanceof ToolError)) throw error;
-    return consumerWiring({ endpoint: endpointName, servesClaude: true });
+    return consumerWiring({ endpoint: endpointName, target, servesClaude: true });
+  }
+  if (target === 'model_service') {
+    const service = await workspace.services.get('model-services', endpointName, signal);
+    if (!service) {
+      throw new ToolError(`Model service ${endpointName} does not exist in ${workspace.label}`, 'GET /api/2.1/unity-catalog/model-services/{full_name} found no such service', 'Check the full name <catalog>.<schema>.<name>; create the gateway first with create_gateway', 'ENDPOINT_NOT_FOUND');
+    }
+    const models = JSON.stringify(service.config ?? {});
+    return consumerWiring({ host: workspace.config.host, endpoint: endpointName, target, servesClaude: /claude/i.test(models) });
   }
   const endpoint = await workspace.servingEndpoints.get(endpointName, signal);
   if (!endpoint) {
@@ -49,5 +63,8 @@ export function wiringOf(endpoint: ServingEndpoint, host: string): ConsumerWirin
 export function wiringOfSummary(summary: GatewaySummary, host: string): ConsumerWiring {
   const primary = summary.served_entities.find((e) => (e.traffic_percentage ?? 100) > 0) ?? summary.served_entities[0];
   const names = [summary.name, ...summary.served_entities.flatMap((e) => [e.entity_name, e.external_model])];
-  return consumerWiring({ host, endpoint: summary.name, servedEntity: primary?.name, servesClaude: names.some((n) => typeof n === 'string' && /claude/i.test(n)) });
+  const servesClaude = names.some((n) => typeof n === 'string' && /claude/i.test(n));
+  // A model service names itself as the model clients pass, and is called at its own URLs.
+  if (summary.client) return consumerWiring({ host, endpoint: summary.client.model, target: 'model_service', servedEntity: primary?.name, servesClaude });
+  return consumerWiring({ host, endpoint: summary.name, servedEntity: primary?.name, servesClaude });
 }

@@ -18,7 +18,7 @@ import { loadState, type LoadedState } from '../state/read-state.js';
 import { recordF4Gateway } from '../state/write-state.js';
 import type { ConsumerWiring } from '../governance/consumer.js';
 import { wiringOfSummary } from './consumer-wiring.js';
-import { alertDigests, alertReport, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './alert-provisioning.js';
+import { alertDigests, alertReport, alertSettingFindings, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './alert-provisioning.js';
 import type { ApplyProgress, GatewaySummary, GatewayTarget, TargetDesired, TargetKind } from './gateway-target.js';
 import { KeyedLock } from './keyed-lock.js';
 import { planSigningKey } from './plan-key.js';
@@ -59,10 +59,15 @@ export interface PlannedGateway {
   workspace: string;
 }
 
+/** What is still under way when a call returns, and how to follow it. */
+type InProgress = { what: string; check: string; remaining_steps: string[] };
+
 export type PlanOutcome =
   | { status: 'halted'; stateFile: string; report: AuditReport; workspace?: string }
   | { status: 'blocked'; stateFile: string; findings: Finding[]; workspace?: string }
   | ({ status: 'unchanged'; grants: GrantReport[]; consumer?: ConsumerWiring } & PlannedGateway)
+  /** Nothing to change, but the endpoint's last config update is still rolling out (see `inProgress`). */
+  | ({ status: 'updating'; grants: GrantReport[]; consumer?: ConsumerWiring; inProgress: InProgress } & PlannedGateway)
   | ({ status: 'planned'; planId: string; expiresAt: string } & PlannedGateway);
 
 export interface AppliedGateway extends PlannedGateway {
@@ -73,7 +78,7 @@ export interface AppliedGateway extends PlannedGateway {
   consumer?: ConsumerWiring;
   stateUpdate?: { state_file: string; key: string; changed: boolean; value: Record<string, unknown> };
   /** Set when the call stopped before the gateway finished updating (cancelled or out of time). */
-  inProgress?: { what: string; check: string; remaining_steps: string[] };
+  inProgress?: InProgress;
   /** Set when the gateway is in place but a later step (grants, the state record) failed. */
   incomplete?: { done: string[]; not_done: string[]; failed_step: string; error: string; recorded_incomplete: boolean; next: string };
 }
@@ -150,7 +155,13 @@ async function prepare(runtime: Runtime, request: ProvisionRequest, signal: Abor
   const target = TARGETS[chosen.kind];
   const facts = await target.inspect(workspace, state.data, gatewayRequest, signal);
   const desired = target.desired(state.data, gatewayRequest, facts);
-  const findings = [...target.validate(desired, state.data, gatewayRequest, facts), ...grantFindings(gatewayRequest), ...targetArgumentFindings(chosen.kind, request)];
+  const findings = [
+    ...target.validate(desired, state.data, gatewayRequest, facts),
+    ...grantFindings(gatewayRequest),
+    ...targetArgumentFindings(chosen.kind, request),
+    // The alert's settings are checked now: a bad one would otherwise fail the apply after the gateway is made.
+    ...(request.alert ? await alertSettingFindings(workspace, request.alert, signal) : []),
+  ];
   // A blocked result has no plan to carry the target note: it goes with the findings.
   const blocked = (all: Finding[]) => ({ status: 'blocked' as const, stateFile: state.path, findings: chosen.note ? [...all, { rule: 'gateway.target', severity: 'info' as const, path: '/target', message: chosen.note, fix: 'Pass target to choose explicitly' }] : all, workspace: workspace.label });
   if (findings.some((f) => f.severity === 'error')) return blocked(findings);
@@ -158,10 +169,13 @@ async function prepare(runtime: Runtime, request: ProvisionRequest, signal: Abor
   const live = await readLive(target, workspace, desired, state, signal);
   const liveFindings = target.liveFindings?.(desired, live.endpoint) ?? [];
   if (liveFindings.some((f) => f.severity === 'error')) return blocked([...findings, ...liveFindings]);
-  const alert = request.alert ? await prepareAlert(workspace, desired.name, request.alert, signal) : undefined;
-  const plan = withAlertChanges(target.diff(desired, live), alert);
+  const recordedAlertId = recordedAlert(state, desired.name);
+  const alert = request.alert ? await prepareAlert(runtime, workspace, desired.name, request.alert, { target: chosen.kind, recordedId: recordedAlertId }, signal) : undefined;
+  // The record keeps the alert's id once it exists: how the next plan finds it, whoever else names an alert alike.
+  const withAlertId = alert?.live?.id ? { ...desired, record: { ...desired.record, alert_id: alert.live.id } } : desired;
+  const plan = withAlertChanges(target.diff(withAlertId, live), alert);
   if (chosen.note) plan.warnings.unshift(chosen.note);
-  return { target, state, workspace, desired, live, plan, findings, alert };
+  return { target, state, workspace, desired: withAlertId, live, plan, findings, alert };
 }
 
 /** What a plan id binds: the gateway's and its alert's desired and live sides. */
@@ -246,21 +260,37 @@ function shown(prepared: Prepared): PlannedGateway {
     target: prepared.target.kind,
     plan: prepared.plan,
     findings: prepared.findings,
-    ...(gateway ? { gateway: prepared.target.summarise(gateway, prepared.workspace.config.host) } : {}),
+    ...(gateway ? { gateway: prepared.target.summarise(gateway, prepared.workspace.config.host, prepared.desired) } : {}),
     ...(prepared.alert ? { alert: alertReport(prepared.alert.live ?? {}, prepared.alert.plan.action, prepared.alert) } : {}),
     stateFile: prepared.state.path,
     workspace: prepared.workspace.label,
   };
 }
 
-async function unchanged(prepared: Prepared, signal: AbortSignal): Promise<Extract<PlanOutcome, { status: 'unchanged' }>> {
-  return withConsumer({ status: 'unchanged' as const, ...shown(prepared), grants: await reportGrants(prepared.workspace, prepared.desired, signal) }, prepared.workspace);
+/**
+ * Nothing to change. The live side compares by the config being rolled out, so an endpoint whose update is still
+ * IN_PROGRESS (or stuck there) matches the plan without being live: that is said, not passed off as unchanged.
+ */
+async function unchanged(prepared: Prepared, signal: AbortSignal): Promise<Extract<PlanOutcome, { status: 'unchanged' | 'updating' }>> {
+  const grants = await reportGrants(prepared.workspace, prepared.desired, signal);
+  const gateway = shown(prepared);
+  const state = gateway.gateway?.state;
+  if (state?.config_update !== 'IN_PROGRESS') return withConsumer({ status: 'unchanged' as const, ...gateway, grants }, prepared.workspace);
+  const name = prepared.desired.name;
+  const inProgress: InProgress = {
+    what: `${name} already has this config, but its config update is still IN_PROGRESS (ready: ${state.ready ?? 'unknown'}): the served entities are not live yet`,
+    check: `Plan ${name} again later (or GET /api/2.0/serving-endpoints/${name}) and look at state.config_update; if it stays IN_PROGRESS, check the endpoint's events in the Serving UI`,
+    remaining_steps: ['wait for config_update NOT_UPDATING'],
+  };
+  return withConsumer({ status: 'updating' as const, ...gateway, grants, inProgress }, prepared.workspace);
 }
 
 async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<AppliedGateway> {
   const { target, workspace, desired, plan, live } = prepared;
   const name = desired.name;
   const base = shown(prepared);
+  const guarded = !target.refusesStaleWrites && plan.changes.some(isGatewayChange);
+  if (guarded) await refuseIfChangedSincePlan(prepared, options.signal);
   const rolloutStarted = await target.apply(workspace, desired, live.endpoint, plan, options);
 
   let gateway: unknown;
@@ -271,7 +301,7 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
       return {
         ...base,
         status: 'applied',
-        ...summaryOf(target, gateway, workspace),
+        ...summaryOf(target, gateway, workspace, desired),
         grants: [],
         inProgress: {
           what: `The call was cancelled while ${name} was still updating (config_update IN_PROGRESS); the grants and the state file were not touched`,
@@ -281,13 +311,14 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
       };
     }
     if (waited.outcome === 'still-updating') {
+      if (guarded) refuseIfSuperseded(prepared, gateway, 'nothing after the gateway write');
       // The rollout continues on its own; grants and the state record do not depend on it, so finish them.
       const rest = await finish(prepared, options);
       return {
         ...base,
         status: rest.incomplete ? 'incomplete' : 'applied',
         ...rest,
-        ...summaryOf(target, gateway, workspace),
+        ...summaryOf(target, gateway, workspace, desired),
         inProgress: {
           what: `${name} is still updating (config_update IN_PROGRESS) after ${Math.round(options.waitBudgetMs / 1000)} s; its served entities are not live yet`,
           check: `Plan ${name} again later (or GET /api/2.0/serving-endpoints/${name}) and look at state.config_update; if it stays IN_PROGRESS, check the endpoint's events in the Serving UI`,
@@ -300,17 +331,67 @@ async function carryOut(prepared: Prepared, options: ApplyProgress): Promise<App
     return {
       ...base,
       status: 'applied',
-      ...summaryOf(target, gateway, workspace),
+      ...summaryOf(target, gateway, workspace, desired),
       grants: [],
       inProgress: { what: `The call was cancelled after changing ${name}; the grants and the state file were not touched`, check: `Plan ${name} again to see what remains`, remaining_steps: remainingSteps(plan) },
     };
   }
+  if (guarded) refuseIfSuperseded(prepared, gateway ?? (await target.reread(workspace, desired, options.signal)), 'nothing after the gateway write');
   const rest = await finish(prepared, options);
-  return { ...base, status: rest.incomplete ? 'incomplete' : 'applied', ...rest, ...summaryOf(target, gateway ?? (await target.reread(workspace, desired, options.signal)), workspace) };
+  // The result is read last, so what it says was applied is what is live when the caller is told.
+  const final = await target.reread(workspace, desired, options.signal);
+  if (guarded) refuseIfSuperseded(prepared, final, `the steps after it (${['grants', ...(prepared.alert ? ['alert'] : []), ...(plan.steps.recordState ? ['state file record'] : [])].join(', ')}) were done`);
+  return { ...base, status: rest.incomplete ? 'incomplete' : 'applied', ...rest, ...summaryOf(target, final, workspace, desired) };
 }
 
-function summaryOf(target: Target, gateway: unknown, workspace: Workspace): { gateway?: GatewaySummary } {
-  return gateway ? { gateway: target.summarise(gateway, workspace.config.host) } : {};
+/** Changes of the gateway itself (not its grants, alert or state record): the writes another caller can race. */
+const isGatewayChange = (c: { path: string }) => !/^\/(grants|alert|state)(\/|$)/.test(c.path);
+
+/**
+ * Right before writing: the gateway as the workspace holds it now must be the one the plan was checked against
+ * under this process's locks. Another process (another state file, another replica) may have written since.
+ */
+async function refuseIfChangedSincePlan(prepared: Prepared, signal: AbortSignal): Promise<void> {
+  const { target, workspace, desired, live } = prepared;
+  const now = await target.reread(workspace, desired, signal);
+  if (target.liveDigest({ ...live, endpoint: now }) === target.liveDigest(live)) return;
+  throw new ToolError(
+    `${desired.name} changed since the plan, so this plan was not applied`,
+    `right before writing, the workspace held ${describeLive(prepared, now)}: another caller (another process, state file or person) changed it after this plan was made; nothing was written`,
+    'Plan again to see the current differences, then apply with the new plan_id',
+    'PLAN_ID_STALE',
+  );
+}
+
+/**
+ * Right after writing (and again before answering): the gateway must hold what this apply sent. On an API where
+ * the last writer wins, a write that landed after ours means ours is not live, and the caller must not be told
+ * it was applied.
+ */
+function refuseIfSuperseded(prepared: Prepared, now: unknown, done: string): void {
+  const { target, desired } = prepared;
+  if (now !== undefined && target.matchesPlan(desired, now)) return;
+  throw new ToolError(
+    `This change to ${desired.name} was superseded: another caller's write landed after it`,
+    `the workspace now holds ${describeLive(prepared, now)}, not what this apply wrote (a serving endpoint's config and AI Gateway block carry no version, so the last writer wins); ${done} was done`,
+    'Plan again to see what is live now; apply that plan only if your change should replace theirs',
+    'PLAN_ID_STALE',
+  );
+}
+
+/** What the workspace holds where it differs from this plan's gateway, briefly. */
+function describeLive(prepared: Prepared, now: unknown): string {
+  if (now === undefined) return `no gateway named ${prepared.desired.name}`;
+  const differing = prepared.target.diff(prepared.desired, { ...prepared.live, endpoint: now }).changes.filter(isGatewayChange);
+  if (differing.length === 0) return 'a gateway that differs from the plan only in its rollout state';
+  const shown = differing.slice(0, 3).map((c) => `${c.path} = ${clip(JSON.stringify(c.from ?? null))}`);
+  return `${shown.join(', ')}${differing.length > 3 ? ` and ${differing.length - 3} more difference(s)` : ''}`;
+}
+
+const clip = (text: string) => (text.length > 160 ? `${text.slice(0, 157)}...` : text);
+
+function summaryOf(target: Target, gateway: unknown, workspace: Workspace, desired: TargetDesired): { gateway?: GatewaySummary } {
+  return gateway ? { gateway: target.summarise(gateway, workspace.config.host, desired) } : {};
 }
 
 /**
@@ -346,8 +427,10 @@ async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<
   }
   const withAlert = alert ? { alert } : {};
 
-  if (!plan.steps.recordState) return { grants, ...withAlert };
-  const value = { ...desired.record, updated_at: new Date().toISOString() };
+  // A new alert's id goes into the record even when nothing else in it changed.
+  const newAlertId = alert?.id && alert.id !== desired.record.alert_id ? { alert_id: alert.id } : undefined;
+  if (!plan.steps.recordState && !newAlertId) return { grants, ...withAlert };
+  const value = { ...desired.record, ...newAlertId, updated_at: new Date().toISOString() };
   await options.progress(`recording Foundation.f4_gateway in ${prepared.state.path}`, 0.95);
   try {
     const written = await recordF4Gateway(prepared.state.path, value);
@@ -440,6 +523,14 @@ function recordedTarget(state: LoadedState): TargetKind | undefined {
   const foundation = state.data.Foundation;
   const target = isRecord(foundation) && isRecord(foundation.f4_gateway) ? foundation.f4_gateway.target : undefined;
   return target === 'serving_endpoint' || target === 'model_service' ? target : undefined;
+}
+
+/** The alert id the state file records for this gateway (its record names the same endpoint or service). */
+function recordedAlert(state: LoadedState, name: string): string | undefined {
+  const foundation = state.data.Foundation;
+  const record = isRecord(foundation) && isRecord(foundation.f4_gateway) ? foundation.f4_gateway : undefined;
+  if (!record || (record.endpoint_name !== name && record.service_name !== name)) return undefined;
+  return typeof record.alert_id === 'string' ? record.alert_id : undefined;
 }
 
 function recordedForm(state: LoadedState): GatewayForm | undefined {

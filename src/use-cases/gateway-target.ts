@@ -50,6 +50,12 @@ export interface WaitResult<Live> {
 export interface GatewayTarget<Desired extends TargetDesired = TargetDesired, Live = unknown, Facts = unknown> {
   readonly kind: TargetKind;
   /**
+   * True when the API itself refuses a write made against a stale read (an etag). Otherwise the last writer
+   * wins, and provisioning re-reads the gateway right before writing and right after, so a caller whose change
+   * is not what is live is told so rather than told it was applied.
+   */
+  readonly refusesStaleWrites: boolean;
+  /**
    * Reads what the gateway depends on besides its own live state (the audited endpoints, secrets, models),
    * so that nothing the workspace can answer is assumed. Runs only after the halt rule passed.
    */
@@ -75,5 +81,6 @@ export interface GatewayTarget<Desired extends TargetDesired = TargetDesired, Li
   wait(workspace: Workspace, desired: Desired, options: ApplyProgress): Promise<WaitResult<Live>>;
   /** Reads the gateway again after apply. */
   reread(workspace: Workspace, desired: Desired, signal: AbortSignal): Promise<Live | undefined>;
-  summarise(live: Live, host: string): GatewaySummary;
+  /** What the caller is shown of the gateway; `desired` names it when it does not exist yet (a plan to create it). */
+  summarise(live: Live, host: string, desired: Desired): GatewaySummary;
 }

@@ -28,6 +28,8 @@ export interface ChecklistRequest extends Omit<ConfigEvidence, 'endpoint' | 'aiG
   minRequestIdShare: number;
   /** Days of usage the traffic and correlation items look at. */
   windowDays: number;
+  /** The gateway's SQL alert, when the operator names it (a query of their own) rather than create_gateway's. */
+  alertId?: string;
   signal: AbortSignal;
 }
 
@@ -59,10 +61,9 @@ export async function liveChecklist(runtime: Runtime, request: ChecklistRequest)
   const tableConfig = endpoint.ai_gateway?.inference_table_config as InferenceTableConfig | undefined;
   const payloadTable: Promise<ResolvedPayloadTable> | undefined = tableConfig?.enabled ? Promise.resolve().then(() => locatePayloadTable(gateway, tableConfig, sql())) : undefined;
   payloadTable?.catch(() => undefined);
-  const tableName = async () => (payloadTable ? formatTable((await payloadTable).table) : undefined);
 
   const gathered = await Promise.all([
-    guarded('error-alert', signal, async () => alertItem(gateway, await workspace.alerts.list(signal), await tableName().catch(() => undefined))),
+    guarded('error-alert', signal, async () => alertItem(gateway, await workspace.alerts.list(signal), request.alertId)),
     guarded('gateway-url', signal, async () => {
       const fronted = frontedEndpoints(endpoint.config?.served_entities ?? endpoint.pending_config?.served_entities ?? []);
       const rows = fronted.length === 0 ? [] : await sql()(directTrafficStatement(gateway, fronted, window));

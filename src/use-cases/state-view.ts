@@ -9,7 +9,8 @@ export async function stateSection(runtime: Runtime, keys: string[]): Promise<un
   const state = await loadState(runtime);
   let value: unknown = state.data;
   for (const key of keys) {
-    value = isRecord(value) ? value[key] : undefined;
+    // Own keys only: `constructor` or `toString` is no section of the file, whatever Object.prototype holds.
+    value = isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
     if (value === undefined) {
       throw new ToolError(`${keys.join('.')} is not in the state file ${state.path}`, 'the workshop step that writes it has not run', 'Run that step first, or point AIGW_STATE_FILE at the right state file', 'STATE_KEY_MISSING');
     }

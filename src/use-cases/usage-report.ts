@@ -78,6 +78,14 @@ export async function usageReport(call: UseCaseCall, request: UsageRequest): Pro
   if (args.usageContextValue !== undefined && !args.usageContextKey) {
     warnings.push('usage_context_value filters on the usage_context key "team" (usage_context_key was not given)');
   }
+  if (args.modelService && !chosen.source.columns?.service_name) {
+    throw new ToolError(
+      `${describeSource(chosen.source)} has no service_name column here`,
+      'rows of a call to a model service are told apart by service_name (not endpoint_name), and this workspace\'s table (read from system.information_schema.columns) lacks it',
+      'Report by endpoint instead, or check the table\'s columns: SELECT column_name FROM system.information_schema.columns WHERE table_schema = \'ai_gateway\' AND table_name = \'usage\'',
+      'USAGE_SOURCE_UNSUPPORTED',
+    );
+  }
   if (contextKey && chosen.source.kind !== 'serving' && !chosen.source.columns?.usage_context) {
     warnings.push(`${describeSource(chosen.source)} has no usage_context column: context values are empty`);
   }
@@ -88,7 +96,7 @@ export async function usageReport(call: UseCaseCall, request: UsageRequest): Pro
       report: args.report,
       source: chosen.source,
       window,
-      filters: { endpoint: args.endpoint, user: args.user, served_entity: args.servedEntity, context_value: args.usageContextValue },
+      filters: { endpoint: args.endpoint, service: args.modelService, user: args.user, served_entity: args.servedEntity, context_value: args.usageContextValue },
       contextKey,
       groupBy: args.report === 'errors' || args.report === 'spikes' ? undefined : args.groupBy,
       chargeTo: args.chargeTo,
@@ -126,7 +134,7 @@ export function usageNarrowHint(kept: number, groups: number): string {
   );
 }
 
-/** A model service is a gateway in system.ai_gateway.usage, named there by its full name. */
+/** A model service's rows are in system.ai_gateway.usage, told apart by service_name (see UsageFilters.service). */
 function forModelService(request: UsageRequest): UsageRequest {
   if (!request.modelService) return request;
   if (request.endpoint) {
@@ -135,7 +143,7 @@ function forModelService(request: UsageRequest): UsageRequest {
   if (request.source === 'serving') {
     throw new ToolError(`Model service ${request.modelService} has no rows in system.serving`, 'Unity AI Gateway model services log usage to system.ai_gateway.usage only', 'Use source "ai_gateway" (or "auto")', 'INVALID_INPUT');
   }
-  return { ...request, source: 'ai_gateway', endpoint: request.modelService };
+  return { ...request, source: 'ai_gateway' };
 }
 
 function needsContext(args: UsageRequest): boolean {

@@ -55,6 +55,16 @@ describe('REST client', () => {
     await transport.close();
   });
 
+  it('holds no request past the default budget: a Retry-After beyond it ends the call at once, saying when to retry', async () => {
+    // 26 s is past the default budget (25 s, so that a tool call ends within ~30 s): the request is not held for it.
+    const { transport, rest } = patClient(h.sandbox.token);
+    h.sandbox.faults.add({ kind: 'status', status: 429, retryAfterSeconds: 26, times: 1, match: { method: 'GET' } });
+    const error = await rest.call({ method: 'GET', path: '/api/2.0/serving-endpoints', operation: 'Listing' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksError);
+    expect((error as DatabricksError).message).toMatch(/HTTP 429 \(REQUEST_LIMIT_EXCEEDED.*wait 26 seconds/);
+    await transport.close();
+  });
+
   it('maps a refused create to who can grant the permission', async () => {
     const { transport, rest } = patClient(h.sandbox.addToken('alice@example.com'));
     const api = new ServingEndpointsApi(rest);

@@ -156,16 +156,19 @@ describe('validate_config with endpoint: the live F4 checklist', () => {
 
     recordSparkSql([ERROR_SHARE_SQL], 'test/e2e/checklist.test.ts: the error-share query');
     const alert = await rest('POST', '/api/2.0/alerts', gatewayAlert('gateway 429/5xx (test)', ERROR_SHARE_SQL));
-    expect(byItem(await check(server, GATEWAY))['error-alert']).toMatchObject({ status: 'unknown', evidence: expect.stringMatching(/not been evaluated yet/) });
+    // A query of the operator's own counts only when they name it: a query's words alone prove nothing.
+    expect(byItem(await check(server, GATEWAY))['error-alert']).toMatchObject({ status: 'fail' });
+    const named = { alert_id: alert.id };
+    expect(byItem(await check(server, GATEWAY, named))['error-alert']).toMatchObject({ status: 'unknown', evidence: expect.stringMatching(/not been evaluated yet/) });
     await sandbox.alerts.evaluateNow();
-    const passing = byItem(await check(server, GATEWAY))['error-alert']!;
+    const passing = byItem(await check(server, GATEWAY, named))['error-alert']!;
     expect(passing).toMatchObject({ status: 'pass', evidence: expect.stringMatching(/TRIGGERED/) });
     expect(passing.details!.alerts[0]).toMatchObject({ id: alert.id, state: 'TRIGGERED' });
     await rest('DELETE', `/api/2.0/alerts/${alert.id}`);
 
     const broken = await rest('POST', '/api/2.0/alerts', gatewayAlert('gateway 429/5xx (broken)', ERROR_SHARE_SQL.replace('system.serving.endpoint_usage', 'system.serving.no_such_table')));
     await sandbox.alerts.evaluateNow();
-    expect(byItem(await check(server, GATEWAY))['error-alert']).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/errored/) });
+    expect(byItem(await check(server, GATEWAY, { alert_id: broken.id }))['error-alert']).toMatchObject({ status: 'fail', evidence: expect.stringMatching(/errored/) });
     await rest('DELETE', `/api/2.0/alerts/${broken.id}?purge=true`);
   });
 

@@ -261,6 +261,11 @@ describe('create_gateway against the sandbox', () => {
     expect(applied.in_progress?.check).toMatch(/state\.config_update/);
     expect(applied.state_updates?.changed).toBe(true);
     expect(await endpointsNamed('gw-stuck')).toBe(1);
+    // Planning again while the update is stuck: nothing to change, but it is not passed off as unchanged.
+    const again = await call(args);
+    expect(again.status).toBe('updating');
+    expect(again.in_progress?.what).toMatch(/config update is still IN_PROGRESS \(ready: NOT_READY\)/);
+    expect(again.in_progress?.remaining_steps).toEqual(['wait for config_update NOT_UPDATING']);
   });
 
   it('serializes two concurrent applies: one endpoint, one consistent state record', async () => {

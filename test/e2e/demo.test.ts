@@ -15,4 +15,16 @@ describe('demo command', () => {
     expect(stdout).toMatch(/live endpoint demo-ai-gateway: VALID/);
     expect(stdout).toMatch(/^demo: all 13 steps completed$/m);
   });
+
+  it('shows the model service by its full name and its own URLs, in the plan and after apply', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'demo', '--max-lines', '80'], { env: { PATH: process.env.PATH ?? '' }, timeout: 60_000 });
+    const service = 'workshop.demo_team.demo_agents';
+    const plan = stdout.slice(stdout.indexOf('Plan the same gateway on Unity AI Gateway'), stdout.indexOf('Apply the model-service plan'));
+    expect(plan).not.toContain('? / ?');
+    expect(plan).toMatch(new RegExp(`model service ${service} — https://[^ ]+/ai-gateway/mlflow/v1`));
+    expect(plan).toContain(`model "${service}"`);
+    const applied = stdout.slice(stdout.indexOf('Apply the model-service plan'), stdout.indexOf('Usage of the last 7 days'));
+    expect(applied).toMatch(new RegExp(`consumers: base URL https://[^ ]+/ai-gateway/mlflow/v1 with model "${service}" \\(Anthropic: https://[^ ]+/ai-gateway/anthropic\\)`));
+    expect(applied).not.toContain('/serving-endpoints');
+  });
 });

@@ -98,20 +98,40 @@ describe('gateway forms', () => {
     expect(refused.findings?.map((f) => f.path)).toContain('/fallback');
   });
 
-  it('provisioned: the system.ai model behind the audited endpoint, at an eligible version, in throughput chunks', async () => {
+  it('provisioned: the registered model the endpoint names, at an eligible version, in throughput chunks the reply gives', async () => {
     const stateFile = writeYamlState(dir, 'provisioned', SCENARIOS.passing);
     const applied = await planAndApply(admin, { name: 'gw-pt', form: 'provisioned', roles: ['summarizer'], provisioned_units: 2, catalog: 'workshop', schema: 'gw_pt', grants, state_file: stateFile });
     expect(applied.status).toBe('applied');
     const entity = (await live('gw-pt'))?.config.served_entities[0];
-    expect(entity).toMatchObject({ entity_name: 'system.ai.meta-llama-3-3-70b-instruct', entity_version: '1', min_provisioned_throughput: 0, max_provisioned_throughput: 19_000 });
+    // The endpoint's foundation_model.name, not a string edit of its name (which would give meta-llama-3-3-70b-instruct).
+    expect(entity).toMatchObject({ entity_name: 'system.ai.llama_v3_3_70b_instruct', entity_version: '1', min_provisioned_throughput: 0, max_provisioned_throughput: 19_000 });
     expect(LLAMA).toBe('databricks-meta-llama-3-3-70b-instruct');
+    expect(h.sandbox.requests.some((r) => r.method === 'POST' && r.path === '/api/2.0/serving-endpoints/pt')).toBe(false);
+  });
+
+  it('provisioned: a model-unit family gets model units in multiples of model_unit_chunk_size, created through /serving-endpoints/pt', async () => {
+    const GPT = 'databricks-gpt-oss-120b';
+    const pass = (SCENARIOS.passing.endpoint_guardrail_audit as Record<string, unknown>)[SONNET];
+    const stateFile = writeYamlState(dir, 'provisioned-units', { llm_role_endpoints: { agent_chat: { endpoint: GPT, candidates: [GPT], selected_after_probe: true } }, endpoint_guardrail_audit: { [GPT]: pass } });
+    const args = { name: 'gw-pt-units', form: 'provisioned', provisioned_units: 2, catalog: 'workshop', schema: 'gw_pt', table_name_prefix: 'units', grants, state_file: stateFile };
+    const planned = await call(admin, args);
+    expect(planned.plan.changes.find((c) => c.path === '/config/served_entities')?.to).toEqual([expect.objectContaining({ entity_name: 'system.ai.gpt-oss-120b', provisioned_model_units: 100 })]);
+    const applied = await call(admin, { ...args, mode: 'apply', plan_id: planned.plan_id });
+    expect(applied.status).toBe('applied');
+    expect(h.sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/api/2.0/serving-endpoints/pt')).toHaveLength(1);
+    expect((await live('gw-pt-units'))?.config.served_entities[0]).toMatchObject({ entity_name: 'system.ai.gpt-oss-120b', provisioned_model_units: 100 });
+    expect((await call(admin, args)).status).toBe('unchanged');
+    // More units: the config is replaced through PUT /serving-endpoints/pt/{name}/config, still in whole chunks.
+    expect((await planAndApply(admin, { ...args, provisioned_units: 3 })).status).toBe('applied');
+    expect(h.sandbox.requests.filter((r) => r.method === 'PUT' && r.path === '/api/2.0/serving-endpoints/pt/gw-pt-units/config')).toHaveLength(1);
+    expect((await live('gw-pt-units'))?.config.served_entities[0]).toMatchObject({ provisioned_model_units: 150 });
   });
 
   it('provisioned: a model the workspace does not list as eligible is blocked, and nothing is created', async () => {
     const stateFile = writeYamlState(dir, 'not-eligible', SCENARIOS.passing);
     const blocked = await call(admin, { name: 'gw-pt-claude', form: 'provisioned', catalog: 'workshop', schema: 'gw_pt', grants, state_file: stateFile });
     expect(blocked.status).toBe('blocked');
-    expect(blocked.findings).toEqual([expect.objectContaining({ rule: 'f4.gateway-form', message: expect.stringMatching(/system\.ai\.claude-sonnet-4-6 is not eligible for Provisioned Throughput/) })]);
+    expect(blocked.findings).toEqual([expect.objectContaining({ rule: 'f4.gateway-form', message: expect.stringMatching(/system\.ai\.databricks-claude-sonnet-4-6 is not eligible for Provisioned Throughput/) })]);
     expect(await live('gw-pt-claude')).toBeUndefined();
   });
 });

@@ -15,6 +15,7 @@ import { connect as connectSocket, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, connect, textOf } from '../support/mcp.js';
+import { deepCall } from '../support/raw-stdio.js';
 import { SCENARIOS, tempDir, writeYamlState } from '../support/states.js';
 
 const TOKEN = 'e2e-token-0123456789abcdef';
@@ -114,6 +115,16 @@ describe('HTTP access checks', () => {
     expect((await post(loopback.url, { 'transfer-encoding': 'chunked' }, big)).status).toBe(413);
   });
 
+  it('refuses arguments nested 100,000 levels deep with INVALID_ARGUMENTS, printing no stack', async () => {
+    for (const shape of ['object', 'array'] as const) {
+      const reply = await post(loopback.url, {}, deepCall(1, 100_000, shape));
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatch(/"code":"INVALID_ARGUMENTS"/);
+      expect(reply.body).toMatch(/nest more than 64 levels/);
+    }
+    expect(loopback.stderr()).not.toMatch(/Maximum call stack|RangeError|\n\s+at /);
+  });
+
   it('answers 404 off the /mcp path', async () => {
     expect((await post(loopback.url.replace(/\/mcp$/, '/other'), {}, PING)).status).toBe(404);
   });
@@ -156,7 +167,7 @@ describe('HTTP access checks', () => {
 });
 
 /** A socket to the server that sends `text` and resolves, once the server closes it, with all it answered. */
-function stall(url: string, text: string): { socket: Socket; answered: Promise<string> } {
+function stall(url: string, text: string): { socket: Socket; answered: Promise<string>; received: () => string } {
   const { hostname, port } = new URL(url);
   const socket = connectSocket(Number(port), hostname, () => socket.write(text));
   let received = '';
@@ -165,7 +176,11 @@ function stall(url: string, text: string): { socket: Socket; answered: Promise<s
     socket.on('error', () => undefined);
     socket.on('close', () => resolve(received));
   });
-  return { socket, answered };
+  return { socket, answered, received: () => received };
+}
+
+function connected(socket: Socket): Promise<unknown> {
+  return new Promise((resolve) => (socket.readyState === 'open' ? resolve(undefined) : socket.once('connect', resolve)));
 }
 
 describe('malformed request targets and Host headers', () => {
@@ -221,15 +236,107 @@ describe('stalled requests and connection limits', () => {
     expect((await post(limited.url, {}, INITIALIZE)).status).toBe(200);
   });
 
-  it('closes connections beyond AIGW_HTTP_MAX_CONNECTIONS as they arrive, and serves again once some close', async () => {
-    const held = [stall(capped.url, 'POST /mcp HTTP/1.1\r\n'), stall(capped.url, 'POST /mcp HTTP/1.1\r\n')];
-    await Promise.all(held.map(({ socket }) => new Promise((resolve) => (socket.readyState === 'open' ? resolve(undefined) : socket.once('connect', resolve)))));
+  it('at the cap, closes a connection that has sent no request to serve a newcomer', async () => {
+    const held = [stall(capped.url, 'POST /mcp HTTP/1.1\r\n'), stall(capped.url, '')];
+    await Promise.all(held.map(({ socket }) => connected(socket)));
+    expect((await post(capped.url, {}, INITIALIZE)).status).toBe(200);
+    // One of the two made room, closed without a byte; the newcomer's own connection closed after its answer.
+    const closed = await Promise.race(held.map(({ answered }) => answered));
+    expect(closed).toBe('');
+    for (const { socket } of held) socket.destroy();
+  });
+
+  it('refuses a newcomer only when every connection is serving a request, and serves again once one ends', async () => {
+    // `Expect: 100-continue` makes the server say when it has taken each request up (it answers 100 Continue).
+    const waiting = `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nExpect: 100-continue\r\nContent-Length: ${INITIALIZE.length}\r\n\r\n`;
+    const held = [stall(capped.url, waiting), stall(capped.url, waiting)];
+    await Promise.all(held.map(({ received }) => expect.poll(received).toMatch(/^HTTP\/1\.1 100 Continue/)));
     const extra = stall(capped.url, `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${INITIALIZE.length}\r\n\r\n${INITIALIZE}`);
     expect(await extra.answered).toBe('');
-    await expect.poll(() => capped.stderr()).toMatch(/refusing connections: 2 are open already \(AIGW_HTTP_MAX_CONNECTIONS\)/);
+    await expect.poll(() => capped.stderr()).toMatch(/refusing connections: all 2 open ones are serving requests \(AIGW_HTTP_MAX_CONNECTIONS\)/);
+    // The held requests finish: both are answered, and the server has room again.
+    for (const { socket } of held) socket.write(INITIALIZE);
+    for (const { received } of held) await expect.poll(received).toMatch(/HTTP\/1\.1 200 OK/);
     for (const { socket } of held) socket.destroy();
-    // The server notices the closed sockets on its own schedule: ask until it has room again.
     await expect.poll(async () => (await post(capped.url, {}, INITIALIZE).catch(() => ({ status: 0 }))).status, { timeout: 20_000 }).toBe(200);
+  });
+});
+
+/** One session of the official client: connect, call validate_config, close. Resolves with what came of it. */
+async function officialCall(url: string, headers: Record<string, string>): Promise<string> {
+  const client = new Client({ name: 'load-e2e', version: '1' });
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+    const result = await client.callTool({ name: 'validate_config', arguments: { config: { name: 'load-e2e' } } });
+    return textOf(result) ? 'answered' : 'empty';
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return `failed: ${cause?.code ?? (error as Error).message}`;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+function tally(outcomes: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * The connection cap under an ordinary client and under a lock-out attempt, counted in outcomes. The figures
+ * are scaled to a cap of 20 so the suite stays quick; `node bench/http-load.mjs` runs the issue's figures
+ * (800 calls in 50-way waves, 100 held sockets) against the default cap of 100.
+ */
+describe('the connection cap never locks authenticated callers out', () => {
+  const CAP = 20;
+  // Two servers, so the client's pool holds no connection to the besieged one before the siege starts.
+  let served: Served;
+  let besieged: Served;
+
+  beforeAll(async () => {
+    const env = { AIGW_HTTP_TOKEN: TOKEN, AIGW_HTTP_MAX_CONNECTIONS: String(CAP) };
+    [served, besieged] = await Promise.all([serve([], env, dir), serve([], env, dir)]);
+  });
+
+  afterAll(() => {
+    for (const s of [served, besieged]) if (s && s.child.exitCode === null) s.child.kill('SIGTERM');
+  });
+
+  it(`serves 100 calls of the official client in waves of ${CAP / 2} sessions at a time, none failing`, async () => {
+    const outcomes: string[] = [];
+    for (let wave = 0; wave < 10; wave++) {
+      outcomes.push(...(await Promise.all(Array.from({ length: CAP / 2 }, () => officialCall(served.url, { authorization: `Bearer ${TOKEN}` })))));
+    }
+    expect(tally(outcomes)).toEqual({ answered: 100 });
+  });
+
+  it(`answers every legitimate call while a caller without the token holds ${CAP} silent or dripping connections`, async () => {
+    const { hostname, port } = new URL(besieged.url);
+    let holding = true;
+    const sockets = new Set<Socket>();
+    // Half send nothing, half drip a request line a byte at a time; each reconnects as soon as it is closed.
+    // They come from another loopback address, as another host's would.
+    const hold = (drip: boolean): void => {
+      const socket = connectSocket({ port: Number(port), host: hostname, localAddress: '127.0.0.2' });
+      sockets.add(socket);
+      const line = 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n';
+      let sent = 0;
+      const dripper = drip ? setInterval(() => socket.writable && socket.write(line[sent++ % line.length] as string), 200) : undefined;
+      socket.on('error', () => undefined);
+      socket.once('close', () => {
+        clearInterval(dripper);
+        sockets.delete(socket);
+        if (holding) hold(drip);
+      });
+    };
+    for (let i = 0; i < CAP; i++) hold(i % 2 === 0);
+    await Promise.all([...sockets].map(connected));
+    const outcomes: string[] = [];
+    for (let call = 0; call < 10; call++) outcomes.push(await officialCall(besieged.url, { authorization: `Bearer ${TOKEN}` }));
+    holding = false;
+    for (const socket of sockets) socket.destroy();
+    expect(tally(outcomes)).toEqual({ answered: 10 });
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * A model service's traffic end to end: the service is made with create_gateway (target model_service), its
- * requests land in system.ai_gateway.usage and in its payload table, and query_usage / tail_inference report on
+ * requests land in system.ai_gateway.usage (under service_name) and in its payload table, and query_usage / tail_inference report on
  * them through the built server and the real SQL driver, checked against raw SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,11 +42,16 @@ beforeAll(async () => {
     ['r2', 'alice@example.com', 300, 60, 200, 'loyalty'],
     ['r3', 'bob@example.com', 50, 10, 429, 'support'],
   ] as const;
+  // Rows of a call to a model service carry its name in service_name (public queries filter on it), not endpoint_name.
   for (const [id, user, input, output, status, project] of usage) {
     await sandbox.warehouse.exec(
-      `INSERT INTO dbx_system.ai_gateway.usage (request_id, event_time, endpoint_name, requester, destination_model, input_tokens, output_tokens, total_tokens, status_code, request_tags) VALUES ('${id}', TIMESTAMP '${at(30)}', '${SERVICE}', '${user}', 'system.ai.claude-sonnet-4-6', ${input}, ${output}, ${input + output}, ${status}, MAP {'project': '${project}'})`,
+      `INSERT INTO dbx_system.ai_gateway.usage (request_id, event_time, service_name, requester, destination_model, input_tokens, output_tokens, total_tokens, status_code, request_tags) VALUES ('${id}', TIMESTAMP '${at(30)}', '${SERVICE}', '${user}', 'system.ai.databricks-claude-sonnet-4-6', ${input}, ${output}, ${input + output}, ${status}, MAP {'project': '${project}'})`,
     );
   }
+  // A row whose endpoint_name happens to read like the service: a filter on endpoint_name would count it.
+  await sandbox.warehouse.exec(
+    `INSERT INTO dbx_system.ai_gateway.usage (request_id, event_time, endpoint_name, requester, input_tokens, output_tokens, total_tokens, status_code) VALUES ('decoy', TIMESTAMP '${at(30)}', '${SERVICE}', 'mallory@example.com', 999, 999, 1998, 200)`,
+  );
   // MCP tool calls through an MCP service registered with the gateway.
   for (const [id, tool] of [['m1', 'search_issues'], ['m2', 'search_issues'], ['m3', 'get_issue']]) {
     await sandbox.warehouse.exec(
@@ -69,11 +74,13 @@ afterAll(async () => {
 
 describe('a model service in the usage and payload tables', () => {
   it('query_usage reports the service by user and request tag, totals matching raw SQL', async () => {
-    const [expected] = await raw.query('SELECT COUNT(*) AS requests, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens FROM system.ai_gateway.usage WHERE endpoint_name = :service', { named: { service: SERVICE } });
+    const [expected] = await raw.query('SELECT COUNT(*) AS requests, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens FROM system.ai_gateway.usage WHERE service_name = :service', { named: { service: SERVICE } });
+    expect(n(expected?.requests)).toBe(3);
     const byUser = await callOk<{ rows: Array<Record<string, unknown>>; totals: Record<string, number>; source: string }>(server.client, 'query_usage', { report: 'by_user', model_service: SERVICE, since, until });
     expect(byUser.source).toBe('system.ai_gateway.usage');
     expect(byUser.totals).toMatchObject({ requests: n(expected?.requests), input_tokens: n(expected?.input_tokens), output_tokens: n(expected?.output_tokens) });
-    expect(byUser.rows.map((r) => [r.requester, n(r.input_tokens)])).toEqual(expect.arrayContaining([['alice@example.com', 400], ['bob@example.com', 50]]));
+    expect(byUser.rows.map((r) => [r.requester, n(r.input_tokens)])).toEqual([['alice@example.com', 400], ['bob@example.com', 50]]);
+    expect(byUser.sql).toMatch(/service_name IN \(/);
     const byTag = await callOk<{ rows: Array<Record<string, unknown>> }>(server.client, 'query_usage', { report: 'summary', model_service: SERVICE, group_by: ['context'], usage_context_key: 'project', since, until });
     expect(byTag.rows.map((r) => [r.context_value, n(r.requests)])).toEqual(expect.arrayContaining([['loyalty', 2], ['support', 1]]));
   });

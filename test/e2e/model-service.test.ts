@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_SP, OPS_GROUP } from '../../src/sandbox/seed/seed-catalog.js';
 import { createSchemas, startHarness, type Harness } from '../sandbox/support.js';
 import { callError, connect, textOf, type Connected } from '../support/mcp.js';
-import { OPUS, SONNET, tempDir, writeYamlState, type State } from '../support/states.js';
+import { OPUS, SCENARIOS, SONNET, tempDir, writeYamlState, type State } from '../support/states.js';
 
 interface Result {
   target?: string;
@@ -53,7 +53,7 @@ const envFor = (harness: Harness) => ({ DATABRICKS_HOST: harness.sandbox.url, DA
 
 beforeAll(async () => {
   h = await startHarness();
-  await createSchemas(h, 'workshop', ['unity_gw', 'unity_mcp', 'unity_bad']);
+  await createSchemas(h, 'workshop', ['unity_gw', 'unity_mcp', 'unity_bad', 'unity_roles']);
   admin = await connect({ cwd: dir, env: envFor(h) });
 });
 
@@ -73,27 +73,24 @@ describe('model service target', () => {
     expect(planned).toMatchObject({ status: 'planned', target: 'model_service', plan: { action: 'create' } });
     expect(planned.plan.warnings[0]).toMatch(/Target model_service.*answers the model-services API/);
     expect(planned.plan.warnings.join('\n')).toMatch(/service policies/);
-    expect(await service('workshop.unity_gw.agents')).toBeUndefined();
+    // Not created yet: the workspace answers a bare NOT_FOUND, which means "create it", not "no API".
+    expect((await h.call('GET', '/api/2.1/unity-catalog/model-services/workshop.unity_gw.agents')).body.error_code).toBe('NOT_FOUND');
 
     const applied = await call({ ...args(), mode: 'apply', plan_id: planned.plan_id });
     expect(applied.status).toBe('applied');
     const live = await service('workshop.unity_gw.agents');
     // Destinations from the bound endpoint only; fallbacks are the passing candidates in audit order (the
     // embedding endpoint failed its probe and is left out).
-    expect(live?.config.routing).toEqual({
-      destinations: [{ name: 'claude-sonnet-4-6', destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL', pay_per_token_config: { model: 'models/system.ai.claude-sonnet-4-6' } }],
-      fallback: {
-        destinations: [
-          { name: 'gpt-oss-120b', destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL', pay_per_token_config: { model: 'models/system.ai.gpt-oss-120b' } },
-          { name: 'llama-4-maverick', destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL', pay_per_token_config: { model: 'models/system.ai.llama-4-maverick' } },
-        ],
-      },
-    });
+    // Registered-model names as the workspace gives them: Sonnet's from its endpoint's foundation_model.name (with
+    // the databricks- infix), GPT OSS's likewise (without), Maverick's (no endpoint) from the built-in service
+    // system.ai.llama-4-maverick's destination. The GET adds is_deleted, the table and int64 strings.
+    const ppt = (name: string) => ({ name, destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL', pay_per_token_config: { model: `models/system.ai.${name}` }, is_deleted: false });
+    expect(live?.config.routing).toEqual({ destinations: [ppt('databricks-claude-sonnet-4-6')], fallback: { destinations: [ppt('gpt-oss-120b'), ppt('llama-4-maverick')] } });
     expect(live?.config.rate_limits).toEqual([
-      { key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 120 },
-      { key: 'RATE_LIMIT_KEY_USER_DEFAULT', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 20 },
+      { key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: '120' },
+      { key: 'RATE_LIMIT_KEY_USER_DEFAULT', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: '20' },
     ]);
-    expect(live?.config.inference_table).toEqual({ parent: 'schemas/workshop.unity_gw', table_name_prefix: 'gw' });
+    expect(live?.config.inference_table).toEqual({ parent: 'schemas/workshop.unity_gw', table_name_prefix: 'gw', table: 'tables/workshop.unity_gw.gw_payload' });
     expect(h.warehouse.payloadTables).toContainEqual({ catalog: 'workshop', schema: 'unity_gw', prefix: 'gw', endpointName: 'agents' });
     expect(applied.endpoint?.client).toEqual({ openai_base_url: `${h.sandbox.url}/ai-gateway/mlflow/v1`, anthropic_base_url: `${h.sandbox.url}/ai-gateway/anthropic`, model: 'workshop.unity_gw.agents' });
 
@@ -105,7 +102,7 @@ describe('model service target', () => {
     expect(JSON.stringify(applied.grants)).not.toMatch(/ALL_PRIVILEGES/);
 
     const record = (load(readFileSync(file, 'utf8')) as { Foundation: { f4_gateway: Record<string, unknown> } }).Foundation.f4_gateway;
-    expect(record).toMatchObject({ target: 'model_service', service_name: 'workshop.unity_gw.agents', destinations: ['system.ai.claude-sonnet-4-6'], fallback_destinations: ['system.ai.gpt-oss-120b', 'system.ai.llama-4-maverick'] });
+    expect(record).toMatchObject({ target: 'model_service', service_name: 'workshop.unity_gw.agents', destinations: ['system.ai.databricks-claude-sonnet-4-6'], fallback_destinations: ['system.ai.gpt-oss-120b', 'system.ai.llama-4-maverick'] });
 
     // The recorded target is kept; a repeat changes nothing.
     const again = await call(args());
@@ -126,17 +123,33 @@ describe('model service target', () => {
     expect(comment.status).toBe(200);
     const refused = await callError(admin.client, 'create_gateway', { ...slower, mode: 'apply', plan_id: planned.plan_id });
     expect(refused).toMatch(/stale|changed/i);
-    expect((await service('workshop.unity_gw.agents'))?.config.rate_limits[0].requests).toBe(120);
+    expect((await service('workshop.unity_gw.agents'))?.config.rate_limits[0].requests).toBe('120');
 
     const replanned = await call(slower);
     const applied = await call({ ...slower, mode: 'apply', plan_id: replanned.plan_id });
     expect(applied.status).toBe('applied');
     const after = await service('workshop.unity_gw.agents');
-    expect(after?.config.rate_limits.map((l: { requests: number }) => l.requests)).toEqual([60, 10]);
+    expect(after?.config.rate_limits.map((l: { requests: string }) => Number(l.requests))).toEqual([60, 10]);
     expect(after?.comment).toBe('edited by hand');
     expect(after?.etag).not.toBe(comment.body.etag);
     expect(h.sandbox.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/model-services/workshop.unity_gw.agents'))).toHaveLength(2);
     expect((await call(slower)).status).toBe('unchanged');
+  });
+
+  it('a fallback change PATCHes only the leaf fallback path, never config.routing or the immutable inference table', async () => {
+    const patches = () => h.sandbox.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/model-services/workshop.unity_gw.agents'));
+    const seen = patches().length;
+    const limits = [{ key: 'endpoint', calls: 60 }, { key: 'user', calls: 10 }];
+    for (const fallback of [false, true]) {
+      const planned = await call({ ...args(), fallback, rate_limits: limits });
+      expect(planned.plan.changes.map((c) => c.path).filter((p) => p.startsWith('/config'))).toEqual([fallback ? '/config/routing/fallback/destinations' : '/config/routing/fallback']);
+      expect(planned.plan.warnings.join('\n')).toMatch(/update_mask=config\.routing\.fallback\.destinations with/);
+      expect((await call({ ...args(), fallback, rate_limits: limits, mode: 'apply', plan_id: planned.plan_id })).status).toBe('applied');
+      expect((await call({ ...args(), fallback, rate_limits: limits })).status).toBe('unchanged');
+    }
+    const sent = patches().slice(seen).map((r) => new URLSearchParams(r.query).get('update_mask'));
+    expect(sent).toEqual(['config.routing.fallback.destinations', 'config.routing.fallback.destinations']);
+    expect(patches().map((r) => new URLSearchParams(r.query).get('update_mask')).join(',')).not.toMatch(/config\.inference_table|config\.routing(,|$)/);
   });
 
   it('an immutable inference-table change is blocked with a delete-and-recreate finding, and nothing changes', async () => {
@@ -144,6 +157,31 @@ describe('model service target', () => {
     expect(blocked.status).toBe('blocked');
     expect(blocked.findings).toContainEqual(expect.objectContaining({ rule: 'unity.inference-table-immutable', path: '/config/inference_table/table_name_prefix', fix: expect.stringMatching(/delete the model service and recreate it/) }));
     expect((await service('workshop.unity_gw.agents'))?.config.inference_table.table_name_prefix).toBe('gw');
+  });
+});
+
+describe('every audited role behind one service', () => {
+  it('routes each role to the registered model its endpoint names, splits traffic, and re-plans unchanged', async () => {
+    const file = writeYamlState(dir, 'roles', SCENARIOS.passing);
+    const roleArgs = { name: 'roles', target: 'model_service', roles: ['agent_chat', 'summarizer'], catalog: 'workshop', schema: 'unity_roles', grants, state_file: file };
+    const planned = await call(roleArgs);
+    expect(planned.status).toBe('planned');
+    expect((await call({ ...roleArgs, mode: 'apply', plan_id: planned.plan_id })).status).toBe('applied');
+    const live = await service('workshop.unity_roles.roles');
+    expect(live?.config.routing.destinations.map((d: { pay_per_token_config: { model: string }; traffic_percentage: number }) => [d.pay_per_token_config.model, d.traffic_percentage])).toEqual([
+      ['models/system.ai.databricks-claude-sonnet-4-6', 50],
+      // Llama 3.3's registered model is llama_v3_3_70b_instruct: no string edit of databricks-meta-llama-3-3-70b-instruct gives it.
+      ['models/system.ai.llama_v3_3_70b_instruct', 50],
+    ]);
+    expect(live?.supported_api_types).toEqual(['anthropic/v1/messages']);
+    expect((await call(roleArgs)).status).toBe('unchanged');
+  });
+
+  it('an audited Provisioned Throughput endpoint is routed to the system.ai model it serves, as its GET names it', async () => {
+    const PT = 'support-bot-gateway';
+    const file = writeYamlState(dir, 'pt-role', { llm_role_endpoints: { agent_chat: { endpoint: PT, candidates: [PT], selected_after_probe: true } }, endpoint_guardrail_audit: { [PT]: pass } });
+    const planned = await call({ name: 'pt_role', target: 'model_service', catalog: 'workshop', schema: 'unity_roles', grants, state_file: file });
+    expect(planned.plan.changes.find((c) => c.path === '/config/routing/destinations')?.to).toEqual([expect.objectContaining({ pay_per_token_config: { model: 'models/system.ai.llama_v3_3_70b_instruct' } })]);
   });
 });
 
@@ -168,7 +206,7 @@ describe('what a model service cannot take is blocked, nothing created', () => {
     const file = writeYamlState(dir, 'unlisted', state([SONNET, OPUS], [OPUS]));
     const blocked = await call({ name: 'unlisted', target: 'model_service', fallback: true, catalog: 'workshop', schema: 'unity_bad', grants, state_file: file });
     expect(blocked.status).toBe('blocked');
-    expect(blocked.findings).toContainEqual(expect.objectContaining({ severity: 'error', path: `/served/${OPUS}`, message: expect.stringMatching(/does not list system\.ai\.claude-opus-4-5/) }));
+    expect(blocked.findings).toContainEqual(expect.objectContaining({ severity: 'error', path: `/served/${OPUS}`, message: expect.stringMatching(/names system\.ai\.databricks-claude-opus-4-5, but the workspace does not list it|does not list system\.ai\.databricks-claude-opus-4-5/), fix: expect.stringMatching(/GET \/api\/2\.1\/unity-catalog\/models\?catalog_name=system&schema_name=ai/) }));
     expect(await service('workshop.unity_bad.unlisted')).toBeUndefined();
   });
 
@@ -177,6 +215,8 @@ describe('what a model service cannot take is blocked, nothing created', () => {
     const file = writeYamlState(dir, 'many', state([SONNET, ...many], many));
     const blocked = await call({ name: 'many', target: 'model_service', fallback: true, catalog: 'workshop', schema: 'unity_bad', grants, state_file: file });
     expect(blocked.findings).toContainEqual(expect.objectContaining({ rule: 'unity.fallbacks', path: '/config/routing/fallback/destinations' }));
+    // An endpoint the workspace does not know is blocked naming the calls that would settle it.
+    expect(blocked.findings).toContainEqual(expect.objectContaining({ rule: 'f4.audited-entities', path: '/served/databricks-model-a', message: expect.stringMatching(/GET \/api\/2\.0\/serving-endpoints\/databricks-model-a.*system\.ai\.model-a/) }));
     expect(await service('workshop.unity_bad.many')).toBeUndefined();
   });
 });
@@ -239,6 +279,11 @@ describe('a workspace without Unity AI Gateway', () => {
       expect(fallback.status).toBe('blocked');
       expect(fallback.findings).toContainEqual(expect.objectContaining({ rule: 'gateway.target', severity: 'info', message: expect.stringMatching(/Target serving_endpoint.*does not answer the Unity AI Gateway/) }));
       expect(fallback.findings?.map((f) => f.path)).toContain('/token_secret');
+      // The provisioned form still resolves names there: a missing built-in service API is no answer, not an error.
+      const maverick = writeYamlState(dir, 'off-pt', { llm_role_endpoints: { agent_chat: { endpoint: MAVERICK, candidates: [MAVERICK], selected_after_probe: true } }, endpoint_guardrail_audit: { [MAVERICK]: pass } });
+      const pt = await call({ name: 'off-pt', form: 'provisioned', catalog: 'workshop', schema: 'skyloyalty_ops', grants, state_file: maverick }, server);
+      expect(pt.status).toBe('blocked');
+      expect(pt.findings).toContainEqual(expect.objectContaining({ path: `/served/${MAVERICK}`, message: expect.stringMatching(/GET \/api\/2\.0\/serving-endpoints\/databricks-llama-4-maverick/) }));
     } finally {
       await server.close();
       await off.close();

@@ -171,6 +171,27 @@ describe('read_audit with elicitation', () => {
     });
   }
 
+  // Pins the documented limit (README "Known limits"): on the 2026 era the form is the client's to show, and a
+  // handler that throws ends the call in the client; the form it was given is the operator prompt itself.
+  it("on the modern era a failing form handler is the client's exception; the form carried the whole prompt", async () => {
+    const failing = await connect({
+      cwd: dir,
+      era: 'modern',
+      elicit: () => {
+        throw new Error('the form window crashed');
+      },
+    });
+    try {
+      await expect(failing.client.callTool({ name: 'read_audit', arguments: { state_file: formats.yaml('noPassing') } })).rejects.toThrow();
+      expect(failing.elicitations).toHaveLength(1);
+      expect(failing.elicitations[0]?.message).toMatch(/short_chat_ok/);
+      // The server is not harmed: the next call is answered.
+      expect((await callOk<Audit>(failing.client, 'read_audit', { state_file: formats.yaml('passing') })).status).toBe('ok');
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('still ends halted when the operator declines the form', async () => {
     const declining = await connect({ cwd: dir, elicit: () => ({ action: 'decline' }) });
     try {

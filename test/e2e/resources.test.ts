@@ -13,7 +13,15 @@ const MISSING = [
   ['no state file at all', 'state://endpoint_guardrail_audit', 'bare'],
   ['a section the state file lacks', 'state://Foundation.f4_gateway', 'withState'],
   ['a role the state file does not bind', 'state://llm_role_endpoints/ghost', 'withState'],
+  // Names every object inherits: the state file binds no such role, so they are as absent as any other.
+  ['the inherited name constructor', 'state://llm_role_endpoints/constructor', 'withState'],
+  ['the inherited name toString', 'state://llm_role_endpoints/toString', 'withState'],
+  ['the inherited name hasOwnProperty', 'state://llm_role_endpoints/hasOwnProperty', 'withState'],
+  ['the inherited name __proto__', 'state://llm_role_endpoints/__proto__', 'withState'],
 ] as const;
+
+/** Role names whose percent-escapes do not decode: they name no role. */
+const MALFORMED = ['state://llm_role_endpoints/%E0%A4%A', 'state://llm_role_endpoints/%zz', 'state://llm_role_endpoints/agent%'] as const;
 
 async function readError(server: Connected, uri: string): Promise<ProtocolError> {
   const error = await server.client.readResource({ uri }).then(
@@ -48,6 +56,14 @@ for (const era of ['legacy', 'modern'] as const) {
         expect(error.code).toBe(RESOURCE_NOT_FOUND);
         expect(error.data).toEqual({ uri });
         expect(error.message).toMatch(/No state file found|is not in the state file/);
+      });
+    }
+
+    for (const uri of MALFORMED) {
+      it(`answers "resource not found", not an internal error, for the malformed escape in ${uri}`, async () => {
+        const error = await readError(servers.withState as Connected, uri);
+        expect(error.code).toBe(RESOURCE_NOT_FOUND);
+        expect(error.message).toMatch(/malformed percent-escape/);
       });
     }
 

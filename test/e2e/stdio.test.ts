@@ -3,7 +3,7 @@
  * gets a JSON-RPC error (for its id when it has one) and the session goes on serving; nothing ends it silently.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawStdioServer } from '../support/raw-stdio.js';
+import { deepCall, RawStdioServer } from '../support/raw-stdio.js';
 import { tempDir } from '../support/states.js';
 
 const INVALID_REQUEST = -32600;
@@ -78,5 +78,20 @@ describe('stdio frames the server cannot take', () => {
     await s.until(() => (/dropped a response of the wrong shape/.test(s.stderr) ? true : undefined), 'the dropped response on stderr');
     await expectServing(s, 'after');
     expect(s.replies.filter((r) => r.id === 'after-ping')).toHaveLength(1);
+  });
+});
+
+describe('deeply nested arguments', () => {
+  it('refuses 5,000 to 100,000 levels with INVALID_ARGUMENTS, prints no stack, and keeps serving', async () => {
+    const s = await started();
+    const cases = [5_000, 20_000, 100_000].flatMap((levels) => (['object', 'array'] as const).map((shape) => ({ levels, shape })));
+    for (const [id, { levels, shape }] of cases.entries()) s.write(deepCall(id, levels, shape));
+    for (const id of cases.keys()) {
+      const result = (await s.reply(id)).result as { isError?: boolean; structuredContent?: { error?: { code?: string; what?: string } } };
+      expect(result.isError).toBe(true);
+      expect(result.structuredContent?.error).toMatchObject({ code: 'INVALID_ARGUMENTS', what: expect.stringMatching(/nest more than 64 levels/) });
+    }
+    expect(s.stderr).not.toMatch(/Maximum call stack|RangeError|\n\s+at /);
+    await expectServing(s, 'after-deep');
   });
 });

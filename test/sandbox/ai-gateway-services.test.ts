@@ -13,7 +13,7 @@ let h: Harness;
 const payPerToken = (model: string, name = model) => ({ name, destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL', pay_per_token_config: { model: `models/system.ai.${model}` } });
 const service = (extra: Record<string, unknown> = {}) => ({
   config: {
-    routing: { destinations: [payPerToken('claude-sonnet-4-6')], fallback: { destinations: [payPerToken('gpt-oss-120b')] } },
+    routing: { destinations: [payPerToken('databricks-claude-sonnet-4-6', 'sonnet')], fallback: { destinations: [payPerToken('gpt-oss-120b')] } },
     rate_limits: [{ key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 600 }],
     inference_table: { parent: 'schemas/workshop.svc', table_name_prefix: 'gw' },
     ...extra,
@@ -64,7 +64,8 @@ describe('model services', () => {
     const limits = [{ key: 'RATE_LIMIT_KEY_USER_DEFAULT', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 60 }];
     const patched = await h.call('PATCH', `${BASE}/workshop.svc.patched?update_mask=config.rate_limits&etag=${etag}`, { body: { config: { rate_limits: limits } } });
     expect(patched.status).toBe(200);
-    expect(patched.body.config.rate_limits).toEqual(limits);
+    // int64 members come back as strings (proto3 JSON), as from a workspace.
+    expect(patched.body.config.rate_limits).toEqual([{ ...limits[0], requests: '60' }]);
     expect(patched.body.config.routing.destinations).toHaveLength(1);
     expect(patched.body.etag).not.toBe(etag);
     const stale = await h.call('PATCH', `${BASE}/workshop.svc.patched?update_mask=comment&etag=${etag}`, { body: { comment: 'x' } });
@@ -75,7 +76,46 @@ describe('model services', () => {
     expect(moved.body.message).toMatch(/immutable/);
     expect((await h.call('DELETE', `${BASE}/workshop.svc.patched?etag=${etag}`)).status).toBe(409);
     expect((await h.call('DELETE', `${BASE}/workshop.svc.patched?etag=${patched.body.etag}`)).status).toBe(200);
-    expect((await h.call('GET', `${BASE}/workshop.svc.patched`)).body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+    expect((await h.call('GET', `${BASE}/workshop.svc.patched`)).body.error_code).toBe('NOT_FOUND');
+  });
+
+  it('GET adds output-only fields a plan must ignore: the table, is_deleted, API types derived from the destinations', async () => {
+    const got = (await h.call('GET', `${BASE}/workshop.svc.chat`)).body;
+    expect(got.config.inference_table).toEqual({ parent: 'schemas/workshop.svc', table_name_prefix: 'gw', table: 'tables/workshop.svc.gw_payload' });
+    expect(got.config.routing.destinations[0]).toMatchObject({ name: 'sonnet', is_deleted: false });
+    expect(got.config.rate_limits[0].requests).toBe('600');
+    expect(got.supported_api_types).toEqual(['anthropic/v1/messages']);
+    expect(got).toMatchObject({ created_by: 'admin@example.com', updated_by: 'admin@example.com', create_time: expect.any(String) });
+  });
+
+  it.each([['config.routing'], ['config'], ['config.routing.first_token_timeout']])('refuses the intermediate or unsupported mask %s as a workspace does', async (mask) => {
+    const refused = await h.call('PATCH', `${BASE}/workshop.svc.chat?update_mask=${mask}`, { body: service() });
+    expect(refused.body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: `Field '${mask}' is not yet supported` });
+  });
+
+  it('takes the leaf fallback path alone, leaving the primaries as they were', async () => {
+    const patched = await h.call('PATCH', `${BASE}/workshop.svc.chat?update_mask=config.routing.fallback.destinations`, { body: { config: { routing: { fallback: { destinations: [payPerToken('llama-4-maverick')] } } } } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.config.routing.destinations.map((d: { name: string }) => d.name)).toEqual(['sonnet']);
+    expect(patched.body.config.routing.fallback.destinations.map((d: { name: string }) => d.name)).toEqual(['llama-4-maverick']);
+  });
+
+  it('the built-in system.ai services route to registered models whose names differ from theirs', async () => {
+    const sonnet = (await h.call('GET', `${BASE}/system.ai.claude-sonnet-4-6`)).body;
+    expect(sonnet.config.routing.destinations[0].pay_per_token_config).toEqual({ model: 'models/system.ai.databricks-claude-sonnet-4-6' });
+    const listed = await h.call('GET', `${BASE}?parent=schemas/system.ai`);
+    expect(listed.body.model_services.map((s: { name: string }) => s.name)).toContain('model-services/system.ai.gpt-oss-120b');
+    expect((await h.call('GET', `${BASE}/system.ai.no-such-service`)).body.error_code).toBe('NOT_FOUND');
+  });
+
+  it('page_size 0 is the default; over 100 is refused (PY list_model_services: the maximum is 100)', async () => {
+    expect((await h.call('GET', `${BASE}?parent=schemas/workshop.svc&page_size=0`)).body.model_services.length).toBeGreaterThan(1);
+    expect((await h.call('GET', `${BASE}?parent=schemas/workshop.svc&page_size=101`)).body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/maximum is 100/) });
+  });
+
+  it('a rate limit with neither requests nor tokens is a limit on nothing, and accepted', async () => {
+    const created = await create('unlimited', service({ inference_table: undefined, rate_limits: [{ key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE' }] }));
+    expect(created.status).toBe(200);
   });
 
   it('creating takes CREATE SERVICE on the schema; EXECUTE is granted on the service securable', async () => {

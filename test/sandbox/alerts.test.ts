@@ -90,6 +90,9 @@ describe('Alerts v2 REST', () => {
 
     const wrapped = await call('POST', ALERTS, { alert: alertBody() });
     expect(wrapped).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/top level/) } });
+    // PY AlertV2.parameters: static named scalars, taken on create.
+    const parameters = [{ name: 'endpoint', type: 'STRING', value: 'skyloyalty-ai-gateway' }];
+    expect((await call('POST', ALERTS, alertBody({ display_name: 'with parameters', parameters }))).body.parameters).toEqual(parameters);
     const outputOnly = await call('POST', ALERTS, alertBody({ lifecycle_state: 'ACTIVE' }));
     expect(outputOnly.body.message).toMatch(/Unknown field 'lifecycle_state'/);
   });

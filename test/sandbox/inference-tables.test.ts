@@ -104,6 +104,32 @@ describe('a taken payload table', () => {
   });
 });
 
+describe('concurrent creates of one endpoint name', () => {
+  it('succeed once; every other answers 409 RESOURCE_ALREADY_EXISTS, as a workspace does', async () => {
+    // The warehouse holds each new payload table until released: the window in which creates overlap.
+    let release!: () => void;
+    h.warehouse.gate = new Promise((resolve) => (release = resolve));
+    const statuses: number[] = [];
+    const replies = Array.from({ length: 5 }, () =>
+      createWithTables('raced-name', tables('ml', 'gateway', 'raced')).then((reply) => {
+        statuses.push(reply.status);
+        return reply;
+      }),
+    );
+    // Every create has either been answered or is waiting on the warehouse; only then does the warehouse go on.
+    await expect.poll(() => statuses.length + h.warehouse.parked).toBe(5);
+    release();
+    delete h.warehouse.gate;
+    const answered = await Promise.all(replies);
+    expect(answered.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    for (const reply of answered.filter((r) => r.status === 409)) {
+      expect(reply.body).toMatchObject({ error_code: 'RESOURCE_ALREADY_EXISTS', message: expect.stringMatching(/Endpoint with name 'raced-name' already exists/) });
+    }
+    const listed = (await h.call('GET', EP)).body.endpoints as Array<{ name: string }>;
+    expect(listed.filter((e) => e.name === 'raced-name')).toHaveLength(1);
+  });
+});
+
 describe('Unity Catalog catalogs and schemas', () => {
   it('answers 404 for what does not exist', async () => {
     expect((await h.call('GET', `${UC}/catalogs/nowhere`)).body).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });

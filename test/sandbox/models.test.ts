@@ -29,7 +29,7 @@ describe('GET /api/2.1/unity-catalog/models', () => {
       full_name: 'system.ai.gpt-oss-120b',
     });
     const names = body.registered_models.map((m: { full_name: string }) => m.full_name);
-    expect(names).toEqual(expect.arrayContaining(['system.ai.meta-llama-3-3-70b-instruct', 'system.ai.claude-sonnet-4-6']));
+    expect(names).toEqual(expect.arrayContaining(['system.ai.llama_v3_3_70b_instruct', 'system.ai.databricks-claude-sonnet-4-6']));
     expect(names.every((n: string) => n.startsWith('system.ai.'))).toBe(true);
   });
 
@@ -78,9 +78,9 @@ describe('GET /api/2.1/unity-catalog/models', () => {
 
 describe('GET /api/2.0/serving-endpoints/get-model-optimization-info/{name}/{version}', () => {
   it.each([
-    ['a throughput-band model answers its chunk size', 'system.ai.meta-llama-3-3-70b-instruct/1', { optimizable: true, throughput_chunk_size: 9500 }],
-    ['a model-unit model is optimizable without a chunk size', 'system.ai.gpt-oss-120b/2', { optimizable: true }],
-    ['a listed model that Provisioned Throughput cannot serve', 'system.ai.claude-sonnet-4-6/1', { optimizable: false }],
+    ['a throughput-band model answers its chunk size', 'system.ai.llama_v3_3_70b_instruct/1', { optimizable: true, throughput_chunk_size: 9500 }],
+    ['a model-unit model answers its model-unit chunk size', 'system.ai.gpt-oss-120b/2', { optimizable: true, model_unit_chunk_size: 50 }],
+    ['a listed model that Provisioned Throughput cannot serve', 'system.ai.databricks-claude-sonnet-4-6/1', { optimizable: false }],
     ['a published version that is not yet optimizable', 'system.ai.llama-4-maverick/2', { optimizable: false }],
   ])('%s', async (_label, path, expected) => {
     const { status, body } = await h.call('GET', `${OPTIMIZATION}/${path}`);

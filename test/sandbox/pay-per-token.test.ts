@@ -33,7 +33,7 @@ describe('pay-per-token endpoints', () => {
     expect(body.config.served_entities).toHaveLength(1);
     expect(body.config.served_entities[0]).toMatchObject({
       name: 'databricks-claude-sonnet-4-6',
-      foundation_model: { name: 'databricks-claude-sonnet-4-6', display_name: 'Claude Sonnet 4.6' },
+      foundation_model: { name: 'system.ai.databricks-claude-sonnet-4-6', display_name: 'Claude Sonnet 4.6' },
     });
     expect(body.config.served_entities[0].entity_name).toBeUndefined();
   });

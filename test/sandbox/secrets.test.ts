@@ -61,6 +61,8 @@ describe('Secrets API', () => {
 
   it.each([
     ['a scope name with a slash', 'scopes/create', { scope: 'a/b' }, /scope name/],
+    // PY SecretsAPI.create_scope: alphanumerics, dashes, underscores and periods only.
+    ['a scope name with an @', 'scopes/create', { scope: 'team@example.com' }, /scope name/],
     ['a put without a value', 'put', { scope: 'ai-gateway', key: 'k' }, /string_value/],
     ['a put with a key name holding a space', 'put', { scope: 'ai-gateway', key: 'a key', string_value: 'v' }, /key name/],
   ])('refuses %s (400)', async (_label, action, body, message) => {

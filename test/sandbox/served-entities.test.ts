@@ -76,21 +76,42 @@ describe('system.ai foundation models under Provisioned Throughput', () => {
   });
 
   it('accepts a throughput-band model with a band in multiples of its chunk size', async () => {
-    const entity = { entity_name: 'system.ai.meta-llama-3-3-70b-instruct', entity_version: '1', min_provisioned_throughput: 0, max_provisioned_throughput: 19000 };
+    const entity = { entity_name: 'system.ai.llama_v3_3_70b_instruct', entity_version: '1', min_provisioned_throughput: 0, max_provisioned_throughput: 19000 };
     expect((await create(entity)).status).toBe(200);
   });
 
   it.each([
-    ['a listed model that is not eligible', { entity_name: 'system.ai.claude-sonnet-4-6', entity_version: '1', provisioned_model_units: 50 }, /^Served entity system\.ai\.claude-sonnet-4-6 \(version 1\) is not eligible for Provisioned Throughput/],
+    ['a listed model that is not eligible', { entity_name: 'system.ai.databricks-claude-sonnet-4-6', entity_version: '1', provisioned_model_units: 50 }, /^Served entity system\.ai\.databricks-claude-sonnet-4-6 \(version 1\) is not eligible for Provisioned Throughput/],
     ['a version that is not eligible', { entity_name: 'system.ai.llama-4-maverick', entity_version: '2', provisioned_model_units: 50 }, /system\.ai\.llama-4-maverick \(version 2\) is not eligible/],
     ['a model that is not in system.ai', { entity_name: 'system.ai.gpt-9', entity_version: '1', provisioned_model_units: 50 }, /no registered model .*system\.ai\.gpt-9/],
     ['throughput fields on a model-unit model', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', min_provisioned_throughput: 0, max_provisioned_throughput: 9500 }, /^Served entity system\.ai\.gpt-oss-120b \(version 1\) is not eligible for Provisioned Throughput with min_provisioned_throughput and max_provisioned_throughput.*provisioned_model_units/],
-    ['model units on a throughput-band model', { entity_name: 'system.ai.meta-llama-3-3-70b-instruct', entity_version: '1', provisioned_model_units: 50 }, /not eligible for Provisioned Throughput in model units.*multiples of 9500/],
-    ['a band that is not a multiple of the chunk size', { entity_name: 'system.ai.meta-llama-3-3-70b-instruct', entity_version: '1', min_provisioned_throughput: 0, max_provisioned_throughput: 10000 }, /max_provisioned_throughput 10000: it must be a multiple of the throughput chunk size 9500/],
-    ['a band whose minimum exceeds its maximum', { entity_name: 'system.ai.meta-llama-3-3-70b-instruct', entity_version: '1', min_provisioned_throughput: 19000, max_provisioned_throughput: 9500 }, /must not exceed/],
+    ['model units on a throughput-band model', { entity_name: 'system.ai.llama_v3_3_70b_instruct', entity_version: '1', provisioned_model_units: 50 }, /not eligible for Provisioned Throughput in model units.*multiples of 9500/],
+    ['a band that is not a multiple of the chunk size', { entity_name: 'system.ai.llama_v3_3_70b_instruct', entity_version: '1', min_provisioned_throughput: 0, max_provisioned_throughput: 10000 }, /max_provisioned_throughput 10000: it must be a multiple of the throughput chunk size 9500/],
+    ['a band whose minimum exceeds its maximum', { entity_name: 'system.ai.llama_v3_3_70b_instruct', entity_version: '1', min_provisioned_throughput: 19000, max_provisioned_throughput: 9500 }, /must not exceed/],
     ['a model-unit model without model units', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1' }, /Missing required field .*provisioned_model_units/],
     ['workload_size on a foundation model', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50, workload_size: 'Small' }, /served_entities\[0\]\.workload_size: workload_size sizes CPU\/GPU compute for custom models/],
+    ['model units that are not a multiple of model_unit_chunk_size', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 60 }, /provisioned_model_units 60: it must be a multiple of the model unit chunk size 50/],
   ])('refuses %s', async (_label, entity, message) => {
     expect(await refusal(create(entity))).toMatch(message);
+  });
+});
+
+describe('POST /api/2.0/serving-endpoints/pt (PY create_provisioned_throughput_endpoint)', () => {
+  const createPt = (entity: Record<string, unknown>, name = `pt-${(created += 1)}`) => h.call('POST', `${EP}/pt`, { body: { name, config: { served_entities: [entity] } } });
+
+  it('creates a model-unit endpoint, and its config is replaced through PUT /pt/{name}/config', async () => {
+    const made = await createPt({ entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50 }, 'pt-units');
+    expect(made.status).toBe(200);
+    await waitForUpdate(h, 'pt-units');
+    const updated = await h.call('PUT', `${EP}/pt/pt-units/config`, { body: { config: { served_entities: [{ entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 100 }] } } });
+    expect(updated.status).toBe(200);
+  });
+
+  it.each([
+    ['a throughput-band model', { entity_name: 'system.ai.llama_v3_3_70b_instruct', entity_version: '1', provisioned_model_units: 50 }, /not served in model units.*POST \/api\/2\.0\/serving-endpoints with min_provisioned_throughput/],
+    ['an entity without model units', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1' }, /Missing required field .*provisioned_model_units/],
+    ['a throughput field', { entity_name: 'system.ai.gpt-oss-120b', entity_version: '1', provisioned_model_units: 50, max_provisioned_throughput: 9500 }, /max_provisioned_throughput/],
+  ])('refuses %s', async (_label, entity, message) => {
+    expect(await refusal(createPt(entity))).toMatch(message);
   });
 });

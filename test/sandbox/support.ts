@@ -12,6 +12,9 @@ export interface RecordingWarehouse extends Warehouse {
   schemas: string[];
   payloadTables: PayloadTableRef[];
   handled: { path: string; principal: string | undefined }[];
+  /** While set, creating a payload table waits for it, as on a slow warehouse (`parked` counts the waiting). */
+  gate?: Promise<void>;
+  parked: number;
 }
 
 function recordingWarehouse(opts: WarehouseOptions): RecordingWarehouse {
@@ -20,6 +23,7 @@ function recordingWarehouse(opts: WarehouseOptions): RecordingWarehouse {
     schemas: [],
     payloadTables: [],
     handled: [],
+    parked: 0,
     handle(req: IncomingMessage, res: ServerResponse) {
       const token = req.headers.authorization?.slice('Bearer '.length) ?? '';
       const principal = opts.principalOf(token);
@@ -31,6 +35,11 @@ function recordingWarehouse(opts: WarehouseOptions): RecordingWarehouse {
       warehouse.schemas.push(`${catalog}.${schema}`);
     },
     async ensurePayloadTable(ref) {
+      if (warehouse.gate) {
+        warehouse.parked += 1;
+        await warehouse.gate;
+        warehouse.parked -= 1;
+      }
       warehouse.payloadTables.push(ref);
     },
     async exec() {

@@ -163,12 +163,19 @@ describe('system.ai_gateway.usage', () => {
     for (const documented of [
       'request_id', 'event_time', 'requester', 'user_agent', 'destination_model', 'input_tokens', 'output_tokens', 'total_tokens', 'token_details',
       'endpoint_name', 'endpoint_id', 'workspace_id', 'api_type', 'status_code', 'latency_ms', 'time_to_first_byte_ms', 'requester_type',
-      'request_tags', 'routing_information', 'invocation_id', 'mcp_metadata',
+      'request_tags', 'routing_information', 'invocation_id', 'mcp_metadata', 'service_name',
     ]) {
       expect(names, documented).toContain(documented);
     }
     expect(names).not.toContain('usage_context');
     expect(columns.find((c) => c['column_name'] === 'request_tags')?.['full_data_type']).toBe('map<string,string>');
+  });
+
+  test('holds model-service traffic under service_name, routed to the registered model', async () => {
+    const [row] = await admin.query(`SELECT count(*) AS n, count(DISTINCT destination_model) AS models, min(destination_model) AS model
+      FROM system.ai_gateway.usage WHERE service_name = 'system.ai.claude-sonnet-4-6'`);
+    expect(Number(row!['n'])).toBeGreaterThan(0);
+    expect([Number(row!['models']), row!['model']]).toEqual([1, 'system.ai.databricks-claude-sonnet-4-6']);
   });
 
   test('carries the team in request_tags and cache reads in token_details', async () => {

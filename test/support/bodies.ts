@@ -44,7 +44,7 @@ export function provisionedBody(): Body {
   return {
     name: 'summarizer-gateway',
     config: {
-      served_entities: [{ name: 'llama', entity_name: 'system.ai.meta-llama-3-3-70b-instruct', entity_version: '1', min_provisioned_throughput: 0, max_provisioned_throughput: 9500, scale_to_zero_enabled: true }],
+      served_entities: [{ name: 'llama', entity_name: 'system.ai.llama_v3_3_70b_instruct', entity_version: '1', min_provisioned_throughput: 0, max_provisioned_throughput: 9500, scale_to_zero_enabled: true }],
       traffic_config: { routes: [{ served_entity_name: 'llama', traffic_percentage: 100 }] },
     },
     ai_gateway: gateway(),

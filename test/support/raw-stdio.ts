@@ -98,3 +98,9 @@ export class RawStdioServer {
     for (const waiter of [...this.waiters]) waiter();
   }
 }
+
+/** A tools/call whose `config` nests `levels` objects (or arrays) deep, written as raw JSON: no client serialises it. */
+export function deepCall(id: number, levels: number, shape: 'object' | 'array'): string {
+  const nested = shape === 'object' ? `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}` : `{"a":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+  return `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"validate_config","arguments":{"config":${nested}}}}`;
+}

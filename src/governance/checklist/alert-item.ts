@@ -1,8 +1,11 @@
 /**
- * "An SQL alert fires on elevated 429 / 5xx from the gateway": an ACTIVE Alerts v2 alert whose query reads this
- * gateway's status codes, whose schedule is not paused and whose last evaluation did not error. An alert that
- * was never evaluated yet cannot be judged: that is a wait, not a failure.
+ * "An SQL alert fires on elevated 429 / 5xx from the gateway": an ACTIVE Alerts v2 alert whose query is this
+ * product's 429/5xx statement for this gateway (the same text, compared by digest, over any window) or that the
+ * operator names by id, whose schedule is not paused and whose last evaluation did not error. A query that only
+ * mentions the gateway and `status_code` proves nothing (`SELECT 0 AS x -- '<gw>' status_code` would). An alert
+ * that was never evaluated yet cannot be judged: that is a wait, not a failure.
  */
+import { productStatementWindow, servingAlertStatement } from '../error-alert.js';
 import { entry, type ChecklistEntry } from './checklist-items.js';
 
 export interface LiveAlert {
@@ -14,21 +17,24 @@ export interface LiveAlert {
   schedule?: { quartz_cron_schedule?: string; timezone_id?: string; pause_status?: string };
 }
 
-/** Whether an alert's query watches this gateway's status codes (names it, or its payload table, as a literal). */
-export function watchesGateway(alert: LiveAlert, gateway: string, payloadTable?: string): boolean {
-  const text = alert.query_text ?? '';
-  const namesGateway = text.includes(`'${gateway}'`) || (payloadTable !== undefined && text.toLowerCase().includes(payloadTable.toLowerCase()));
-  return namesGateway && /status_code/i.test(text);
+/** Whether an alert watches this gateway: the operator named it, or its query is the product's statement for it. */
+export function watchesGateway(alert: LiveAlert, gateway: string, namedAlertId?: string): boolean {
+  if (namedAlertId !== undefined) return alert.id === namedAlertId;
+  return productStatementWindow(alert.query_text, servingAlertStatement(gateway)) !== undefined;
 }
 
 const describe = (a: LiveAlert) => `"${a.display_name ?? a.id}" (${a.id})`;
 
-export function alertItem(gateway: string, alerts: readonly LiveAlert[], payloadTable?: string): ChecklistEntry {
+/** `namedAlertId`: an alert the operator names as this gateway's (a query of their own); else only the product's statement counts. */
+export function alertItem(gateway: string, alerts: readonly LiveAlert[], namedAlertId?: string): ChecklistEntry {
   const item = 'error-alert';
-  const create = `Create one: create_gateway with alert (it plans and applies a SQL alert on the gateway's 429/5xx share), or an Alerts v2 alert on the query_usage errors SQL filtered to ${gateway}`;
-  const watching = alerts.filter((a) => a.lifecycle_state === 'ACTIVE' && watchesGateway(a, gateway, payloadTable));
+  const create = `Create one: create_gateway with alert (it plans and applies a SQL alert on the gateway's 429/5xx share); for an alert with a query of your own, pass its id as alert_id`;
+  const watching = alerts.filter((a) => a.lifecycle_state === 'ACTIVE' && watchesGateway(a, gateway, namedAlertId));
   if (watching.length === 0) {
-    return entry(item, 'fail', `none of the ${alerts.length} ACTIVE SQL alert(s) visible to this principal queries ${gateway}'s status codes`, create, { alerts_visible: alerts.length });
+    const evidence = namedAlertId
+      ? `no ACTIVE SQL alert visible to this principal has the id ${namedAlertId}`
+      : `none of the ${alerts.length} ACTIVE SQL alert(s) visible to this principal runs the 429/5xx statement create_gateway writes for ${gateway}`;
+    return entry(item, 'fail', evidence, create, { alerts_visible: alerts.length });
   }
   const details = {
     alerts: watching.map((a) => ({ id: a.id, display_name: a.display_name, state: a.evaluation?.state, last_evaluated_at: a.evaluation?.last_evaluated_at, schedule: a.schedule?.quartz_cron_schedule, paused: a.schedule?.pause_status === 'PAUSED' })),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { servingAlertStatement } from '../error-alert.js';
 import { alertItem, type LiveAlert } from './alert-item.js';
 import { configItems } from './checklist-items.js';
 import { frontedEndpoints } from './traffic.js';
@@ -9,7 +10,7 @@ const watching = (over: Partial<LiveAlert> = {}): LiveAlert => ({
   id: 'a1',
   display_name: 'gw errors',
   lifecycle_state: 'ACTIVE',
-  query_text: `SELECT ... WHERE endpoint_name = '${GW}' AND status_code >= 500`,
+  query_text: servingAlertStatement(GW)(60).sql,
   evaluation: { state: 'OK', last_evaluated_at: '2026-12-01T10:00:00Z' },
   schedule: { quartz_cron_schedule: '0 0/5 * * * ?', pause_status: 'UNPAUSED' },
   ...over,
@@ -29,9 +30,23 @@ describe('the error-alert item', () => {
     expect(alertItem(GW, alerts as LiveAlert[]).status).toBe(status);
   });
 
-  it('recognises an alert on the payload table by its name', () => {
-    const onPayload = watching({ query_text: 'SELECT count_if(status_code = 429) FROM workshop.skyloyalty_ops.gw_payload' });
-    expect(alertItem(GW, [onPayload], 'workshop.skyloyalty_ops.gw_payload').status).toBe('pass');
+  it('recognises the product statement for the gateway over any window', () => {
+    expect(alertItem(GW, [watching({ query_text: servingAlertStatement(GW)(15).sql })]).status).toBe('pass');
+  });
+
+  it.each([
+    ['a decoy that only mentions the gateway and status_code', `SELECT 0 AS x -- '${GW}' status_code`],
+    ['a query that reads the gateway\'s status codes in its own words', `SELECT count_if(status_code >= 500) / count(*) AS error_share FROM system.serving.endpoint_usage WHERE endpoint_name = '${GW}'`],
+    ['the product statement with a clause added', `${servingAlertStatement(GW)(60).sql} UNION ALL SELECT 0, 0, 0, 0, 0, 0`],
+    ['the product statement for another gateway', servingAlertStatement('other-gw')(60).sql],
+  ])('does not pass on %s', (_case, query_text) => {
+    expect(alertItem(GW, [watching({ query_text })]).status).toBe('fail');
+  });
+
+  it('passes on an alert the operator names by id, whatever its query, and on that one only', () => {
+    const own = watching({ id: 'mine', query_text: 'SELECT 0.01 AS error_share' });
+    expect(alertItem(GW, [own], 'mine').status).toBe('pass');
+    expect(alertItem(GW, [watching()], 'mine')).toMatchObject({ status: 'fail', evidence: expect.stringContaining('has the id mine') });
   });
 });
 

@@ -18,6 +18,9 @@ const CORPUS: Array<[RedactionKind, string, string]> = [
   ['phone', 'digits only: {} today', '14155550166'],
   ['phone', 'London {} today', '+44 20 7946 0958'],
   ['phone', 'Paris {} today', '+33 6 12 34 56 78'],
+  ['email', 'write to {} today', 'maria at example dot com'],
+  ['email', 'write to {} today', 'maria.gomez [at] mail (dot) example (dot) co (dot) uk'],
+  ['ssn', 'my SSN is {} ok', '123-45-6789'],
   ['card', 'pay with {}, expiry 12/29', '4111 1111 1111 1111'],
   ['card', 'pay with {} 12/29', '5500-0000-0000-0004'],
   ['card', 'pay with {} now', '4111111111111111'],
@@ -123,6 +126,9 @@ describe('redaction leaves ordinary values alone', () => {
     // Words that look like labels.
     'passwordless login, password reset, the secret is patience, task-assessment-framework-v2',
     'the @ sign, @mention, a@b, user@localhost',
+    // "at" in prose without a spelt-out domain; numbers the SSA never issues.
+    'meet me at the gate at 10, then at home',
+    'ids 000-12-3456, 666-12-3456, 123-00-4567 and 123-45-0000',
   ];
   for (const text of survivors) {
     it(text.slice(0, 50), () => {

@@ -17,6 +17,7 @@ export type RedactionKind =
   | 'email'
   | 'phone'
   | 'card'
+  | 'ssn'
   | 'databricks_token'
   | 'openai_key'
   | 'stripe_key'
@@ -128,6 +129,19 @@ const email: Rule = {
 const CARD =
   /(?<![\w.+-])(?:[2-6]\d{13,18}|[2-6]\d{3}(?<separator>[ -])\d{4}\k<separator>\d{4}\k<separator>\d{4}|[2-6]\d{3}(?<amex>[ -])\d{6}\k<amex>\d{4,5})(?![\w-])/g;
 
+/**
+ * An e-mail address spelt out to dodge filters: `name at example dot com`, `name [at] example (dot) co (dot) uk`.
+ * Each part is a bounded run of one class and the words between are literals, so a start costs a bounded amount.
+ */
+const SPELT_EMAIL =
+  /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}\s{1,3}(?:at|\[at\]|\(at\))\s{1,3}[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\s{1,3}(?:dot|\[dot\]|\(dot\))\s{1,3}[A-Za-z0-9-]{1,63}){1,4}(?![\w-])/gi;
+
+/**
+ * US Social Security numbers in their printed form 3-2-4 with dashes, without the numbers the SSA never issues
+ * (area 000, 666 or 900-999, group 00, serial 0000). Nine bare digits are not claimed: too many ids look alike.
+ */
+const SSN = /(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])/g;
+
 /** Order matters: credentials first, so a token is not half-eaten by the phone or card rules. */
 const RULES: readonly Rule[] = [
   // The key body and its armour lines; the BEGIN/END lines stay, so the reader knows what was there. A block
@@ -159,6 +173,8 @@ const RULES: readonly Rule[] = [
     new RegExp(String.raw`(?<![A-Za-z])(?:api[_-]?key|apikey|secret|access[_-]?token|auth[_-]?token|client[_-]?secret)${LABEL_SEPARATOR}(?:${OPENING_QUOTE})?(?<secret>[A-Za-z0-9._~+/=-]{8,})`, 'gi'),
   ),
   email,
+  matches('email', SPELT_EMAIL),
+  matches('ssn', SSN),
   matches('card', CARD, (m) => luhn(m.replace(/\D/g, ''))),
   // Grouped national and international forms: (212) 555-0199, +1 415-555-0134, 415.555.0134. Not part of a
   // longer digit group (a card number failing its checksum is not a phone number).

@@ -25,7 +25,7 @@ export const show = (value: unknown): string => (typeof value === 'string' ? `"$
  * provider databricks-model-serving wraps the endpoint it names; `system.ai.<model>` is the model behind
  * `databricks-<model>`; anything else names itself (and fails the audit unless it is an audited endpoint).
  */
-export function auditedName(entity: unknown, i: number): { name: string; path: string } | undefined {
+export function auditedName(entity: unknown, i: number, registeredModels: Record<string, string> = {}): { name: string; path: string } | undefined {
   const e = asRecord(entity);
   const external = asRecord(e?.external_model);
   if (external) {
@@ -34,5 +34,5 @@ export function auditedName(entity: unknown, i: number): { name: string; path: s
       : undefined;
   }
   if (typeof e?.entity_name !== 'string') return undefined;
-  return { name: payPerTokenEndpointOf(e.entity_name) ?? e.entity_name, path: pointer('config', 'served_entities', i, 'entity_name') };
+  return { name: payPerTokenEndpointOf(e.entity_name, registeredModels) ?? e.entity_name, path: pointer('config', 'served_entities', i, 'entity_name') };
 }

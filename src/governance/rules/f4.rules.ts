@@ -79,7 +79,7 @@ export const f4Rules: Rule[] = [
     severity: 'error',
     title: 'Every served entity is a bound endpoint that passed its role probe in endpoint_guardrail_audit (or a passing fallback candidate at 0 % traffic)',
     fix: 'Serve only endpoints the audit reports as passing their role probe; if none passes, halt and ask the operator for a workspace-specific candidate list',
-    check: ({ body, state }) => {
+    check: ({ body, state, registeredModels }) => {
       const entities = servedEntities(body);
       if (entities.length === 0) return [];
       if (!state) {
@@ -93,7 +93,7 @@ export const f4Rules: Rule[] = [
       const fallbacks = new Set(report.roles.filter((r) => r.status === 'pass').flatMap((r) => r.fallback_candidates));
       const traffic = trafficByEntity(body);
       return entities.flatMap((entity, i) => {
-        const audited = auditedName(entity, i);
+        const audited = auditedName(entity, i, registeredModels);
         if (!audited) return [];
         const { name, path } = audited;
         if (bound.has(name)) return [];

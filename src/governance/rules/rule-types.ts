@@ -8,6 +8,8 @@ export interface RuleContext {
   body: Record<string, unknown>;
   /** The workshop state, when the caller gave one (needed by the audited-entities and OTel-prefix rules). */
   state?: StateData;
+  /** Registered model (lower-case) → the pay-per-token endpoint the workspace said it stands behind. */
+  registeredModels?: Record<string, string>;
 }
 
 /** One violation: where (a JSON pointer into the body) and what, in words specific to this body. */

@@ -19,8 +19,10 @@ export const servedEntityRules: Rule[] = [
     check: ({ body }) =>
       servedEntities(body).flatMap((entity, i) => {
         const name = asRecord(entity)?.entity_name;
-        if (typeof name !== 'string' || (name.includes('.') && !name.startsWith('databricks-'))) return [];
-        return [{ path: pointer('config', 'served_entities', i, 'entity_name'), message: `entity_name ${show(name)} is ${name.startsWith('databricks-') ? 'a pay-per-token serving endpoint' : 'not a registered model name'}: the API takes a Unity Catalog model (catalog.schema.model) or a Model Registry model there` }];
+        // A dotless name may be a workspace Model Registry model (PY `ServedEntityInput.entity_name`); only the
+        // pay-per-token endpoint pattern is known not to be one.
+        if (typeof name !== 'string' || !name.startsWith('databricks-')) return [];
+        return [{ path: pointer('config', 'served_entities', i, 'entity_name'), message: `entity_name ${show(name)} is a pay-per-token serving endpoint: the API takes a Unity Catalog model (catalog.schema.model) or a Model Registry model there` }];
       }),
   },
   {

@@ -61,7 +61,7 @@ export const shapeRules: Rule[] = [
     id: 'api.served-entities',
     severity: 'error',
     title: 'config.served_entities lists 1–10 entities, each naming an entity_name or an external_model',
-    fix: 'Add config.served_entities: [{ "entity_name": "<audited endpoint>", "entity_version": "1" }]',
+    fix: 'Add config.served_entities: an external_model wrapping the audited endpoint (provider "databricks-model-serving"), or { "entity_name": "<catalog.schema.model>", "entity_version": "1" } for a registered model',
     check: ({ body }) => {
       const entities = config(body)?.served_entities;
       if (!Array.isArray(entities) || entities.length === 0) {
@@ -96,12 +96,15 @@ export const shapeRules: Rule[] = [
   {
     id: 'api.workload-size',
     severity: 'error',
-    title: `served_entities[].workload_size is one of ${WORKLOAD_SIZES.join(' | ')} (capitalised)`,
+    title: `served_entities[].workload_size is a string: ${WORKLOAD_SIZES.join(' | ')} (capitalised) or a custom size of the workspace`,
     fix: 'Write "workload_size": "Small" (or "Medium", "Large"), capitalised as the API spells it',
+    // PY `ServedEntityInput.workload_size`: "Additional custom workload sizes can also be used when available in the
+    // workspace", so only a non-string or a miscapitalised standard size is known to be wrong offline.
     check: ({ body }) =>
       servedEntities(body).flatMap((entity, i) => {
         const size = asRecord(entity)?.workload_size;
         if (size === undefined || (WORKLOAD_SIZES as readonly unknown[]).includes(size)) return [];
+        if (typeof size === 'string' && size.trim() !== '' && !caseHint(size, WORKLOAD_SIZES)) return [];
         return [{ path: pointer('config', 'served_entities', i, 'workload_size'), message: `workload_size ${show(size)} is not one of ${WORKLOAD_SIZES.join(', ')}${caseHint(size, WORKLOAD_SIZES)}` }];
       }),
   },

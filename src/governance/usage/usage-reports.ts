@@ -3,6 +3,7 @@
  * the whole window ride along as window functions over the grouped rows (`SUM(x) OVER ()`), so they count
  * every group, not just the ones the LIMIT keeps, in the same single round trip.
  */
+import { quotePart, quoteTable, type TableName } from '../../shared/sql-names.js';
 import { SqlParams, type SqlStatement } from '../../shared/sql-statement.js';
 import { dollarsSql, type PriceTable } from './prices.js';
 import { usageRelationSql, type UsageSource } from './usage-sources.js';
@@ -30,6 +31,11 @@ export type ChargeTo = 'team' | 'user' | 'endpoint';
 
 export interface UsageFilters {
   endpoint?: string;
+  /**
+   * A model service's full name: its rows carry it in `service_name`, not `endpoint_name`. Whether the column holds
+   * `c.s.name` or the resource name `model-services/c.s.name` no source settles, so both match.
+   */
+  service?: string;
   user?: string;
   served_entity?: string;
   /** Keeps rows whose usage_context[contextKey] equals this. */
@@ -103,6 +109,9 @@ function relationCte(query: UsageQuery, params: SqlParams, window: TimeWindow): 
   const where: string[] = [];
   const { filters } = query;
   if (filters.endpoint !== undefined) where.push(`endpoint_name = ${params.string('endpoint', filters.endpoint)}`);
+  if (filters.service !== undefined) {
+    where.push(`service_name IN (${params.string('service', filters.service)}, ${params.string('service_resource', `model-services/${filters.service}`)})`);
+  }
   if (filters.user !== undefined) where.push(`requester = ${params.string('user', filters.user)}`);
   if (filters.served_entity !== undefined) {
     const marker = params.string('served_entity', filters.served_entity);
@@ -186,11 +195,42 @@ export function errorShareSql(source: UsageSource, endpoint: string, minutes: nu
   const params = new SqlParams();
   const relation = usageRelationSql(source, params, { boundsSql: { since: `current_timestamp() - INTERVAL ${minutes} MINUTES`, until: 'current_timestamp()' } });
   if (Object.keys(params.values).length > 0) throw new Error('an alert query cannot carry parameters');
-  const sql =
-    `WITH usage_rows AS (SELECT * FROM (${relation}) AS normalised WHERE endpoint_name = '${endpoint}'), ` +
+  return { sql: errorShareOf(`SELECT * FROM (${relation}) AS normalised WHERE endpoint_name = '${endpoint}'`), column: ALERT_COLUMN };
+}
+
+/** A model service's full name: three Unity Catalog name parts, none holding a quote, backslash or space. */
+const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}\.[A-Za-z0-9_-]{1,255}\.[A-Za-z0-9_-]{1,255}$/;
+
+/** Where a model service's requests are in `system.ai_gateway.usage`: its time, status and service-name columns. */
+export interface ServiceUsageColumns {
+  table: TableName;
+  time: string;
+  status: string;
+  service: string;
+}
+
+/**
+ * The same share for a Unity AI Gateway model service, from `system.ai_gateway.usage` rows filtered on the column
+ * that names the service (`service_name`). Columns go in as quoted identifiers; the full name is a string literal
+ * only after the strict check above (a stored alert query binds no parameters), so nothing in it can end the literal.
+ */
+export function serviceErrorShareSql(columns: ServiceUsageColumns, service: string, minutes: number): { sql: string; column: string } {
+  if (!SERVICE_NAME.test(service)) throw new RangeError(`not a model service name: ${service}`);
+  if (!Number.isInteger(minutes) || minutes < 1) throw new RangeError('the alert window is a whole number of minutes');
+  const time = quotePart(columns.time, 'column');
+  const rows =
+    `SELECT ${quotePart(columns.status, 'column')} AS status_code FROM ${quoteTable(columns.table)} ` +
+    `WHERE ${quotePart(columns.service, 'column')} = '${service}' AND ${time} >= current_timestamp() - INTERVAL ${minutes} MINUTES AND ${time} < current_timestamp()`;
+  return { sql: errorShareOf(rows), column: ALERT_COLUMN };
+}
+
+/** One row of error counts and the 429/5xx share over the rows `usageRows` selects (0 when there are none). */
+function errorShareOf(usageRows: string): string {
+  return (
+    `WITH usage_rows AS (${usageRows}), ` +
     `totals AS (SELECT ${ERROR_COUNTS} FROM usage_rows) ` +
-    `SELECT totals.*, COALESCE(ROUND(CAST(rate_limited + server_errors AS DOUBLE) / NULLIF(requests, 0), 4), 0) AS ${ALERT_COLUMN} FROM totals`;
-  return { sql, column: ALERT_COLUMN };
+    `SELECT totals.*, COALESCE(ROUND(CAST(rate_limited + server_errors AS DOUBLE) / NULLIF(requests, 0), 4), 0) AS ${ALERT_COLUMN} FROM totals`
+  );
 }
 
 function buildErrors(query: UsageQuery, params: SqlParams): BuiltReport {

@@ -1,7 +1,7 @@
 /**
  * Where usage rows come from, and how each source becomes one normalised relation the reports share:
  * `request_time, requester, status_code, input_tokens, output_tokens, endpoint_name, served_entity_name,
- * entity_name, context_value, mcp_tool`.
+ * entity_name, context_value, mcp_tool, service_name` (the Unity AI Gateway model service a request called).
  *
  * - `serving`: `system.serving.endpoint_usage` joined to `system.serving.served_entities`. The latter keeps
  *   several rows per served entity (one per config change), so it is cut to the latest row per entity with
@@ -27,6 +27,8 @@ export interface ColumnMap {
   input_tokens: string;
   output_tokens: string;
   endpoint_name?: string;
+  /** The model service a request went through (`system.ai_gateway.usage.service_name`, public queries filter on it). */
+  service_name?: string;
   served_entity_name?: string;
   entity_name?: string;
   /** Joined to served_entities for endpoint and entity names when the table has no endpoint column. */
@@ -60,6 +62,7 @@ const ALIASES: Record<Exclude<keyof ColumnMap, 'usage_context' | 'mcp_metadata'>
   input_tokens: ['input_token_count', 'input_tokens', 'prompt_tokens', 'prompt_token_count'],
   output_tokens: ['output_token_count', 'output_tokens', 'completion_tokens', 'completion_token_count'],
   endpoint_name: ['endpoint_name', 'gateway_name', 'endpoint'],
+  service_name: ['service_name'],
   served_entity_name: ['served_entity_name', 'destination_name', 'destination', 'route_name'],
   entity_name: ['entity_name', 'model_name', 'model', 'destination_model'],
   served_entity_id: ['served_entity_id', 'destination_id'],
@@ -89,7 +92,7 @@ export function mapColumns(table: TableName, columns: ColumnInfo[]): ColumnMap {
     );
   }
   const map: ColumnMap = { request_time, input_tokens, output_tokens };
-  for (const key of ['requester', 'status_code', 'endpoint_name', 'served_entity_name', 'entity_name', 'served_entity_id'] as const) {
+  for (const key of ['requester', 'status_code', 'endpoint_name', 'service_name', 'served_entity_name', 'entity_name', 'served_entity_id'] as const) {
     const column = pick(key);
     if (column) map[key] = column;
   }
@@ -152,7 +155,7 @@ export function usageRelationSql(source: UsageSource, params: SqlParams, options
       'SELECT u.request_time AS request_time, u.requester AS requester, u.status_code AS status_code, ' +
       'COALESCE(u.input_token_count, 0) AS input_tokens, COALESCE(u.output_token_count, 0) AS output_tokens, ' +
       'se.endpoint_name AS endpoint_name, se.served_entity_name AS served_entity_name, se.entity_name AS entity_name, ' +
-      `${context} AS context_value, CAST(NULL AS STRING) AS mcp_tool ` +
+      `${context} AS context_value, CAST(NULL AS STRING) AS mcp_tool, CAST(NULL AS STRING) AS service_name ` +
       `FROM ${quoteTable(ENDPOINT_USAGE)} AS u LEFT JOIN (${latestServedEntitiesSql()}) AS se ON u.served_entity_id = se.served_entity_id ` +
       `WHERE u.request_time >= ${since} AND u.request_time < ${until}`
     );
@@ -177,7 +180,8 @@ export function usageRelationSql(source: UsageSource, params: SqlParams, options
     `${col(map.status_code, 'CAST(NULL AS INT)')} AS status_code, ` +
     `COALESCE(${col(map.input_tokens, '0')}, 0) AS input_tokens, COALESCE(${col(map.output_tokens, '0')}, 0) AS output_tokens, ` +
     `${endpoint} AS endpoint_name, ${servedEntity} AS served_entity_name, ${entity} AS entity_name, ${context} AS context_value, ` +
-    `${map.mcp_metadata ? `${col(map.mcp_metadata, '')}.tool_name` : 'CAST(NULL AS STRING)'} AS mcp_tool ` +
+    `${map.mcp_metadata ? `${col(map.mcp_metadata, '')}.tool_name` : 'CAST(NULL AS STRING)'} AS mcp_tool, ` +
+    `${col(map.service_name, 'CAST(NULL AS STRING)')} AS service_name ` +
     `FROM ${quoteTable(table)} AS u` +
     (joinEntities ? ` LEFT JOIN (${latestServedEntitiesSql()}) AS se ON ${col(map.served_entity_id, '')} = se.served_entity_id` : '') +
     ` WHERE ${time} >= ${since} AND ${time} < ${until}`

@@ -4,6 +4,12 @@
  * and an etag (a stale etag is refused), DELETE with an etag. Creating takes USE CATALOG, USE SCHEMA and CREATE
  * SERVICE on the schema; an enabled inference table lands as `<prefix>_payload` in its parent schema, and its
  * parent and prefix are immutable. A workspace without Unity AI Gateway answers these paths with a 404.
+ *
+ * As a workspace answers (issue 19): the built-in `system.ai` services exist from the start, routing to their
+ * registered models; a missing model service is a bare `NOT_FOUND` (public scripts test for it), never a sign the
+ * API is missing; GET adds output-only fields (`inference_table.table`, `destinations[].is_deleted`,
+ * `supported_api_types`, times) and carries int64 fields as strings (proto3 JSON; PY `RateLimit.from_dict` reads
+ * `requests`/`tokens` with `_int64`); a model-service PATCH takes leaf `update_mask` paths only.
  */
 import { createHash } from 'node:crypto';
 import type { PayloadTableRef } from '../sandbox-contract.js';
@@ -13,14 +19,23 @@ import { object, string, type Json } from './rest-fields.js';
 import type { Grants } from './grants.routes.js';
 import { jsonBody, ok, type Reply, type RestRequest } from './rest-handler.js';
 import type { RegisteredModels } from './models.routes.js';
+import { SYSTEM_AI_SERVICES } from '../seed/seed-models.js';
 import { checkMcpServiceConfig, checkModelServiceConfig, schemaRef } from './service-bodies.js';
 
 export type ServiceKind = 'model-services' | 'mcp-services';
 const ID_FIELD: Record<ServiceKind, string> = { 'model-services': 'model_service_id', 'mcp-services': 'mcp_service_id' };
 const LABEL: Record<ServiceKind, string> = { 'model-services': 'Model service', 'mcp-services': 'MCP service' };
 const UPDATABLE = ['comment', 'owner', 'config'];
+/**
+ * The leaf paths a model-service PATCH takes (reference §2; sdk-js aigateway model docs). An intermediate path is
+ * refused with the text a public live run got: `Field 'config.routing' is not yet supported`. Whether `owner`
+ * is patchable is unsettled; it is kept, as the SDK lists it as a writable field.
+ */
+const MODEL_SERVICE_MASK = ['comment', 'owner', 'config.routing.destinations', 'config.routing.fallback.destinations', 'config.rate_limits', 'config.inference_table'];
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/** PY `list_model_services`: "Defaults to 100 when unset or 0; the maximum is 100." */
 const MAX_PAGE = 100;
+const SYSTEM_OWNER = 'System user';
 
 interface StoredService {
   kind: ServiceKind;
@@ -46,7 +61,28 @@ export interface ServiceDeps {
 export class AiGatewayServices {
   private readonly services = new Map<string, StoredService>();
 
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly apiTypes = new Map<string, string[]>();
+
+  constructor(private readonly deps: ServiceDeps) {
+    const now = new Date(0).toISOString();
+    for (const builtIn of SYSTEM_AI_SERVICES) {
+      const fullName = `system.ai.${builtIn.id}`;
+      const destination = { name: builtIn.id, destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL', pay_per_token_config: { model: `models/${builtIn.registeredModel}` } };
+      this.services.set(key('model-services', fullName), {
+        kind: 'model-services',
+        fullName,
+        owner: SYSTEM_OWNER,
+        config: { routing: { destinations: [destination] } },
+        createdBy: SYSTEM_OWNER,
+        updatedBy: SYSTEM_OWNER,
+        createTime: now,
+        updateTime: now,
+        version: 1,
+      });
+      this.apiTypes.set(builtIn.registeredModel.toLowerCase(), builtIn.supportedApiTypes);
+      deps.grants.registerService('model-services', fullName, SYSTEM_OWNER);
+    }
+  }
 
   /** Answers a request under /api/2.1/unity-catalog/{model,mcp}-services, or undefined for other paths. */
   async route(req: RestRequest): Promise<Reply | undefined> {
@@ -109,8 +145,10 @@ export class AiGatewayServices {
     const schema = schemaRef(parent, 'parent');
     if (!this.deps.grants.exists('schema', schema)) throw notFound(`Schema '${schema}' does not exist.`);
     const size = req.query.get('page_size');
-    if (size !== null && (!/^\d+$/.test(size) || Number(size) < 1)) throw invalid(`Invalid page_size '${size}': expected a positive integer.`);
-    const length = Math.min(size === null ? MAX_PAGE : Number(size), MAX_PAGE);
+    if (size !== null && !/^\d+$/.test(size)) throw invalid(`Invalid page_size '${size}': expected a non-negative integer.`);
+    // Refused rather than capped: the SDK states a maximum, and a client asking more should learn it.
+    if (size !== null && Number(size) > MAX_PAGE) throw invalid(`Invalid page_size ${size}: the maximum is ${MAX_PAGE}.`);
+    const length = size === null || Number(size) === 0 ? MAX_PAGE : Number(size);
     const all = [...this.services.values()].filter((s) => s.kind === kind && s.fullName.toLowerCase().startsWith(`${schema.toLowerCase()}.`)).sort((a, b) => a.fullName.localeCompare(b.fullName));
     const token = req.query.get('page_token');
     const offset = token === null || token === '' ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
@@ -127,6 +165,10 @@ export class AiGatewayServices {
     if (!mask) throw invalid("Missing required parameter 'update_mask': name the fields to change (comma-separated), e.g. config.");
     const fields = mask.split(',').map((f) => f.trim());
     if (fields.includes('*')) throw invalid("Invalid update_mask '*': name the fields to change explicitly.");
+    if (kind === 'model-services') {
+      const refused = fields.find((f) => !MODEL_SERVICE_MASK.includes(f) && (f === 'config' || f.startsWith('config.')));
+      if (refused) throw invalid(`Field '${refused}' is not yet supported`);
+    }
     const body = object(jsonBody(req), 'request body');
     const next: StoredService = { ...service, config: structuredClone(service.config) };
     for (const field of fields) {
@@ -174,8 +216,9 @@ export class AiGatewayServices {
 
   private find(kind: ServiceKind, name: string): StoredService {
     const service = this.services.get(key(kind, name));
-    if (!service) throw notFound(`${LABEL[kind]} '${name}' does not exist.`);
-    return service;
+    if (service) return service;
+    if (kind === 'model-services') throw new ApiError('NOT_FOUND', `Model service '${name}' does not exist.`);
+    throw notFound(`${LABEL[kind]} '${name}' does not exist.`);
   }
 
   private async landInferenceTable(service: StoredService): Promise<void> {
@@ -189,18 +232,26 @@ export class AiGatewayServices {
   }
 
   private describe(service: StoredService): Json {
+    const apiTypes = service.kind === 'model-services' ? this.supportedApiTypes(service.config) : [];
     return {
       name: `${service.kind}/${service.fullName}`,
       ...(service.comment === undefined ? {} : { comment: service.comment }),
-      config: service.config,
+      config: service.kind === 'model-services' ? asReturned(service) : service.config,
       etag: etagOf(service),
       effective_owner: service.owner,
       created_by: service.createdBy,
       updated_by: service.updatedBy,
       create_time: service.createTime,
       update_time: service.updateTime,
-      ...(service.kind === 'model-services' ? { supported_api_types: ['OPENAI_CHAT_COMPLETIONS', 'ANTHROPIC_MESSAGES'] } : {}),
+      ...(apiTypes.length > 0 ? { supported_api_types: apiTypes } : {}),
     };
+  }
+
+  /** "Derived from the destinations' backing models at read time" (PY `ModelService.supported_api_types`). */
+  private supportedApiTypes(config: Json): string[] {
+    const routing = (config.routing ?? {}) as { destinations?: Json[] };
+    const models = (routing.destinations ?? []).map((d) => String((d.pay_per_token_config as Json | undefined)?.model ?? '').replace(/^models\//, '').toLowerCase());
+    return [...new Set(models.flatMap((m) => this.apiTypes.get(m) ?? []))];
   }
 }
 
@@ -238,4 +289,21 @@ function checkImmutableTable(before: Json, after: Json): void {
       throw invalid(`Invalid config.inference_table.${field}: it is immutable (was '${String(was[field])}'). Delete and recreate the service to move its inference table.`);
     }
   }
+}
+
+/** The config as GET returns it: output-only members filled in, int64 members as strings. */
+function asReturned(service: StoredService): Json {
+  const config = structuredClone(service.config);
+  const routing = config.routing as { destinations?: Json[]; fallback?: { destinations?: Json[] } } | undefined;
+  for (const d of [...(routing?.destinations ?? []), ...(routing?.fallback?.destinations ?? [])]) d.is_deleted = false;
+  const limits = config.rate_limits as Json[] | undefined;
+  for (const limit of limits ?? []) {
+    for (const field of ['requests', 'tokens']) if (typeof limit[field] === 'number') limit[field] = String(limit[field]);
+  }
+  const table = config.inference_table as Json | undefined;
+  if (table?.parent) {
+    const schema = String(table.parent).slice('schemas/'.length);
+    table.table = `tables/${schema}.${String(table.table_name_prefix ?? service.fullName.split('.')[2])}_payload`;
+  }
+  return config;
 }

@@ -19,7 +19,8 @@ const AGGREGATIONS = ['SUM', 'COUNT', 'COUNT_DISTINCT', 'AVG', 'MEDIAN', 'MIN', 
 const EVALUATION_STATES = ['UNKNOWN', 'OK', 'TRIGGERED', 'ERROR'];
 const PAUSE_STATUSES = ['UNPAUSED', 'PAUSED'];
 /** Fields a create may carry; the output-only ones (id, state, times, owner) are refused, as the API does. */
-const INPUT_FIELDS = ['display_name', 'query_text', 'warehouse_id', 'evaluation', 'schedule', 'parent_path', 'run_as', 'run_as_user_name', 'custom_summary', 'custom_description'];
+// `parameters`: PY `AlertV2.parameters` (static named scalars, `:name` in the query text).
+const INPUT_FIELDS = ['display_name', 'query_text', 'warehouse_id', 'evaluation', 'schedule', 'parent_path', 'run_as', 'run_as_user_name', 'custom_summary', 'custom_description', 'parameters'];
 /** What `update_mask` may name: every input field but parent_path, which is fixed at create. */
 const UPDATABLE = INPUT_FIELDS.filter((f) => f !== 'parent_path');
 const PAGE = { defaultLength: 20, maxLength: 100 };
@@ -298,6 +299,13 @@ export class Alerts {
       if (set.length !== 1) throw invalid(`Invalid ${at}.run_as: set exactly one of user_name and service_principal_name.`);
       string(runAs[set[0]!], `${at}.run_as.${set[0]}`);
       if (body.run_as_user_name !== undefined) throw invalid(`Invalid ${at}: set run_as or the deprecated run_as_user_name, not both.`);
+    }
+    if (body.parameters !== undefined) {
+      array(body.parameters, `${at}.parameters`).forEach((p, i) => {
+        const parameter = object(p, `${at}.parameters[${i}]`);
+        onlyFields(parameter, ['name', 'type', 'value'], `${at}.parameters[${i}]`);
+        string(parameter.name, `${at}.parameters[${i}].name`);
+      });
     }
     checkEvaluation(object(body.evaluation, `${at}.evaluation`), `${at}.evaluation`);
     const schedule = object(body.schedule, `${at}.schedule`);

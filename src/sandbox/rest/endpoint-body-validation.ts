@@ -46,6 +46,8 @@ const UC_IDENTIFIER = /^[A-Za-z0-9_-]{1,255}$/;
 const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'];
 const RENEWAL_PERIODS = ['minute'];
 const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'];
+// PY `ServedEntityInput.workload_size`: these, plus "custom workload sizes … when available in the workspace"; this
+// workspace has none, so anything else is refused here (the product's linter lets custom sizes through).
 const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'];
 // The workspace's list (databricks-sdk-py `ServedEntityInput`), kept apart from the product's
 // (governance/live-gateway-rules.ts) on purpose: the sandbox models Databricks, not the product, so the two are

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'PERMISSION_DENIED'
   | 'RESOURCE_DOES_NOT_EXIST'
+  /** Unity Catalog's newer APIs answer a missing resource with the bare gRPC-style code (model services). */
+  | 'NOT_FOUND'
   | 'ENDPOINT_NOT_FOUND'
   | 'RESOURCE_ALREADY_EXISTS'
   | 'RESOURCE_CONFLICT'
@@ -22,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   PERMISSION_DENIED: 403,
   RESOURCE_DOES_NOT_EXIST: 404,
+  NOT_FOUND: 404,
   ENDPOINT_NOT_FOUND: 404,
   RESOURCE_ALREADY_EXISTS: 409,
   RESOURCE_CONFLICT: 409,

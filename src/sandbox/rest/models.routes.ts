@@ -83,9 +83,10 @@ export class RegisteredModels {
   }
 
   /**
-   * `GET /api/2.0/serving-endpoints/get-model-optimization-info/{full_name}/{version}`: throughput-band models
-   * answer their chunk size. How a real workspace marks a model-unit model here is unknown (public notebooks only
-   * read `optimizable` and `throughput_chunk_size`): the sandbox answers `optimizable: true` without a chunk size.
+   * `GET /api/2.0/serving-endpoints/get-model-optimization-info/{full_name}/{version}` (no SDK covers it): the reply
+   * the docs' provisioned-throughput create script reads, `optimizable` plus `model_unit_chunk_size` for model-unit
+   * families or `throughput_chunk_size` (tokens per second) for throughput bands. Public live evidence (2026-08-13):
+   * `system.ai.gpt-oss-120b/1` answered `optimizable=true` with `model_unit_chunk_size=50`.
    */
   optimizationInfo(fullName: string, version: string): Reply {
     const model = this.find(fullName);
@@ -93,7 +94,8 @@ export class RegisteredModels {
     if (!found) throw notFound(`Model version '${fullName}' version '${version}' does not exist. List its versions to see the ones registered.`);
     const provisioning = found.provisioning ?? { kind: 'not-eligible' };
     if (provisioning.kind === 'throughput-band') return ok({ optimizable: true, throughput_chunk_size: provisioning.chunkSize });
-    return ok({ optimizable: provisioning.kind === 'model-units' });
+    if (provisioning.kind === 'model-units') return ok({ optimizable: true, model_unit_chunk_size: provisioning.chunkSize });
+    return ok({ optimizable: false });
   }
 
   /** What a served entity's `entity_name` and `entity_version` name here, or why they name nothing servable. */

@@ -9,8 +9,11 @@ import { jsonBody, ok, type Reply, type RestRequest } from './rest-handler.js';
 
 export const SECRETS_PREFIX = '/api/2.0/secrets/';
 
-/** Scope and key names: letters, digits, '-', '_' and '.', at most 128 characters (scopes also take '@'). */
-const SCOPE_NAME = /^[A-Za-z0-9_.@-]{1,128}$/;
+/**
+ * Scope and key names: letters, digits, '-', '_' and '.', at most 128 characters (PY `SecretsAPI.create_scope`:
+ * "alphanumeric characters, dashes, underscores, and periods", so no '@').
+ */
+const SCOPE_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 const KEY_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 const MAX_VALUE_BYTES = 128 * 1024;
 
@@ -117,7 +120,7 @@ export class Secrets {
 
 function scopeName(value: unknown): string {
   const scope = string(value, 'scope');
-  if (!SCOPE_NAME.test(scope)) throw invalid(`Invalid scope name '${scope}': use up to 128 letters, digits, '-', '_', '.' and '@'.`);
+  if (!SCOPE_NAME.test(scope)) throw invalid(`Invalid scope name '${scope}': use up to 128 letters, digits, '-', '_' and '.'.`);
   return scope;
 }
 

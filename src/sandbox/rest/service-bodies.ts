@@ -64,7 +64,8 @@ export function checkModelServiceConfig(raw: unknown, world: ServiceWorld): void
   if (routing.fallback !== undefined) {
     const fallback = object(routing.fallback, 'config.routing.fallback');
     onlyFields(fallback, ['destinations'], 'config.routing.fallback');
-    const fallbacks = array(fallback.destinations, 'config.routing.fallback.destinations');
+    // A PATCH of config.routing.fallback.destinations without a value clears the fallbacks.
+    const fallbacks = fallback.destinations === undefined ? [] : array(fallback.destinations, 'config.routing.fallback.destinations');
     if (fallbacks.length > MAX_FALLBACKS) throw invalid(`Invalid config.routing.fallback.destinations: at most ${MAX_FALLBACKS} fallback destinations, got ${fallbacks.length}.`);
     fallbacks.forEach((d, i) => checkDestination(d, `config.routing.fallback.destinations[${i}]`, world));
   }
@@ -105,7 +106,8 @@ export function checkRateLimits(raw: unknown, path: string, requestsOnly: boolea
     onlyFields(limit, ['key', 'renewal_period', 'requests', 'tokens', 'principal', 'request_tag_key', 'request_tag_value'], at);
     const key = oneOf(limit.key, RATE_LIMIT_KEYS, `${at}.key`);
     oneOf(limit.renewal_period, RENEWAL_PERIODS, `${at}.renewal_period`);
-    if (limit.requests === undefined && limit.tokens === undefined) throw invalid(`Invalid ${at}: set requests or tokens.`);
+    // Neither requests nor tokens is a limit on nothing, which the API takes (PY `RateLimit`: "Leave requests or
+    // tokens unset to impose no limit on that dimension").
     if (limit.requests !== undefined) count(limit.requests, `${at}.requests`);
     if (limit.tokens !== undefined) {
       if (requestsOnly) throw invalid(`Invalid ${at}.tokens: MCP service rate limits count requests only.`);

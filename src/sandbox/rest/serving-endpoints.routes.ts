@@ -13,6 +13,7 @@ import type { Grants } from './grants.routes.js';
 import type { RegisteredModels } from './models.routes.js';
 import type { Secrets } from './secrets.routes.js';
 import type { EntityCatalog } from './served-entity-checks.js';
+import { checkPtCreateBody, ptConfigUpdate } from './pt-endpoint-body.js';
 import { jsonBody, ok, type Reply, type RestRequest } from './rest-handler.js';
 import {
   checkFallback,
@@ -27,6 +28,7 @@ import {
 import { defaultTablePrefix } from '../payload-names.js';
 
 export const ENDPOINTS_PATH = '/api/2.0/serving-endpoints';
+export const PT_ENDPOINTS_PATH = '/api/2.0/serving-endpoints/pt';
 
 interface PendingUpdate {
   config: EndpointConfig;
@@ -88,7 +90,7 @@ function seededEntity(entity: SeedServedEntity, task: string, workspaceUrl: stri
   const { served } = entity;
   switch (served.kind) {
     case 'foundation-model':
-      return { name: entity.name, foundation_model: { name: entity.entityName, display_name: served.displayName } };
+      return { name: entity.name, foundation_model: { name: served.registeredModel, display_name: served.displayName } };
     case 'wrapped-endpoint':
       return {
         name: entity.name,
@@ -115,6 +117,8 @@ function seededEntity(entity: SeedServedEntity, task: string, workspaceUrl: stri
 
 export class ServingEndpoints {
   private readonly endpoints = new Map<string, StoredEndpoint>();
+  /** Names whose create is under way (it awaits the inference table): a second create of one is refused too. */
+  private readonly creating = new Set<string>();
   /** What served entities may name: the metastore's models, and this workspace's endpoints. */
   private readonly catalog: EntityCatalog;
 
@@ -186,14 +190,36 @@ export class ServingEndpoints {
     return ok(this.detailed(endpoint, req.principal));
   }
 
-  async create(req: RestRequest): Promise<Reply> {
+  /** `POST /api/2.0/serving-endpoints/pt`: Provisioned Throughput in model units, then created as any endpoint. */
+  async createProvisioned(req: RestRequest): Promise<Reply> {
+    const body = jsonBody(req);
+    checkPtCreateBody(body, this.catalog);
+    return this.create(req, body);
+  }
+
+  async create(req: RestRequest, body: unknown = jsonBody(req)): Promise<Reply> {
     if (!this.opts.identities.canManage(req.principal)) {
       throw new ApiError('PERMISSION_DENIED', `'${req.principal}' is not allowed to create serving endpoints. Use a workspace admin's credentials.`);
     }
-    const request = validateCreate(jsonBody(req), this.catalog);
-    if (this.endpoints.has(request.name)) {
+    const request = validateCreate(body, this.catalog);
+    // One name, one endpoint, however many creates race for it: all but one are refused, the name being reserved
+    // while the create awaits its inference table. The code is the SDKs' 409 mapping (databricks-sdk-py
+    // databricks/sdk/errors/platform.py, databricks-sdk-go apierr/error_mapping.go: RESOURCE_ALREADY_EXISTS);
+    // public notebooks match this create failure on "already exists" in the message, and no source we have quotes
+    // the serving API's exact error_code (shared reference databricks-ai-gateway.md), so the product's advice
+    // (databricks-errors.ts) reads RESOURCE_ALREADY_EXISTS and any other 409 alike: plan again over what is live.
+    if (this.endpoints.has(request.name) || this.creating.has(request.name)) {
       throw new ApiError('RESOURCE_ALREADY_EXISTS', `Endpoint with name '${request.name}' already exists. Pick another name or update the existing endpoint.`);
     }
+    this.creating.add(request.name);
+    try {
+      return await this.createNamed(req, request);
+    } finally {
+      this.creating.delete(request.name);
+    }
+  }
+
+  private async createNamed(req: RestRequest, request: ReturnType<typeof validateCreate>): Promise<Reply> {
     if (request.aiGateway) await this.applyInferenceTable(req.principal, request.name, undefined, request.aiGateway.inference_table_config);
     const now = Date.now();
     const endpoint: StoredEndpoint = {
@@ -217,12 +243,17 @@ export class ServingEndpoints {
     return ok(this.detailed(endpoint, req.principal));
   }
 
-  updateConfig(req: RestRequest, name: string): Reply {
+  /** `PUT /api/2.0/serving-endpoints/pt/{name}/config`: a model-unit config, then updated as any endpoint's. */
+  updateProvisionedConfig(req: RestRequest, name: string): Reply {
+    return this.updateConfig(req, name, ptConfigUpdate(jsonBody(req), this.catalog));
+  }
+
+  updateConfig(req: RestRequest, name: string, body: unknown = jsonBody(req)): Reply {
     const endpoint = this.find(name);
     this.requireManage(endpoint, req.principal, 'update');
     this.refuseManaged(endpoint);
     this.refuseWhileUpdating(endpoint);
-    const config = validateEndpointConfig(jsonBody(req), this.catalog);
+    const config = validateEndpointConfig(body, this.catalog);
     if (servesExternalModels(config) !== endpoint.servesExternalModels) {
       throw invalid(
         endpoint.servesExternalModels

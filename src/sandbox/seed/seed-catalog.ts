@@ -6,8 +6,11 @@
 
 /** What a seeded served entity serves, in one of the forms Databricks documents (reference §1). */
 export type SeedServed =
-  /** A pay-per-token endpoint's own foundation model (Databricks creates and owns these endpoints). */
-  | { kind: 'foundation-model'; displayName: string }
+  /**
+   * A pay-per-token endpoint's own foundation model (Databricks creates and owns these endpoints); GET names the
+   * `system.ai` registered model behind it in `served_entities[].foundation_model.name`.
+   */
+  | { kind: 'foundation-model'; displayName: string; registeredModel: string }
   /** An external model with provider `databricks-model-serving` wrapping another endpoint of this workspace. */
   | { kind: 'wrapped-endpoint'; endpoint: string }
   /** A `system.ai` model under Provisioned Throughput, in a throughput band. */
@@ -97,6 +100,7 @@ const payPerToken = (
   id: string,
   name: string,
   displayName: string,
+  registeredModel: string,
   [dollarsPerMillionInput, dollarsPerMillionOutput]: [number, number],
   task = CHAT,
 ): SeedEndpoint => ({
@@ -111,7 +115,7 @@ const payPerToken = (
       entityName: name,
       entityVersion: '1',
       entityType: 'FOUNDATION_MODEL',
-      served: { kind: 'foundation-model', displayName },
+      served: { kind: 'foundation-model', displayName, registeredModel },
       trafficPercentage: 100,
       dollarsPerMillionInput,
       dollarsPerMillionOutput,
@@ -123,12 +127,18 @@ const SONNET_PRICE: [number, number] = [3, 15];
 const OPUS_PRICE: [number, number] = [15, 75];
 const LLAMA_PRICE: [number, number] = [0.5, 1.5];
 
+/**
+ * The registered model behind each endpoint, as a live GET names it (public live responses:
+ * `databricks-glm-5-2` → `foundation_model.name: "system.ai.databricks-glm-5-2"`, and scripts serving
+ * `system.ai.llama_v3_3_70b_instruct`). Opus 4.5's model is deliberately not listed in `system.ai` here: an
+ * endpoint whose model the workspace does not list is a case the product must block on.
+ */
 export const FMAPI_ENDPOINTS: SeedEndpoint[] = [
-  payPerToken('0001', 'databricks-claude-sonnet-4-6', 'Claude Sonnet 4.6', SONNET_PRICE),
-  payPerToken('0002', 'databricks-claude-opus-4-5', 'Claude Opus 4.5', OPUS_PRICE),
-  payPerToken('0003', 'databricks-meta-llama-3-3-70b-instruct', 'Meta Llama 3.3 70B Instruct', LLAMA_PRICE),
-  payPerToken('0004', 'databricks-gpt-oss-120b', 'GPT OSS 120B', [0.15, 0.6]),
-  payPerToken('0005', 'databricks-gte-large-en', 'GTE Large (English)', [0.1, 0], 'llm/v1/embeddings'),
+  payPerToken('0001', 'databricks-claude-sonnet-4-6', 'Claude Sonnet 4.6', 'system.ai.databricks-claude-sonnet-4-6', SONNET_PRICE),
+  payPerToken('0002', 'databricks-claude-opus-4-5', 'Claude Opus 4.5', 'system.ai.databricks-claude-opus-4-5', OPUS_PRICE),
+  payPerToken('0003', 'databricks-meta-llama-3-3-70b-instruct', 'Meta Llama 3.3 70B Instruct', 'system.ai.llama_v3_3_70b_instruct', LLAMA_PRICE),
+  payPerToken('0004', 'databricks-gpt-oss-120b', 'GPT OSS 120B', 'system.ai.gpt-oss-120b', [0.15, 0.6]),
+  payPerToken('0005', 'databricks-gte-large-en', 'GTE Large (English)', 'system.ai.gte-large-en', [0.1, 0], 'llm/v1/embeddings'),
 ];
 
 /** A served entity of a dedicated gateway: an external model wrapping a pay-per-token endpoint. */
@@ -182,7 +192,7 @@ export const GATEWAY_ENDPOINTS: SeedEndpoint[] = [
       {
         id: 'se-0103',
         name: 'llama-70b',
-        entityName: 'system.ai.meta-llama-3-3-70b-instruct',
+        entityName: 'system.ai.llama_v3_3_70b_instruct',
         entityVersion: '1',
         entityType: 'FOUNDATION_MODEL',
         served: { kind: 'provisioned', minThroughput: 0, maxThroughput: 9500 },

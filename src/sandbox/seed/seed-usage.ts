@@ -7,12 +7,18 @@
  */
 import {
   AGENT_SP,
+  FMAPI_ENDPOINTS,
   GATEWAY_ENDPOINTS,
   RUNAWAY_AGENT,
   SEED_ENDPOINTS,
   SERVICE_PRINCIPALS,
   type SeedEndpoint,
 } from './seed-catalog.js';
+import { SYSTEM_AI_SERVICES } from './seed-models.js';
+
+/** The built-in Sonnet service and the pay-per-token entity whose requests its seeded traffic is drawn from. */
+const SONNET_SERVICE = SYSTEM_AI_SERVICES.find((s) => s.id === 'claude-sonnet-4-6')!;
+const SONNET_ENDPOINT_ENTITY = FMAPI_ENDPOINTS.find((e) => e.name === 'databricks-claude-sonnet-4-6')!.servedEntities[0]!.id;
 
 export const ACCOUNT_ID = 'a1b2c3d4-0000-4000-8000-5a4db0c5e7d1';
 export const WORKSPACE_ID = '1234567890123456';
@@ -246,8 +252,22 @@ export function aiGatewayUsageSql({ seed }: SeedClock): string[] {
        80 + CAST(seed_u(hash(databricks_request_id), 21) * 400 AS BIGINT),
        status_code,
        CASE WHEN seed_u(hash(databricks_request_id), 22) < 0.9 THEN ${byRequester((r) => `map(['team', 'project'], [${sqlText(r.team)}, ${sqlText(r.app)}])`)} END,
-       NULL, databricks_request_id, NULL
+       NULL, databricks_request_id, NULL, NULL
      FROM dbx_system.serving.endpoint_usage
      WHERE served_entity_id IN (${gatewayEntities.map((x) => sqlText(x.s.id)).join(',')})`,
+    // Calls to the built-in model service system.ai.claude-sonnet-4-6 (a third of Sonnet's pay-per-token
+    // requests, re-keyed): model-service traffic is told apart by service_name; its endpoint_name is unconfirmed
+    // and left NULL. The destination is the registered model the service routes to.
+    `INSERT INTO dbx_system.ai_gateway.usage
+     SELECT workspace_id, 'svc-' || databricks_request_id, request_time, NULL, NULL, requester,
+       CASE WHEN requester IN (${sps}) THEN 'SERVICE_PRINCIPAL' ELSE 'USER' END,
+       ${byRequester((r) => sqlText(r.userAgent))}, 'chat/completions', ${sqlText(SONNET_SERVICE.registeredModel)},
+       input_token_count, output_token_count, input_token_count + output_token_count,
+       struct_pack(cache_read_input_tokens := CAST(input_token_count * 0.2 AS BIGINT)),
+       120 + output_token_count * 12, 80, status_code,
+       ${byRequester((r) => `map(['team', 'project'], [${sqlText(r.team)}, ${sqlText(r.app)}])`)},
+       NULL, 'svc-' || databricks_request_id, NULL, ${sqlText(`system.ai.${SONNET_SERVICE.id}`)}
+     FROM dbx_system.serving.endpoint_usage
+     WHERE served_entity_id = ${sqlText(SONNET_ENDPOINT_ENTITY)} AND seed_u(hash(databricks_request_id), 23) < 0.33`,
   ];
 }

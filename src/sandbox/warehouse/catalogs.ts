@@ -76,7 +76,9 @@ CREATE TABLE IF NOT EXISTS dbx_system.ai_gateway.usage (
   request_tags MAP(VARCHAR, VARCHAR),
   routing_information VARCHAR, -- a STRUCT in Databricks, fields unconfirmed: JSON text here
   invocation_id VARCHAR,
-  mcp_metadata STRUCT(json_rpc_method VARCHAR, tool_name VARCHAR, server_type VARCHAR)
+  mcp_metadata STRUCT(json_rpc_method VARCHAR, tool_name VARCHAR, server_type VARCHAR),
+  -- the model service called (public queries filter system.ai_gateway.usage on service_name); form unconfirmed
+  service_name VARCHAR
 )`;
 
 /** Full DuckDB name of a payload table (`<catalog>.<schema>.<prefix>_payload`). */

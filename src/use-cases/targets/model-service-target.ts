@@ -23,11 +23,15 @@ import {
   type ModelServiceFacts,
 } from '../../governance/desired-model-service.js';
 import type { Plan } from '../../governance/plan-diff.js';
+import { evaluateAudit } from '../../governance/role-probe.js';
+import { resolveRegisteredModels } from '../registered-model-resolver.js';
 import type { StateData } from '../../shared/records.js';
 import type { ApplyProgress, GatewaySummary, GatewayTarget, WaitResult } from '../gateway-target.js';
 
 export const modelServiceTarget: GatewayTarget<DesiredModelService, LiveModelGateway, ModelServiceFacts> = {
   kind: 'model_service',
+  // Every PATCH carries the etag the plan read: the workspace refuses it once another write landed.
+  refusesStaleWrites: true,
   inspect,
   desired: desiredModelService,
   validate: (desired, _state, request, facts) => modelServiceFindings(request, facts, desired),
@@ -44,9 +48,11 @@ export const modelServiceTarget: GatewayTarget<DesiredModelService, LiveModelGat
   summarise,
 };
 
-async function inspect(workspace: Workspace, _state: StateData, request: GatewayRequest, signal: AbortSignal): Promise<ModelServiceFacts> {
+async function inspect(workspace: Workspace, state: StateData, request: GatewayRequest, signal: AbortSignal): Promise<ModelServiceFacts> {
   if (!(await workspace.services.available(request.catalog, request.schema, signal))) throw unityGatewayUnavailable();
-  const facts: ModelServiceFacts = { host: workspace.config.host, listedModels: await workspace.models.list('system', 'ai', signal), connections: {} };
+  const roles = evaluateAudit(state, { roles: request.roles }).roles.filter((r) => request.roles.includes(r.role) && r.status === 'pass' && r.endpoint);
+  const endpoints = [...roles.map((r) => r.endpoint as string), ...(request.fallback ? roles.flatMap((r) => r.fallback_candidates) : [])];
+  const facts: ModelServiceFacts = { host: workspace.config.host, models: await resolveRegisteredModels(workspace, endpoints, signal), connections: {} };
   if ((await workspace.schemas.lookup(request.catalog, request.schema, signal)) === 'missing') facts.schemaMissing = true;
   for (const m of request.mcpServices ?? []) {
     const fullName = connectionFullName(m.connection, request.catalog, request.schema);
@@ -85,9 +91,10 @@ async function apply(workspace: Workspace, desired: DesiredModelService, live: L
   return false;
 }
 
-function summarise(live: LiveModelGateway, host: string): GatewaySummary {
+function summarise(live: LiveModelGateway, host: string, desired: DesiredModelService): GatewaySummary {
   const service = live.service;
-  const fullName = service?.name.replace(/^model-services\//, '') ?? '';
+  // A plan to create the service shows the name and URLs it will have.
+  const fullName = service?.name.replace(/^model-services\//, '') ?? desired.name;
   const routing = (service?.config?.routing ?? {}) as { destinations?: Array<Record<string, unknown>>; fallback?: { destinations?: Array<Record<string, unknown>> } };
   const entity = (d: Record<string, unknown>, share?: number) => {
     const model = String((d.pay_per_token_config as { model?: string } | undefined)?.model ?? '').replace(/^models\//, '');

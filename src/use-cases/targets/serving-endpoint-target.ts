@@ -8,7 +8,7 @@ import type { ServingEndpoint } from '../../databricks/serving-endpoints.api.js'
 import type { Workspace } from '../../databricks/workspace-clients.js';
 import { ToolError } from '../../shared/tool-error.js';
 import { desiredGateway, formFindings, type DesiredGateway, type GatewayFacts, type GatewayRequest, type ProvisionedModel } from '../../governance/desired-endpoint.js';
-import { ucModelOf } from '../../governance/model-names.js';
+import { isResolved, resolveRegisteredModels } from '../registered-model-resolver.js';
 import { evaluateAudit } from '../../governance/role-probe.js';
 import type { Finding } from '../../governance/rules/rule-types.js';
 import type { StateData } from '../../shared/records.js';
@@ -18,6 +18,8 @@ import type { ApplyProgress, GatewayTarget, GatewaySummary, WaitResult } from '.
 
 export const servingEndpointTarget: GatewayTarget<DesiredGateway, ServingEndpoint, GatewayFacts> = {
   kind: 'serving_endpoint',
+  // PUT …/ai-gateway and PUT …/config carry no version: the last writer wins.
+  refusesStaleWrites: false,
   inspect,
   desired: desiredGateway,
   validate,
@@ -58,27 +60,27 @@ async function inspect(workspace: Workspace, state: StateData, request: GatewayR
 }
 
 /**
- * The `system.ai` model behind each endpoint, confirmed by listing (never by the name alone), at the newest
- * version the workspace says Provisioned Throughput can serve.
+ * The registered model behind each endpoint, as the workspace names it (never by the name alone), at the newest
+ * version get-model-optimization-info says Provisioned Throughput can serve, with the sizing its reply names.
  */
 async function provisionedModels(workspace: Workspace, endpoints: string[], signal: AbortSignal): Promise<Record<string, ProvisionedModel | { problem: string }>> {
-  const listed = new Set((await workspace.models.list('system', 'ai', signal)) ?? []);
+  const resolutions = await resolveRegisteredModels(workspace, endpoints, signal);
   const models: Record<string, ProvisionedModel | { problem: string }> = {};
   for (const endpoint of endpoints) {
-    const model = ucModelOf(endpoint);
-    if (!model) {
-      models[endpoint] = { problem: `${endpoint} is not a pay-per-token endpoint (databricks-<model>), so no system.ai model stands behind it` };
+    const resolution = resolutions[endpoint];
+    if (!isResolved(resolution)) {
+      models[endpoint] = { problem: resolution ? `${resolution.problem}. ${resolution.settle}` : `no registered model was resolved for ${endpoint}` };
       continue;
     }
-    if (!listed.has(model)) {
-      models[endpoint] = { problem: `the workspace does not list ${model} in system.ai, so ${endpoint} has no foundation model to provision` };
-      continue;
-    }
-    let found: ProvisionedModel | undefined;
+    const model = resolution.model;
+    let found: ProvisionedModel | { problem: string } | undefined;
     for (const version of await workspace.models.versions(model, signal)) {
       const info = await workspace.models.optimizationInfo(model, version, signal);
       if (!info?.optimizable) continue;
-      found = { model, version, ...(info.throughput_chunk_size ? { chunkSize: info.throughput_chunk_size } : {}) };
+      const call = `GET /api/2.0/serving-endpoints/get-model-optimization-info/${model}/${version}`;
+      if (info.model_unit_chunk_size) found = { model, version, sizing: { kind: 'model-units', chunkSize: info.model_unit_chunk_size } };
+      else if (info.throughput_chunk_size) found = { model, version, sizing: { kind: 'throughput-band', chunkSize: info.throughput_chunk_size } };
+      else found = { problem: `${call} answers optimizable but names neither model_unit_chunk_size nor throughput_chunk_size, so the amount to provision cannot be sized` };
       break;
     }
     models[endpoint] = found ?? { problem: `${model} is not eligible for Provisioned Throughput at any version the workspace lists (get-model-optimization-info answers optimizable: false)` };
@@ -90,7 +92,9 @@ async function provisionedModels(workspace: Workspace, endpoints: string[], sign
 function validate(desired: DesiredGateway, state: StateData, request: GatewayRequest, facts: GatewayFacts): Finding[] {
   const form = formFindings(request, facts, desired);
   if (form.length > 0) return form;
-  if (desired.body.config) return validateCreateBody(desired.body, { state }).findings;
+  // The audit names endpoints; a provisioned body names the registered models the workspace resolved for them.
+  const registeredModels = Object.fromEntries(Object.entries(facts.provisioned ?? {}).flatMap(([endpoint, m]) => ('model' in m ? [[m.model.toLowerCase(), endpoint]] : [])));
+  if (desired.body.config) return validateCreateBody(desired.body, { state, registeredModels }).findings;
   // attach: only the ai_gateway block is sent; the endpoint's own served entities are not ours to check.
   const gatewayOnly = { name: desired.name, config: { served_entities: [] }, ai_gateway: desired.body.ai_gateway };
   return validateCreateBody(gatewayOnly, { state }).findings.filter((f) => !f.path.startsWith('/config'));
@@ -110,7 +114,7 @@ async function apply(workspace: Workspace, desired: DesiredGateway, endpoint: Se
   if (plan.action === 'create') {
     await options.progress(`creating serving endpoint ${name}`, 0.1);
     if (!desired.body.config) throw new ToolError(`The endpoint ${name} does not exist`, 'the attach form configures an existing endpoint and cannot create one', 'Plan again: the plan reads the endpoint anew', 'ENDPOINT_NOT_FOUND');
-    const created = await api.create({ ...desired.body, config: desired.body.config }, options.signal);
+    const created = await api.create({ ...desired.body, config: desired.body.config }, options.signal, desired.provisionedInModelUnits ? 'provisioned-throughput' : 'standard');
     if (created.foundAfterUncertainAnswer && !servingEndpointTarget.matchesPlan(desired, created.endpoint)) {
       // The answer was lost and an endpoint of this name exists: made by another process or person, not by this plan.
       throw new ToolError(
@@ -132,7 +136,8 @@ async function apply(workspace: Workspace, desired: DesiredGateway, endpoint: Se
   }
   if (!plan.steps.putConfig || !desired.body.config) return false;
   await options.progress(`updating the served entities of ${name}`, 0.2);
-  await api.putConfig(name, desired.body.config, (current) => endpointChanges(desired, current).configChanges.length === 0, options.signal);
+  const kind = desired.provisionedInModelUnits ? 'provisioned-throughput' : 'standard';
+  await api.putConfig(name, desired.body.config, (current) => endpointChanges(desired, current).configChanges.length === 0, options.signal, kind);
   return true;
 }
 
