@@ -95,15 +95,16 @@ describe('results the seam sends', () => {
   });
 });
 
+// The title is the tool's own and appears once in tools/list (issue 22): annotations carry only the hints.
 describe('annotationsOf', () => {
   const spec = (over: Partial<AnyToolSpec>) => ({ ...echo, ...over }) as AnyToolSpec;
 
   it('marks a read tool read-only and never destructive', () => {
-    expect(annotationsOf(spec({ kind: 'read', destructive: true }))).toEqual({ title: 'Echo', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+    expect(annotationsOf(spec({ kind: 'read', destructive: true }))).toEqual({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
   });
 
   it('marks a write tool destructive only when it says so', () => {
-    expect(annotationsOf(spec({ kind: 'write', idempotent: false, openWorld: true }))).toEqual({ title: 'Echo', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true });
+    expect(annotationsOf(spec({ kind: 'write', idempotent: false, openWorld: true }))).toEqual({ readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true });
     expect(annotationsOf(spec({ kind: 'write', destructive: true })).destructiveHint).toBe(true);
   });
 });
