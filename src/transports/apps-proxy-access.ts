@@ -66,7 +66,7 @@ export async function checkAppsAccess(policy: AppsAccessPolicy, headers: Request
 }
 
 /** Who every caller is when the app has no user authorization: the app (its service principal's rights). */
-export function appIdentity(hosting: AppsHosting): string {
+function appIdentity(hosting: AppsHosting): string {
   return `app:${hosting.appName}`;
 }
 
