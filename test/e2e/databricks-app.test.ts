@@ -4,7 +4,8 @@
  * headers, the app's host), that each call acts as the caller when the proxy forwards their token — Unity
  * Catalog grants then decide what each user sees, and the sandbox's request log shows each user's own token on
  * REST and SQL — or as the app's service principal when it does not, that plans belong to their author and
- * survive a restart, and the audit trail.
+ * survive a restart, and the audit trail. Headers sent straight to the app's port change nothing about who the
+ * caller is: the forwarded token's owner (asked of the sandbox's SCIM Me), else the app itself.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { spawn, type ChildProcess } from 'node:child_process';
