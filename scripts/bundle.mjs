@@ -7,54 +7,17 @@
  * SQL driver's optional native add-ons (lz4-napi, the kernel): it falls back to its pure-JS paths without them.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { installLauncher, serverBundleOptions } from './build-bin.mjs';
+import { buildSelfContainedServer } from './self-contained-server.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = path.join(REPO, 'build', 'mcpb');
 const OUT = path.resolve(REPO, process.argv[2] ?? 'ai-gateway-mcp.mcpb');
 const MAX_BYTES = 10 * 1024 * 1024;
-
-/** Modules that must not be in the bundle: each is replaced by one that says so when it is loaded. */
-const LEFT_OUT = /(^|\/)(sandbox\/start-sandbox|commands\/sandbox-command|commands\/demo-command)\.js$/;
-const NATIVE_OPTIONAL = /^lz4-napi$|native\/kernel/;
-
-const { version } = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-
-/** Where to get what the bundle leaves out: the npm package, built from the repository (it is not published). */
-function leftOutMessage(modulePath) {
-  const [what, command] = modulePath.includes('demo') ? ['the demo', 'ai-gateway-mcp demo'] : ['the sandbox', 'ai-gateway-mcp --sandbox'];
-  return (
-    `${what} is not part of the Claude Desktop bundle: build the npm package from the repository ` +
-    `(npm ci && npm run build && npm pack), install it with npm i -g ./ai-gateway-mcp-${version}.tgz, then run ${command}`
-  );
-}
-
-const leaveOut = {
-  name: 'leave-out',
-  setup(b) {
-    b.onResolve({ filter: LEFT_OUT }, (args) => ({ path: args.path, namespace: 'left-out' }));
-    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(leftOutMessage(args.path))});`,
-      loader: 'js',
-    }));
-    b.onResolve({ filter: NATIVE_OPTIONAL }, (args) => ({ path: args.path, external: true }));
-  },
-};
-
 rmSync(STAGE, { recursive: true, force: true });
-mkdirSync(path.join(STAGE, 'server', 'bin'), { recursive: true });
-await build(serverBundleOptions({ outfile: path.join(STAGE, 'server', 'bin', 'server.cjs'), external: [], plugins: [leaveOut] }));
-writeFileSync(path.join(STAGE, 'server', 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
-// The warm-up run doubles as a smoke test of the staged server. Its code cache is specific to this machine's
-// Node, so it stays out of the bundle: Claude Desktop's Node writes its own when the server first exits.
-await installLauncher(path.join(STAGE, 'server', 'cli.js'));
-for (const file of readdirSync(path.join(STAGE, 'server', 'bin'))) {
-  if (file.startsWith('.v8-cache-')) rmSync(path.join(STAGE, 'server', 'bin', file));
-}
+await buildSelfContainedServer(path.join(STAGE, 'server'));
 copyFileSync(path.join(REPO, 'manifest.json'), path.join(STAGE, 'manifest.json'));
 
 rmSync(OUT, { force: true });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * ai-gateway-mcp: the MCP server on stdio (default) or Streamable HTTP, plus the `validate`, `sandbox` and
+ * ai-gateway-mcp: the MCP server on stdio (default) or Streamable HTTP, plus the `validate`, `doctor`, `sandbox` and
  * `demo` commands. Subcommands and the sandbox load on demand so the server's start-up stays light.
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +13,7 @@ const USAGE = `Usage:
   ai-gateway-mcp [--read-only] [--sandbox]                     MCP server on stdio
   ai-gateway-mcp --http [--host 127.0.0.1] [--port 8787] [--read-only] [--sandbox]
   ai-gateway-mcp validate <config.json|yaml> [--state FILE] [--target KIND] [--format text|json|sarif]
+  ai-gateway-mcp doctor [--json] [--sandbox] [--state FILE]    check the workspace, read-only
   ai-gateway-mcp sandbox [--port N] [--rows N] [--seed S]      the local workspace only
   ai-gateway-mcp demo                                          walk the F4 flow on the sandbox`;
 
@@ -21,6 +22,11 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'validate') {
     const { runValidateCommand } = await import('./commands/validate-command.js');
     process.exitCode = await runValidateCommand(rest);
+    return;
+  }
+  if (command === 'doctor') {
+    const { runDoctorCommand } = await import('./commands/doctor-command.js');
+    process.exitCode = await runDoctorCommand(rest, startSandboxWorkspace);
     return;
   }
   if (command === 'sandbox') {
@@ -68,13 +74,9 @@ async function main(argv: string[]): Promise<void> {
   if (values.http) options.hosting = appsHostingOf(settings.env);
   let closeSandbox: (() => Promise<void>) | undefined;
   if (values.sandbox) {
-    const { startSandbox } = await import('./sandbox/start-sandbox.js');
-    const sandbox = await startSandbox();
-    closeSandbox = () => sandbox.close();
-    options.workspace = { host: sandbox.url, token: sandbox.token, warehouseId: sandbox.warehouseId, caCert: sandbox.caCert };
-    options.workspaceLabel = 'sandbox';
-    options.exampleStateFallback = true;
-    process.stderr.write(`ai-gateway-mcp: using the local sandbox workspace at ${sandbox.url}\n`);
+    const sandbox = await startSandboxWorkspace();
+    closeSandbox = sandbox.close;
+    Object.assign(options, sandbox.options);
   }
   const runtime = new Runtime(options);
   if (closeSandbox) runtime.onClose(closeSandbox);
@@ -99,6 +101,21 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', () => void shutdown());
   // stdin closing ends the stdio transport; close clients and the sandbox with it.
   process.stdin.once('end', () => void runtime.close());
+}
+
+/** `--sandbox`: starts the embedded workspace and says how the runtime reaches it. */
+async function startSandboxWorkspace() {
+  const { startSandbox } = await import('./sandbox/start-sandbox.js');
+  const sandbox = await startSandbox();
+  process.stderr.write(`ai-gateway-mcp: using the local sandbox workspace at ${sandbox.url}\n`);
+  return {
+    options: {
+      workspace: { host: sandbox.url, token: sandbox.token, warehouseId: sandbox.warehouseId, caCert: sandbox.caCert },
+      workspaceLabel: 'sandbox',
+      exampleStateFallback: true,
+    },
+    close: () => sandbox.close(),
+  };
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

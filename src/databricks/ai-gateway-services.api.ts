@@ -118,6 +118,13 @@ export class AiGatewayServicesApi {
     }
   }
 
+  /** One page of a schema's services, as the list call answers them (its default view). */
+  async firstPage(kind: ServiceKind, catalog: string, schema: string, pageSize: number, signal?: AbortSignal): Promise<Array<Record<string, unknown>>> {
+    const { data } = await this.rest.call<Record<string, unknown>>({ method: 'GET', path: `/api/2.1/unity-catalog/${kind}`, query: { parent: `schemas/${catalog}.${schema}`, page_size: pageSize }, signal, operation: `Listing the ${LABEL[kind]}s of ${catalog}.${schema}` });
+    const list = data[kind.replace('-', '_')];
+    return Array.isArray(list) ? list.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null) : [];
+  }
+
   /** A UC connection by full name, or undefined when it does not exist. */
   async connection(fullName: string, signal?: AbortSignal): Promise<LiveConnection | undefined> {
     try {

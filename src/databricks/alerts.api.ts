@@ -44,6 +44,19 @@ export class AlertsApi {
     throw new ToolError(`The SQL alerts span more than ${MAX_PAGES} pages`, 'the workspace kept answering with another page token', 'Report this with the workspace host', 'ALERTS_TOO_MANY_PAGES');
   }
 
+  /** The first page of alerts, at most `pageSize`: proves the API answers without reading every alert. */
+  async firstPage(pageSize: number, signal?: AbortSignal): Promise<{ alerts: Alert[]; more: boolean }> {
+    const { data } = await this.rest.call<{ alerts?: Alert[]; next_page_token?: string }>({
+      method: 'GET',
+      path: '/api/2.0/alerts',
+      query: { page_size: pageSize },
+      signal,
+      operation: 'Listing SQL alerts',
+      whoCanGrant: WHO_CAN_GRANT,
+    });
+    return { alerts: data.alerts ?? [], more: Boolean(data.next_page_token) };
+  }
+
   /**
    * Creates an alert. A create is not idempotent: when its answer is lost the caller looks for the alert by its
    * display name before trying again (the transport never retries a POST).

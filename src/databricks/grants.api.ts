@@ -42,6 +42,11 @@ export function refuseBroadPrivileges(privileges: readonly string[]): void {
   }
 }
 
+/** The PATCH body; the answer lists the grants after the change, which the caller reports. */
+export function permissionsPatchBody(changes: PermissionsChange[]) {
+  return { changes, omit_permissions_in_response: false };
+}
+
 function whoCanGrant(type: SecurableType, fullName: string): string {
   return `Ask the owner of ${type} ${fullName} (or a metastore admin) to grant these privileges, or to give the principal these credentials belong to MANAGE on it`;
 }
@@ -103,7 +108,7 @@ export class GrantsApi {
     const { data } = await this.rest.call<{ privilege_assignments?: PrivilegeAssignment[] }>({
       method: 'PATCH',
       path: `/api/2.1/unity-catalog/permissions/${type}/${encodeURIComponent(fullName)}`,
-      body: { changes, omit_permissions_in_response: false },
+      body: permissionsPatchBody(changes),
       signal,
       idempotent: true,
       operation: `Granting privileges on ${type} ${fullName}`,

@@ -20,6 +20,15 @@ export interface RestCall {
   /** For error messages: what this call does, and who can grant access on a 403. */
   operation: string;
   whoCanGrant?: string;
+  /** A body sent as it is, not as JSON: the Files API takes a file's bytes (`application/octet-stream`). */
+  rawBody?: { contentType: string; text: string };
+}
+
+/** An answer whose body is not JSON (a file the Files API downloads): its text and headers as they came. */
+export interface RawResponse {
+  status: number;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface RestResponse<T> {
@@ -40,17 +49,7 @@ export class RestClient {
 
   /** Sends the call; throws a DatabricksError for any non-2xx answer. */
   async call<T>(call: RestCall): Promise<RestResponse<T>> {
-    const context: ErrorContext = { operation: call.operation, host: this.host, whoCanGrant: call.whoCanGrant, actingAs: this.actingAs };
-    let response = await this.send(call, context);
-    if (response.status === 401 && this.tokens.authType === 'oauth-m2m') {
-      // The cached token may have been revoked or expired early; a 401 means nothing was processed.
-      this.tokens.invalidate(response.token);
-      response = await this.send(call, context);
-    }
-    if (response.status < 200 || response.status >= 300) {
-      const retryAfter = parseRetryAfter(response.headers['retry-after']);
-      throw apiError(response.status, response.text, context, retryAfter === undefined ? undefined : Math.ceil(retryAfter / 1000));
-    }
+    const response = await this.checked(call, 'application/json');
     let data: unknown = {};
     if (response.text.trim() !== '') {
       try {
@@ -62,7 +61,29 @@ export class RestClient {
     return { status: response.status, data: data as T, attempts: response.attempts };
   }
 
-  private async send(call: RestCall, context: ErrorContext) {
+  /** Sends the call and returns the answer's body as text, not parsed (the Files API answers with the file itself). */
+  async callRaw(call: RestCall): Promise<RawResponse> {
+    const { status, text, headers } = await this.checked(call, 'application/octet-stream');
+    return { status, text, headers };
+  }
+
+  /** The answer when it is a 2xx; a DatabricksError naming the operation otherwise. */
+  private async checked(call: RestCall, accept: string) {
+    const context: ErrorContext = { operation: call.operation, host: this.host, whoCanGrant: call.whoCanGrant, actingAs: this.actingAs };
+    let response = await this.send(call, context, accept);
+    if (response.status === 401 && this.tokens.authType === 'oauth-m2m') {
+      // The cached token may have been revoked or expired early; a 401 means nothing was processed.
+      this.tokens.invalidate(response.token);
+      response = await this.send(call, context, accept);
+    }
+    if (response.status < 200 || response.status >= 300) {
+      const retryAfter = parseRetryAfter(response.headers['retry-after']);
+      throw apiError(response.status, response.text, context, retryAfter === undefined ? undefined : Math.ceil(retryAfter / 1000));
+    }
+    return response;
+  }
+
+  private async send(call: RestCall, context: ErrorContext, accept: string) {
     const token = await this.tokens.token();
     const url = new URL(call.path, this.host);
     for (const [key, value] of Object.entries(call.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
@@ -72,11 +93,11 @@ export class RestClient {
         url: url.toString(),
         headers: {
           authorization: `Bearer ${token}`,
-          accept: 'application/json',
+          accept,
           'user-agent': this.userAgent,
-          ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(call.rawBody ? { 'content-type': call.rawBody.contentType } : call.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        body: call.rawBody ? call.rawBody.text : call.body === undefined ? undefined : JSON.stringify(call.body),
         signal: call.signal,
         idempotent: call.idempotent ?? call.method !== 'POST',
       });

@@ -25,4 +25,16 @@ export class SecretsApi {
       throw error;
     }
   }
+
+  /** The names of the scopes the caller may see. */
+  async scopes(signal?: AbortSignal): Promise<string[]> {
+    const { data } = await this.rest.call<{ scopes?: Array<{ name?: string }> }>({
+      method: 'GET',
+      path: '/api/2.0/secrets/scopes/list',
+      signal,
+      operation: 'Listing secret scopes',
+      whoCanGrant: 'Ask a workspace admin: listing scopes needs no grant, so a refusal means the Secrets API is closed to this principal',
+    });
+    return (data.scopes ?? []).flatMap((s) => (typeof s.name === 'string' ? [s.name] : []));
+  }
 }

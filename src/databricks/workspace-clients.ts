@@ -24,6 +24,9 @@ import { SchemasApi } from './schemas.api.js';
 import { SecretsApi } from './secrets.api.js';
 import { ServingEndpointsApi } from './serving-endpoints.api.js';
 import { Transport } from './rest-transport.js';
+import { FilesApi } from './files.api.js';
+import { WorkspaceFilesApi } from './workspace-files.api.js';
+import { WarehousesApi } from './warehouses.api.js';
 
 export interface Workspace {
   /**
@@ -49,6 +52,11 @@ export interface Workspace {
   readonly schemas: SchemasApi;
   /** Unity AI Gateway: model services, MCP services and the UC connections they use. */
   readonly services: AiGatewayServicesApi;
+  /** Workspace files (`/Workspace/…`), where a state file may live. */
+  readonly workspaceFiles: WorkspaceFilesApi;
+  /** Files in Unity Catalog volumes (`/Volumes/…`), where a state file may live. */
+  readonly files: FilesApi;
+  readonly warehouses: WarehousesApi;
 }
 
 const USER_AGENT = `ai-gateway-mcp/${VERSION}`;
@@ -113,6 +121,9 @@ function assemble(config: WorkspaceConfig, tokens: TokenProvider, transport: Tra
     models: new ModelsApi(rest),
     schemas: new SchemasApi(rest),
     services: new AiGatewayServicesApi(rest),
+    workspaceFiles: new WorkspaceFilesApi(rest),
+    files: new FilesApi(rest),
+    warehouses: new WarehousesApi(rest),
   };
 }
 

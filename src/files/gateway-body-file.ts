@@ -2,7 +2,7 @@
 import { ToolError } from '../shared/tool-error.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { confine } from '../state/locate-state.js';
-import { readTextFile } from '../state/read-state.js';
+import { readTextFile } from '../state/read-text-file.js';
 import { parseYaml, YamlExpansionError, YamlSyntaxError } from '../state/bounded-yaml.js';
 
 /** A create body is a few KB; a megabyte is already generous. */

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { ToolError } from '../shared/tool-error.js';
 import { checkPrices, type PriceTable } from '../governance/usage/prices.js';
-import { readTextFile } from '../state/read-state.js';
+import { readTextFile } from '../state/read-text-file.js';
 import { parseYaml } from '../state/bounded-yaml.js';
 
 /** A price list is a few KB. */

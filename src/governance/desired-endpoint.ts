@@ -130,14 +130,15 @@ export interface DesiredGrant {
 export interface DesiredGateway {
   name: string;
   form: GatewayForm;
+  /** The create body; its parts are PUT …/config and PUT …/ai-gateway. Exact types: test/contracts checks them. */
   body: {
     name: string;
     /** Absent for `attach`: the audited endpoint's own served entities stay as they are. */
     config?: {
-      served_entities: Array<Record<string, unknown> & { name: string }>;
+      served_entities: DesiredServedEntity[];
       traffic_config: { routes: Array<{ served_entity_name: string; traffic_percentage: number }> };
     };
-    ai_gateway: Record<string, unknown>;
+    ai_gateway: DesiredAiGateway;
   };
   served: ServedChoice[];
   grants: DesiredGrant[];
@@ -183,18 +184,7 @@ export function desiredGateway(state: StateData, request: GatewayRequest, facts:
 
   const name = gatewayName(request, served);
   const entities = request.form === 'attach' ? undefined : served.map((choice) => servedEntity(choice, request, facts));
-  const aiGateway: Record<string, unknown> = {
-    usage_tracking_config: { enabled: true },
-    inference_table_config: {
-      enabled: true,
-      catalog_name: request.catalog,
-      schema_name: request.schema,
-      table_name_prefix: request.tableNamePrefix,
-    },
-    rate_limits: request.rateLimits.map((limit) => ({ ...limit })),
-    guardrails: request.guardrails,
-  };
-  if (served.some((choice) => choice.kind === 'fallback')) aiGateway.fallback_config = { enabled: true };
+  const aiGateway = aiGatewayBlock(request, served.some((choice) => choice.kind === 'fallback'));
 
   const payloadTable = `${request.catalog}.${request.schema}.${request.tableNamePrefix}_payload`;
   return {
@@ -236,7 +226,44 @@ function gatewayName(request: GatewayRequest, served: ServedChoice[]): string {
   return request.name ?? '';
 }
 
-function servedEntity(choice: ServedChoice, request: GatewayRequest, facts: GatewayFacts): Record<string, unknown> & { name: string } {
+/** The `ai_gateway` block: usage tracking, the inference table, rate limits, guardrails, and fallbacks when served. */
+function aiGatewayBlock(request: GatewayRequest, fallback: boolean) {
+  return {
+    usage_tracking_config: { enabled: true },
+    inference_table_config: {
+      enabled: true,
+      catalog_name: request.catalog,
+      schema_name: request.schema,
+      table_name_prefix: request.tableNamePrefix,
+    },
+    rate_limits: request.rateLimits.flatMap(endpointRateLimit),
+    guardrails: request.guardrails,
+    ...(fallback ? { fallback_config: { enabled: true } } : {}),
+  };
+}
+
+export type DesiredAiGateway = ReturnType<typeof aiGatewayBlock>;
+export type DesiredServedEntity = ReturnType<typeof servedEntity>;
+
+/**
+ * A rate limit as a serving endpoint takes it. `request_tag` limits exist in Unity AI Gateway only; a plan that
+ * asks for one on this target is blocked before any body is sent (gateway-provisioning.ts), so none is built.
+ */
+function endpointRateLimit(limit: RateLimit) {
+  const { key } = limit;
+  if (key === 'request_tag') return [];
+  return [
+    {
+      key,
+      renewal_period: limit.renewal_period,
+      ...(limit.calls !== undefined ? { calls: limit.calls } : {}),
+      ...(limit.tokens !== undefined ? { tokens: limit.tokens } : {}),
+      ...(limit.principal !== undefined ? { principal: limit.principal } : {}),
+    },
+  ];
+}
+
+function servedEntity(choice: ServedChoice, request: GatewayRequest, facts: GatewayFacts) {
   const name = servedEntityName(choice.entityName);
   if (request.form === 'provisioned') {
     const model = facts.provisioned?.[choice.entityName];
@@ -254,7 +281,7 @@ function servedEntity(choice: ServedChoice, request: GatewayRequest, facts: Gate
     name,
     external_model: {
       name: choice.entityName,
-      provider: 'databricks-model-serving',
+      provider: 'databricks-model-serving' as const,
       task: facts.endpoints[choice.entityName]?.task ?? '',
       databricks_model_serving_config: {
         databricks_workspace_url: facts.host,

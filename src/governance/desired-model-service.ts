@@ -6,7 +6,7 @@
  * EXECUTE on the service plus the F2 schema grants, explicit only; MCP services over UC HTTP connections.
  */
 import type { StateData } from '../shared/records.js';
-import { desiredGrants, type DesiredGrant, type GatewayRequest, type RateLimit } from './desired-endpoint.js';
+import { desiredGrants, type DesiredGrant, type GatewayRequest, type McpServiceRequest, type RateLimit } from './desired-endpoint.js';
 import type { ModelResolution } from './model-names.js';
 import { canonical, diff, equal, grantAndRecordChanges, sha256, withoutEmpty, withoutTimestamp, type Change, type LiveSnapshot, type Plan, type ServiceStep } from './plan-diff.js';
 import { evaluateAudit } from './role-probe.js';
@@ -41,7 +41,7 @@ export interface DesiredMcpService {
   id: string;
   fullName: string;
   connection: string;
-  body: { config: Record<string, unknown> };
+  body: { config: DesiredMcpConfig };
   url: string;
 }
 
@@ -50,7 +50,8 @@ export interface DesiredModelService {
   catalog: string;
   schema: string;
   id: string;
-  body: { config: { routing: Record<string, unknown>; rate_limits: Array<Record<string, unknown>>; inference_table: { parent: string; table_name_prefix: string } } };
+  /** The create body (and, by update mask, the PATCH body). Exact types: test/contracts checks them. */
+  body: { config: { routing: DesiredRouting; rate_limits: DesiredServiceRateLimit[]; inference_table: { parent: string; table_name_prefix: string } } };
   /** Pay-per-token endpoints and their system.ai models, primaries then fallbacks, in audit order. */
   destinations: Array<{ endpoint: string; model: string; kind: 'primary' | 'fallback' }>;
   mcp: DesiredMcpService[];
@@ -60,13 +61,57 @@ export interface DesiredModelService {
   warnings: string[];
 }
 
-const RATE_LIMIT_KEYS: Record<RateLimit['key'], string> = {
+const RATE_LIMIT_KEYS = {
   endpoint: 'RATE_LIMIT_KEY_SERVICE',
   user: 'RATE_LIMIT_KEY_USER_DEFAULT',
   user_group: 'RATE_LIMIT_KEY_USER_GROUP',
   service_principal: 'RATE_LIMIT_KEY_SERVICE_PRINCIPAL',
   request_tag: 'RATE_LIMIT_KEY_REQUEST_TAG',
-};
+} as const satisfies Record<RateLimit['key'], string>;
+
+type DesiredDestination = DesiredModelService['destinations'][number];
+
+/** A pay-per-token destination naming the registered model the workspace resolved. */
+function destinationBody(d: DesiredDestination) {
+  return {
+    name: d.model.replace(/^system\.ai\./, '') || d.endpoint,
+    destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL' as const,
+    pay_per_token_config: { model: `models/${d.model}` },
+  };
+}
+
+/** Primaries share the traffic (the first takes the remainder); fallbacks are tried in order. */
+function routingBody(primaries: DesiredDestination[], fallbacks: DesiredDestination[]) {
+  return {
+    destinations: primaries.map((d, i) => ({ ...destinationBody(d), ...(primaries.length > 1 ? { traffic_percentage: Math.floor(100 / primaries.length) + (i === 0 ? 100 % primaries.length : 0) } : {}) })),
+    ...(fallbacks.length > 0 ? { fallback: { destinations: fallbacks.map(destinationBody) } } : {}),
+  };
+}
+
+function serviceRateLimit(limit: RateLimit) {
+  return {
+    key: RATE_LIMIT_KEYS[limit.key],
+    renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE' as const,
+    ...(limit.calls !== undefined ? { requests: limit.calls } : {}),
+    ...(limit.tokens !== undefined ? { tokens: limit.tokens } : {}),
+    ...(limit.principal !== undefined ? { principal: limit.principal } : {}),
+    ...(limit.request_tag_key !== undefined ? { request_tag_key: limit.request_tag_key } : {}),
+    ...(limit.request_tag_value !== undefined ? { request_tag_value: limit.request_tag_value } : {}),
+  };
+}
+
+/** An MCP service over a UC HTTP connection; its limit is requests per minute only. */
+function mcpConfig(connection: string, m: McpServiceRequest) {
+  return {
+    source_connection: { name: `connections/${connection}` },
+    ...(m.includeTools?.length ? { include_tool_selectors: m.includeTools } : {}),
+    ...(m.requestsPerMinute !== undefined ? { rate_limits: [{ key: 'RATE_LIMIT_KEY_SERVICE' as const, renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE' as const, requests: m.requestsPerMinute }] } : {}),
+  };
+}
+
+export type DesiredRouting = ReturnType<typeof routingBody>;
+export type DesiredServiceRateLimit = ReturnType<typeof serviceRateLimit>;
+export type DesiredMcpConfig = ReturnType<typeof mcpConfig>;
 
 export const GUARDRAIL_POLICY_WARNING =
   'F4 guardrails (PII and safety) are Unity Catalog service policies on this target, not fields of the model service, and no Databricks SDK exposes a service-policy API yet: attach the built-in Sensitive Data Detection policy (deny or mask) and the LLM-judge safety policy to the service in Catalog Explorer. Until then the F4 guardrail checklist item is not met on this gateway.';
@@ -94,26 +139,10 @@ export function desiredModelService(state: StateData, request: GatewayRequest, f
   for (const role of roles) add(role!.endpoint as string, 'primary');
   if (request.fallback) for (const role of roles) for (const candidate of role!.fallback_candidates) add(candidate, 'fallback');
 
-  const destination = (d: DesiredModelService['destinations'][number]) => ({
-    name: d.model.replace(/^system\.ai\./, '') || d.endpoint,
-    destination_type: 'DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL',
-    pay_per_token_config: { model: `models/${d.model}` },
-  });
   const primaries = destinations.filter((d) => d.kind === 'primary');
   const fallbacks = destinations.filter((d) => d.kind === 'fallback');
-  const routing: Record<string, unknown> = {
-    destinations: primaries.map((d, i) => ({ ...destination(d), ...(primaries.length > 1 ? { traffic_percentage: Math.floor(100 / primaries.length) + (i === 0 ? 100 % primaries.length : 0) } : {}) })),
-    ...(fallbacks.length > 0 ? { fallback: { destinations: fallbacks.map(destination) } } : {}),
-  };
-  const rateLimits = request.rateLimits.map((limit) => ({
-    key: RATE_LIMIT_KEYS[limit.key],
-    renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE',
-    ...(limit.calls !== undefined ? { requests: limit.calls } : {}),
-    ...(limit.tokens !== undefined ? { tokens: limit.tokens } : {}),
-    ...(limit.principal !== undefined ? { principal: limit.principal } : {}),
-    ...(limit.request_tag_key !== undefined ? { request_tag_key: limit.request_tag_key } : {}),
-    ...(limit.request_tag_value !== undefined ? { request_tag_value: limit.request_tag_value } : {}),
-  }));
+  const routing = routingBody(primaries, fallbacks);
+  const rateLimits = request.rateLimits.map(serviceRateLimit);
   const id = request.name ?? '';
   const fullName = `${request.catalog}.${request.schema}.${id}`;
   const mcp = (request.mcpServices ?? []).map((m): DesiredMcpService => {
@@ -123,13 +152,7 @@ export function desiredModelService(state: StateData, request: GatewayRequest, f
       id: m.name,
       fullName: mcpFullName,
       connection,
-      body: {
-        config: {
-          source_connection: { name: `connections/${connection}` },
-          ...(m.includeTools?.length ? { include_tool_selectors: m.includeTools } : {}),
-          ...(m.requestsPerMinute !== undefined ? { rate_limits: [{ key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: m.requestsPerMinute }] } : {}),
-        },
-      },
+      body: { config: mcpConfig(connection, m) },
       url: mcpServiceUrl(facts.host, mcpFullName),
     };
   });

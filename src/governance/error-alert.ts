@@ -32,7 +32,13 @@ export interface DesiredAlert {
   display_name: string;
   query_text: string;
   warehouse_id: string;
-  evaluation: Record<string, unknown>;
+  evaluation: {
+    source: { name: string; display: string };
+    comparison_operator: 'GREATER_THAN';
+    threshold: { value: { double_value: number } };
+    empty_result_state: 'OK';
+    notification: { subscriptions: Array<{ user_email: string }>; notify_on_ok: boolean; retrigger_seconds: number };
+  };
   schedule: { quartz_cron_schedule: string; timezone_id: string; pause_status: 'UNPAUSED' };
   run_as?: { service_principal_name: string };
 }

@@ -1,5 +1,5 @@
 /**
- * Read-only views of the workshop state and the rule catalog, for clients that browse resources. They read
+ * Read-only views of the workshop state, the rule catalog and the workspace doctor, for clients that browse resources. They read
  * the default state file (AIGW_STATE_FILE, ./state.yaml, ./.vibecoding-state.md); tools take explicit paths.
  * A view whose state file or section does not exist answers "resource not found", not an internal error.
  */
@@ -11,6 +11,7 @@ import type { Runtime } from '../runtime/process-runtime.js';
 import { stateSection } from '../use-cases/state-view.js';
 import { isRecord } from '../shared/records.js';
 import { registerUsageView } from '../ui/usage-view.js';
+import { workspaceDoctor } from '../use-cases/workspace-doctor.js';
 
 const JSON_TYPE = 'application/json';
 /** ToolError codes that mean the state behind a view does not exist (rather than cannot be read). */
@@ -58,6 +59,13 @@ export function registerResources(server: McpServer, runtime: Runtime): void {
     'rules://catalog',
     { title: 'Validation rule catalog', description: 'Every rule validate_config applies: id, severity, what it requires, how to fix', mimeType: JSON_TYPE },
     async (uri) => json(uri, { rules: catalog() }),
+  );
+
+  server.registerResource(
+    'workspace_doctor',
+    'doctor://workspace',
+    { title: 'Workspace doctor', description: 'Read-only checks of the configured workspace: [{check, status: pass|fail|unknown, evidence, fix}]', mimeType: JSON_TYPE },
+    async (uri, ctx) => json(uri, await workspaceDoctor({ runtime, signal: ctx.mcpReq.signal })),
   );
 
   registerUsageView(server);

@@ -7,6 +7,8 @@ import type { Fault, FaultController, FaultMatch } from './sandbox-contract.js';
 interface ActiveFault {
   fault: Fault;
   remaining: number;
+  /** Matching requests still to let pass before the fault fires. */
+  skip: number;
 }
 
 interface FaultTarget {
@@ -28,6 +30,9 @@ function applies(fault: Fault, target: FaultTarget): boolean {
       return fault.endpoint === undefined || fault.endpoint === target.endpoint;
     case 'refuse-sessions':
       return true;
+    case 'concurrent-write':
+      // A workspace path names the same file with or without its /Workspace mount prefix.
+      return fault.path.replace(/^\/Workspace(?=\/)/, '') === target.path;
     default:
       return matches(fault.match, target);
   }
@@ -43,7 +48,7 @@ export function createFaultController(): FaultController {
     add(fault) {
       const remaining = fault.times ?? 1;
       if (!(remaining > 0)) throw new RangeError(`Fault ${fault.kind}: times must be positive (got ${remaining}).`);
-      const entry: ActiveFault = { fault, remaining };
+      const entry: ActiveFault = { fault, remaining, skip: fault.kind === 'concurrent-write' ? (fault.skip ?? 0) : 0 };
       active.push(entry);
       return () => remove(entry);
     },
@@ -53,6 +58,10 @@ export function createFaultController(): FaultController {
     take(kind, target = {}) {
       const entry = active.find((e) => e.fault.kind === kind && applies(e.fault, target));
       if (!entry) return undefined;
+      if (entry.skip > 0) {
+        entry.skip -= 1;
+        return undefined;
+      }
       entry.remaining -= 1;
       if (entry.remaining <= 0) remove(entry);
       return entry.fault as Extract<Fault, { kind: typeof kind }>;

@@ -19,8 +19,10 @@ import { Grants } from './rest/grants.routes.js';
 import { RegisteredModels } from './rest/models.routes.js';
 import { Secrets } from './rest/secrets.routes.js';
 import { UnityCatalog } from './rest/unity-catalog.routes.js';
+import { VolumeFiles } from './rest/volume-files.routes.js';
+import { WorkspaceFiles } from './rest/workspace-files.routes.js';
 import { ServingEndpoints } from './rest/serving-endpoints.routes.js';
-import { AGENT_SP, GATEWAY_SECRET, OPS_GROUP, SEED_CONNECTIONS, SEED_ENDPOINTS, SEED_SCHEMAS } from './seed/seed-catalog.js';
+import { AGENT_SP, GATEWAY_SECRET, OPS_GROUP, SEED_CONNECTIONS, SEED_ENDPOINTS, SEED_SCHEMAS, SEED_VOLUMES } from './seed/seed-catalog.js';
 import { FEATURE_SPECS, SEED_MODELS } from './seed/seed-models.js';
 import { serverPort, startServer } from './sandbox-server.js';
 
@@ -39,6 +41,7 @@ function seedGrants(grants: Grants): void {
   grants.registerTable('system', 'serving', 'served_entities');
   grants.registerTable('system', 'ai_gateway', 'usage');
   grants.registerSchema('system', 'ai');
+  for (const volume of SEED_VOLUMES) grants.registerVolume(...volume);
   // As in a workspace: everyone may use the system catalog; its schemas need USE SCHEMA and SELECT granted,
   // except system.ai, whose Databricks-provided models every user may execute.
   grants.grant('catalog', 'system', 'account users', ['USE_CATALOG']);
@@ -107,7 +110,7 @@ export async function launchSandbox(opts: SandboxOptions, createWarehouse: Wareh
       connections,
       ensurePayloadTable: (ref) => warehouse.ensurePayloadTable(ref),
     });
-    server = await startServer({ alerts, certs, faults, identities, requestLog, endpoints, invocations, grants, models, secrets, unityCatalog, connections, services, warehouse }, host, opts.port ?? 0);
+    server = await startServer({ alerts, certs, faults, identities, requestLog, endpoints, invocations, grants, models, secrets, unityCatalog, connections, services, workspaceFiles: new WorkspaceFiles(identities, faults), volumeFiles: new VolumeFiles(grants, faults), warehouse }, host, opts.port ?? 0);
     url = `https://${host}:${serverPort(server)}`;
     // The seeded gateways' external models point at this workspace's own URL, known only once it listens. No
     // client can reach the server before this function returns the port, so seeding now races no one.

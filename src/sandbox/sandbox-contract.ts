@@ -28,7 +28,13 @@ export type Fault =
   /** The next config update of `endpoint` (any endpoint when omitted) stays IN_PROGRESS or ends UPDATE_FAILED. */
   | { kind: 'config-update'; outcome: 'stuck' | 'failed'; endpoint?: string; times?: number }
   /** The warehouse refuses OpenSession. */
-  | { kind: 'refuse-sessions'; times?: number };
+  | { kind: 'refuse-sessions'; times?: number }
+  /**
+   * Another writer changes the workspace or volume file at `path` right after the sandbox has answered a read of
+   * it (workspace export, Files API download): what a writer that re-reads before writing must catch. `skip` lets
+   * that many reads pass first.
+   */
+  | { kind: 'concurrent-write'; path: string; skip?: number; times?: number };
 
 export interface FaultController {
   /** Adds a fault; `times` defaults to 1 (Infinity = until cleared). Returns a function that removes it. */
@@ -71,8 +77,8 @@ export type TableName = readonly [catalog: string, schema: string, table: string
 
 /** The first privilege a principal lacks for an action, as Databricks names it in the refusal. */
 export interface MissingPrivilege {
-  privilege: 'USE CATALOG' | 'USE SCHEMA' | 'SELECT' | 'CREATE TABLE' | 'CREATE SCHEMA' | 'CREATE SERVICE';
-  securable: 'Catalog' | 'Schema' | 'Table';
+  privilege: 'USE CATALOG' | 'USE SCHEMA' | 'SELECT' | 'CREATE TABLE' | 'CREATE SCHEMA' | 'CREATE SERVICE' | 'READ VOLUME' | 'WRITE VOLUME';
+  securable: 'Catalog' | 'Schema' | 'Table' | 'Volume';
   fullName: string;
 }
 
@@ -180,6 +186,8 @@ export interface LoggedRequest {
   token?: string;
   /** Whom that token names, when it is valid. */
   principal?: string;
+  /** The body of a REST write (not GET, not SQL), as sent: lets tests compare what a client sent with what it showed. */
+  body?: string;
 }
 
 export interface Sandbox {

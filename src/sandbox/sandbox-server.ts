@@ -23,6 +23,9 @@ import { MODELS_PATH, OPTIMIZATION_INFO_PREFIX, type RegisteredModels } from './
 import { SECRETS_PREFIX, type Secrets } from './rest/secrets.routes.js';
 import { ENDPOINTS_PATH, PT_ENDPOINTS_PATH, type ServingEndpoints } from './rest/serving-endpoints.routes.js';
 import { CATALOGS_PATH, SCHEMAS_PATH, type UnityCatalog } from './rest/unity-catalog.routes.js';
+import { FILES_API_PREFIX, type VolumeFiles } from './rest/volume-files.routes.js';
+import { WORKSPACE_API_PREFIX, type WorkspaceFiles } from './rest/workspace-files.routes.js';
+import { warehouse, WAREHOUSE_ROUTE } from './rest/workspace.routes.js';
 
 export interface SandboxServerParts {
   alerts: Alerts;
@@ -38,6 +41,8 @@ export interface SandboxServerParts {
   unityCatalog: UnityCatalog;
   connections: Connections;
   services: AiGatewayServices;
+  workspaceFiles: WorkspaceFiles;
+  volumeFiles: VolumeFiles;
   warehouse: Warehouse;
 }
 
@@ -62,7 +67,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
+  const payload = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
   res.writeHead(reply.status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
@@ -123,6 +128,8 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
   if (method === 'GET' && path === SCIM_ME_PATH) return me(req);
   if (method === 'GET' && path === SCIM_SERVICE_PRINCIPALS_PATH) return servicePrincipals(req, parts.identities);
   if (method === 'POST' && path === CHAT_COMPLETIONS_PATH) return invocations.chatCompletions(req);
+  const warehouseId = method === 'GET' ? WAREHOUSE_ROUTE.exec(path)?.[1] : undefined;
+  if (warehouseId !== undefined) return warehouse(pathParameter(warehouseId), parts.warehouse.id, `https://${String(req.headers.host ?? 'localhost')}`);
   const invocation = method === 'POST' ? INVOCATIONS_ROUTE.exec(path) : null;
   if (invocation) return invocations.invoke(req, pathParameter(invocation[1] ?? ''));
   if (path === ALERTS_PATH) {
@@ -140,6 +147,8 @@ async function route(parts: SandboxServerParts, req: RestRequest): Promise<Reply
   if (path === SCHEMAS_PATH && method === 'POST') return unityCatalog.createSchema(req);
   if (method === 'GET' && path.startsWith(`${CATALOGS_PATH}/`)) return unityCatalog.getCatalog(pathParameter(path.slice(CATALOGS_PATH.length + 1)));
   if (method === 'GET' && path.startsWith(`${SCHEMAS_PATH}/`)) return unityCatalog.getSchema(pathParameter(path.slice(SCHEMAS_PATH.length + 1)));
+  const filesReply = path.startsWith(WORKSPACE_API_PREFIX) ? parts.workspaceFiles.route(req) : path.startsWith(FILES_API_PREFIX) ? parts.volumeFiles.route(req) : undefined;
+  if (filesReply) return filesReply;
   const secretsReply = path.startsWith(SECRETS_PREFIX) ? secrets.route(req) : undefined;
   if (secretsReply) return secretsReply;
   const unityGatewayReply = (await parts.services.route(req)) ?? parts.connections.route(req);
@@ -216,7 +225,8 @@ async function serve(parts: SandboxServerParts, req: IncomingMessage, res: Serve
   const auth = token === undefined
     ? { problem: 'Missing credentials: send an Authorization: Bearer <token> header.' }
     : identities.authenticate(token);
-  parts.requestLog.record({ method, path, ...(url.search ? { query: url.search.slice(1) } : {}), ...(token === undefined ? {} : { token }), ...('principal' in auth ? { principal: auth.principal } : {}) });
+  const restWrite = method !== 'GET' && !path.startsWith('/sql/') && body.length > 0;
+  parts.requestLog.record({ method, path, ...(url.search ? { query: url.search.slice(1) } : {}), ...(token === undefined ? {} : { token }), ...('principal' in auth ? { principal: auth.principal } : {}), ...(restWrite ? { body: body.toString('utf8') } : {}) });
   if (path === DISCOVERY_PATH && method === 'GET') return send(res, discovery(`https://${req.headers.host ?? 'localhost'}`));
   if (path === TOKEN_PATH && method === 'POST') return send(res, issueToken(request, identities));
   if ('problem' in auth) return send(res, errorReply(new ApiError('UNAUTHENTICATED', auth.problem)));

@@ -34,6 +34,10 @@ export const ERROR_CODES = {
   STATE_FILE_LOCKED: { means: 'another process holds the state file lock', next: 'wait for the other apply to finish, then call again' },
   STATE_FILE_LAYOUT: { means: 'the state file could not be updated without rewriting other state (unusual YAML layout)', next: 'add the key by hand or convert that part to block-style YAML' },
   STATE_FILE_UNWRITABLE: { means: 'the state file could not be written', next: 'check its permissions and free disk space, then apply again' },
+  STATE_CHANGED: { means: 'a workspace or volume state file changed between the write reading it and writing it', next: 'call again (plan and apply again after create_gateway): the next write keeps the other change' },
+  STATE_FILE_LOCAL_IN_APP: { means: 'a local state file was named under Databricks Apps, where only workspace and volume paths last', next: 'pass a /Workspace/… or /Volumes/… path, or set AIGW_STATE_FILE in app.yaml' },
+  STATE_FILE_NEEDS_USER_TOKEN: { means: "a workspace or volume state file was named under Databricks Apps without the caller's own token", next: 'turn on user authorization for the app (user_api_scopes), then sign in again' },
+  STATE_FILE_PATH_INVALID: { means: 'a workspace or volume path is not absolute and plain, or a volume path names no file', next: 'pass the full path, e.g. /Workspace/Users/<you>/<project>/.vibecoding-state.md' },
   // Plans and applies
   PLAN_ID_MISSING: { means: 'mode apply was called without a plan_id', next: 'call with mode plan first, then apply with its plan_id' },
   PLAN_ID_UNKNOWN: { means: 'the plan_id was not issued by this server (or it restarted without AIGW_PLAN_SECRET)', next: 'plan again and apply the new plan_id' },

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withApplyLock } from './apply-lock.js';
+import { localStateStore } from './local-state-store.js';
 import { recordF4Gateway } from './write-state.js';
 
 function stateFile(): string {
@@ -29,7 +30,7 @@ describe('withApplyLock', () => {
 
   it('lets the state writer lock the file itself while the apply lock is held', async () => {
     const file = stateFile();
-    const written = await withApplyLock(file, () => recordF4Gateway(file, { endpoint_name: 'gw' }));
+    const written = await withApplyLock(file, () => recordF4Gateway(localStateStore(file), { endpoint_name: 'gw' }));
     expect(written.changed).toBe(true);
   });
 

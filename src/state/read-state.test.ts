@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { Runtime } from '../runtime/process-runtime.js';
 import { confine, resolveStatePath } from './locate-state.js';
 import { stateFormat } from './parse-state.js';
-import { loadState, readTextFile } from './read-state.js';
+import { loadState } from './read-state.js';
+import { readTextFile } from './read-text-file.js';
 
 function folder(files: Record<string, string | Buffer> = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aigw-read-'));
@@ -20,6 +21,7 @@ describe('loadState', () => {
     const dir = folder({ 'state.yaml': 'llm_role_endpoints:\n  agent_chat: {endpoint: a}\n' });
     expect(await loadState(runtimeIn(dir))).toEqual({
       path: path.join(dir, 'state.yaml'),
+      store: expect.objectContaining({ kind: 'local', path: path.join(dir, 'state.yaml') }),
       format: 'yaml',
       text: 'llm_role_endpoints:\n  agent_chat: {endpoint: a}\n',
       data: { llm_role_endpoints: { agent_chat: { endpoint: 'a' } } },
@@ -89,6 +91,28 @@ describe('stateFormat', () => {
     ['state', '```yamlish\n', 'yaml'],
   ])('%s holding %j is %s', (file, text, format) => {
     expect(stateFormat(file, text)).toBe(format);
+  });
+});
+
+describe('resolveStatePath: workspace and volume paths', () => {
+  const inApp = (cwd: string) => new Runtime({ cwd, env: {}, hosting: { port: 0 } as never });
+  it('keeps a workspace or volume path as named, outside any root, and puts the caller in {user}', () => {
+    const dir = folder({});
+    expect(resolveStatePath(runtimeIn(dir, { root: dir }), '/Workspace/Users/me@example.com/p/s.md')).toBe('/Workspace/Users/me@example.com/p/s.md');
+    expect(resolveStatePath(runtimeIn(dir), '/Volumes/c/s/v/dir/s.yaml')).toBe('/Volumes/c/s/v/dir/s.yaml');
+    const caller = new Runtime({ cwd: dir, env: { AIGW_STATE_FILE: '/Workspace/Users/{user}/s.md' } }).forCaller({ via: 'databricks-apps', user: 'alice@example.com' });
+    expect(resolveStatePath(caller)).toBe('/Workspace/Users/alice@example.com/s.md');
+    expect(() => resolveStatePath(new Runtime({ cwd: dir, env: { AIGW_STATE_FILE: '/Workspace/Users/{user}/s.md' } }))).toThrow(expect.objectContaining({ code: 'STATE_FILE_NOT_FOUND' }));
+  });
+
+  it('refuses a malformed remote path, and a local one under Databricks Apps', () => {
+    const dir = folder({ 'state.yaml': 'a: 1\n' });
+    for (const bad of ['/Workspace/Users/me/../you/s.md', '/Volumes/c/s/v', '/Workspace//s.md']) {
+      expect(() => resolveStatePath(runtimeIn(dir), bad)).toThrow(expect.objectContaining({ code: 'STATE_FILE_PATH_INVALID' }));
+    }
+    expect(() => resolveStatePath(inApp(dir), 'state.yaml')).toThrow(expect.objectContaining({ code: 'STATE_FILE_LOCAL_IN_APP' }));
+    // The working folder's state.yaml is not picked up under Apps either.
+    expect(() => resolveStatePath(inApp(dir))).toThrow(expect.objectContaining({ code: 'STATE_FILE_NOT_FOUND' }));
   });
 });
 

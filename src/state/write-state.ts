@@ -2,20 +2,17 @@
  * Records what F4 produced (`Foundation.f4_gateway`) in the state file the caller named. The edit is textual
  * and confined to that one key: in plain YAML the key's block is replaced or added; in the Markdown state
  * file the record is written as nested YAML inside a fenced yaml block (edited in place, or in a new section
- * appended at the end). Every other byte stays as it was. The write is locked against concurrent writers,
- * re-reads the file under the lock, refuses a file it cannot parse, verifies the result parses to the intended
- * state, and lands by temp file + rename.
+ * appended at the end). Every other byte stays as it was. The edit is made on the text the store reads at
+ * write time, refuses a file it cannot parse, and verifies the result parses to the intended state; the store
+ * keeps the write whole and safe from concurrent writers (state-store.ts).
  */
-import { randomBytes } from 'node:crypto';
-import { rename, stat, unlink, writeFile, open } from 'node:fs/promises';
-import path from 'node:path';
 import { dump } from 'js-yaml';
 
 import { ToolError } from '../shared/tool-error.js';
 import { findYamlBlocks, type YamlBlock } from './markdown-state.js';
 import { isRecord, type StateData } from '../shared/records.js';
-import { readTextFile } from './read-state.js';
-import { parseStateText } from './parse-state.js';
+import { parseStateText, type StateFormat } from './parse-state.js';
+import type { StateStore } from './state-store.js';
 
 export interface StateWriteResult {
   path: string;
@@ -26,52 +23,27 @@ export interface StateWriteResult {
 
 const KEY_PATH = ['Foundation', 'f4_gateway'] as const;
 
-/** Sets `Foundation.f4_gateway` to `record` in the state file at `file` (already resolved and confined). */
-export async function recordF4Gateway(file: string, record: Record<string, unknown>): Promise<StateWriteResult> {
-  return setStateKey(file, [...KEY_PATH], record);
+/** Sets `Foundation.f4_gateway` to `record` in the state file `store` holds. */
+export async function recordF4Gateway(store: StateStore, record: Record<string, unknown>, signal?: AbortSignal): Promise<StateWriteResult> {
+  return setStateKey(store, [...KEY_PATH], record, signal);
 }
 
-export async function setStateKey(file: string, keyPath: string[], value: Record<string, unknown>): Promise<StateWriteResult> {
-  let release: (() => Promise<void>) | undefined;
-  try {
-    // Loaded here, not at start-up: only a write needs it (it also patches fs through graceful-fs).
-    const { default: lockfile } = await import('proper-lockfile');
-    release = await lockfile.lock(file, { stale: 10_000, retries: { retries: 40, factor: 1.3, minTimeout: 25, maxTimeout: 500 } });
-  } catch (error) {
-    throw new ToolError(`Cannot lock the state file ${file}`, `another writer holds it (${(error as Error).message})`, 'Wait a few seconds and call again; if it persists, remove the stale lock folder next to the file', 'STATE_FILE_LOCKED');
-  }
-  try {
-    const text = await readTextFile(file, 'state file');
-    const { format, data: before } = parseForWrite(file, text);
-    if (equalJson(getPath(before, keyPath), value)) return { path: file, format, changed: false };
+export async function setStateKey(store: StateStore, keyPath: string[], value: Record<string, unknown>, signal?: AbortSignal): Promise<StateWriteResult> {
+  const file = store.path;
+  let format: StateFormat = 'yaml';
+  const changed = await store.update((text) => {
+    const parsed = parseForWrite(file, text);
+    format = parsed.format;
+    const before = parsed.data;
+    if (equalJson(getPath(before, keyPath), value)) return undefined;
     const next = format === 'markdown' ? editMarkdown(text, keyPath, value) : setYamlKey(text, keyPath, value);
     const { data: after } = parseForWrite(file, next);
     if (!equalJson(after, setPath(structuredClone(before), keyPath, value))) {
       throw new ToolError(`Did not update the state file ${file}`, `${keyPath.join('.')} could not be written without changing other state (its YAML layout is unusual, e.g. flow style)`, `Add ${keyPath.join('.')} by hand, or convert that part of the file to block-style YAML`, 'STATE_FILE_LAYOUT');
     }
-    await writeAtomically(file, next);
-    return { path: file, format, changed: true };
-  } finally {
-    await release();
-  }
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const mode = (await stat(file)).mode & 0o777;
-  try {
-    await writeFile(temp, text, { mode });
-    const handle = await open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw new ToolError(`Cannot write the state file ${file}`, (error as Error).message, 'Check that the folder is writable; the file was left as it was', 'STATE_FILE_UNWRITABLE');
-  }
+    return next;
+  }, signal);
+  return { path: file, format, changed };
 }
 
 /** The state as readers see it (the same parse); a file that does not parse is never overwritten. */

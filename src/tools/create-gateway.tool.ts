@@ -5,7 +5,7 @@ import { ToolError } from '../shared/tool-error.js';
 import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS } from '../governance/desired-endpoint.js';
 import { DEFAULT_ALERT } from '../governance/error-alert.js';
 import { MAX_PREFIX_LENGTH } from '../governance/rules/f4.rules.js';
-import { applyGateway, planGateway, type ApplyOutcome, type PlanOutcome, type ProvisionRequest } from '../use-cases/gateway-provisioning.js';
+import { applyGateway, exportGateway, planGateway, type ApplyOutcome, type ExportOutcome, type PlanOutcome, type ProvisionRequest } from '../use-cases/gateway-provisioning.js';
 import { defineTool, type FormAnswer, type ToolCall } from './define-tool.js';
 import { escapeStrings, table } from './text-format.js';
 import { askOperator, operatorAnswerText } from './operator-prompt.js';
@@ -99,7 +99,7 @@ const input = z.object({
     .optional()
     .describe('A SQL alert (Alerts v2) on the gateway\'s 429/5xx share, planned and applied with the gateway; a repeat apply updates the alert the state file records (never another owner\'s alert of that name). Its query is the errors report of query_usage over a trailing window'),
   state_file: stateFileInput,
-  mode: z.enum(['plan', 'apply']).default('plan').describe('plan: show the differences and return a plan_id; apply: carry out a plan'),
+  mode: z.enum(['plan', 'apply', 'export']).default('plan').describe('plan: show the differences and return a plan_id; apply: carry out a plan; export: the plan as files to commit (bundle resources), nothing applied'),
   plan_id: z.string().min(1).max(2048).optional().describe('The plan_id a plan call returned; apply carries out exactly that plan'),
   timeout_seconds: z.number().int().min(1).max(3600).default(600).describe('Longest to wait for a config update to finish before returning'),
 });
@@ -141,11 +141,12 @@ const consumerSchema = z.object({
 const output = z.object({
   target: z.enum(['serving_endpoint', 'model_service']).optional().describe('Which kind of gateway the plan is for'),
   status: z
-    .enum(['planned', 'applied', 'incomplete', 'unchanged', 'updating', 'halted', 'blocked'])
+    .enum(['planned', 'exported', 'applied', 'incomplete', 'unchanged', 'updating', 'halted', 'blocked'])
     .describe('incomplete: the gateway is in place but a later step failed; see incomplete, fix, then plan and apply again. updating: nothing to change, but a config update is still rolling out; see in_progress'),
   plan: z.object({ action: z.enum(['create', 'update', 'none']), changes: z.array(changeSchema), warnings: z.array(z.string()) }),
   plan_id: z.string().optional().describe('Pass to mode "apply" to carry out this plan'),
   plan_expires_at: z.string().optional(),
+  files: z.array(z.object({ path: z.string(), content: z.string() })).optional().describe('export: files to commit'),
   endpoint: endpointSchema.optional(),
   alert: alertSchema.optional().describe('The SQL alert on the gateway\'s 429/5xx: as planned, or as the workspace holds it after apply'),
   consumer: consumerSchema.optional().describe('After apply: how consumers point at the gateway (base URL, snippets that send the MLflow trace id); the wire_consumer prompt gives the same'),
@@ -200,6 +201,7 @@ export const createGatewayTool = defineTool({
       );
 
     if (args.mode === 'plan') return withNextStep(await plan(), 'Show the changes and warnings to the user; to carry them out call again with mode "apply" and this plan_id.');
+    if (args.mode === 'export') return present(await exportGateway(call.runtime, request, call.signal), call);
     if (args.plan_id) return apply(args.plan_id);
 
     // Apply without a plan_id: the operator confirms the plan in a form, on clients that can show one.
@@ -283,7 +285,7 @@ function withNextStep(result: Output | InputRequiredResult, nextStep: string): O
 const NO_PLAN: Output['plan'] = { action: 'none', changes: [], warnings: [] };
 
 /** The use case's outcome as the tool's output; a halt is also asked as a form where the client can show one. */
-async function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Promise<Output | InputRequiredResult> {
+async function present(outcome: PlanOutcome | ApplyOutcome | ExportOutcome, call: ToolCall): Promise<Output | InputRequiredResult> {
   const workspace = outcome.workspace ? { workspace: outcome.workspace } : {};
   switch (outcome.status) {
     case 'halted': {
@@ -323,6 +325,15 @@ async function present(outcome: PlanOutcome | ApplyOutcome, call: ToolCall): Pro
         ...workspace,
       };
       if (outcome.status === 'planned') return { ...result, plan_id: outcome.planId, plan_expires_at: outcome.expiresAt };
+      if (outcome.status === 'exported') {
+        return {
+          ...result,
+          files: outcome.files,
+          plan_id: outcome.planId,
+          plan_expires_at: outcome.expiresAt,
+          next_step: 'Show the files to the user to commit; deploy bundle resources with `databricks bundle deploy`, and run the scripts (grants, CLI commands) from the pipeline. Nothing was applied.',
+        };
+      }
       const consumer = outcome.consumer ? { consumer: outcome.consumer } : {};
       if (outcome.status === 'unchanged') return { ...result, grants: outcome.grants, ...consumer };
       if (outcome.status === 'updating') return { ...result, grants: outcome.grants, ...consumer, in_progress: outcome.inProgress };
@@ -381,6 +392,9 @@ export function renderResult(result: Output): string {
     const i = result.incomplete;
     lines.push('', `INCOMPLETE: done ${i.done.join(', ')}; not done ${i.not_done.join(', ')}. ${i.failed_step} failed: ${i.error}${i.recorded_incomplete ? ' (the state file records status incomplete)' : ''}. Next: ${i.next}`);
   }
+  // The seam escaped every newline (a value in a file may come from the workspace): lay the lines out again,
+  // each still escaped, so a reviewer reads the file as it is.
+  for (const file of result.files ?? []) lines.push('', `--- ${file.path}`, ...file.content.replace(/(\\n)+$/, '').split('\\n'));
   if (result.plan_id) lines.push('', `plan_id: ${result.plan_id} (expires ${result.plan_expires_at ?? '?'})`);
   if (result.next_step) lines.push('', `next: ${result.next_step}`);
   return lines.join('\n');

@@ -13,7 +13,7 @@ export const stateFileInput = z
   .min(1)
   .max(4096)
   .optional()
-  .describe('Path of the workshop state file (YAML, or Markdown with ```yaml blocks). Default: AIGW_STATE_FILE, then ./state.yaml, then ./.vibecoding-state.md');
+  .describe('Path of the workshop state file (YAML, or Markdown with ```yaml blocks): local, /Workspace/… or /Volumes/…. Default: AIGW_STATE_FILE, then ./state.yaml, then ./.vibecoding-state.md');
 
 export const rolesInput = z
   .array(z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'a role name is letters, digits, "_", "-" or "."'))

@@ -13,7 +13,7 @@ const input = z.object({
     .record(z.string(), z.unknown())
     .optional()
     .describe('The create body as an object: {"name", "config": {"served_entities": [...]}, "ai_gateway": {...}}'),
-  config_file: z.string().min(1).max(4096).optional().describe('Path of a JSON or YAML file holding the create body (instead of config)'),
+  config_file: z.string().min(1).max(4096).optional().describe('Path of a JSON or YAML file holding the create body, or a bundle resource file (instead of config)'),
   endpoint: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"')

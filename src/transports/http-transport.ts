@@ -19,6 +19,8 @@ import { requestTarget } from './http-target.js';
 import { MAX_MESSAGE_BYTES } from './message-limits.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { serverFactory } from '../server.js';
+import { stateFileStartupNote } from '../state/locate-state.js';
+import { landingPage } from './landing-page.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 /**
@@ -99,7 +101,13 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
     // From here on the SDK and the access check see origin-form and the Host the client really addressed.
     req.url = target.path;
     req.headers.host = target.host;
-    if (new URL(target.path, 'http://localhost').pathname !== MCP_PATH) {
+    const pathname = new URL(target.path, 'http://localhost').pathname;
+    if (pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const forwarded = runtime.hosting ? req.headers['x-forwarded-host'] : undefined;
+      await send(res, landingPage(target.host, typeof forwarded === 'string' ? forwarded : undefined, MCP_PATH));
+      return;
+    }
+    if (pathname !== MCP_PATH) {
       await send(res, Response.json({ error: `not found: the MCP endpoint is ${MCP_PATH}` }, { status: 404 }));
       return;
     }
@@ -202,6 +210,8 @@ function appsStartupNotes(env: NodeJS.ProcessEnv): string[] {
   if (!env.AIGW_PLAN_SECRET) {
     notes.push('AIGW_PLAN_SECRET is not set: plan ids will not survive a restart or a redeploy, nor apply on another replica. Bind it to a secret resource in app.yaml (see README)');
   }
+  const stateNote = stateFileStartupNote(env);
+  if (stateNote) notes.push(stateNote);
   return notes;
 }
 

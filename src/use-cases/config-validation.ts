@@ -10,6 +10,7 @@ import type { ChecklistEntry } from '../governance/checklist/checklist-items.js'
 import { checkLiveGateway, inferenceLocationOf, type LiveGrants } from '../governance/live-gateway-rules.js';
 import { bodyKindOf, lintMcpServiceBody, lintModelServiceBody, type BodyKind } from '../governance/service-lint.js';
 import { validateCreateBody, type Validation } from '../governance/validate-body.js';
+import { isBundleFile, lintBundle } from '../governance/bundle-lint.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import type { StateData } from '../shared/records.js';
 import { loadConfigFile } from '../files/gateway-body-file.js';
@@ -93,8 +94,12 @@ async function validateFile(runtime: Runtime, configFile: string, target: BodyKi
   return { validation, lines: validation.findings.map((finding) => lineOf(pointers, finding.path)) };
 }
 
-/** A serving-endpoint create body, a model-service or an MCP-service body: the target's, else the shape's. */
+/**
+ * A serving-endpoint create body, a model-service or an MCP-service body (the target's, else the shape's), or a
+ * bundle file whose serving endpoints are each linted as create bodies.
+ */
 function lintBody(body: unknown, target: BodyKind | undefined, state: StateData | undefined): Validation {
+  if (target === undefined && isBundleFile(body)) return lintBundle(body, (endpoint) => validateCreateBody(endpoint, { state }));
   const kind = target ?? bodyKindOf(body);
   if (kind === 'model_service') return lintModelServiceBody(body, { state });
   if (kind === 'mcp_service') return lintMcpServiceBody(body);

@@ -13,10 +13,10 @@ import { evaluateAudit, type AuditReport } from '../governance/role-probe.js';
 import type { Finding } from '../governance/rules/rule-types.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { isRecord } from '../shared/records.js';
-import { withApplyLock } from '../state/apply-lock.js';
 import { loadState, type LoadedState } from '../state/read-state.js';
 import { recordF4Gateway } from '../state/write-state.js';
 import type { ConsumerWiring } from '../governance/consumer.js';
+import type { ExportedFile } from '../governance/gateway-export.js';
 import { wiringOfSummary } from './consumer-wiring.js';
 import { alertDigests, alertReport, alertSettingFindings, applyAlert, prepareAlert, withAlertChanges, type AlertReport, type AlertRequest, type PreparedAlert } from './alert-provisioning.js';
 import type { ApplyProgress, GatewaySummary, GatewayTarget, TargetDesired, TargetKind } from './gateway-target.js';
@@ -85,6 +85,9 @@ export interface AppliedGateway extends PlannedGateway {
 
 export type ApplyOutcome = Exclude<PlanOutcome, { status: 'planned' }> | AppliedGateway;
 
+/** The plan as files to commit, with the plan id that binds the same desired gateway (it may still be applied). */
+export type ExportOutcome = Extract<PlanOutcome, { status: 'halted' | 'blocked' }> | ({ status: 'exported'; files: ExportedFile[]; planId: string; expiresAt: string } & PlannedGateway);
+
 interface Prepared {
   target: Target;
   state: LoadedState;
@@ -112,6 +115,28 @@ export async function planGateway(runtime: Runtime, request: ProvisionRequest, s
 }
 
 /**
+ * The plan as files (bundle resources, or REST bodies and CLI commands where bundles have no resource kind) a
+ * team reviews and deploys with its own pipeline: the same halt, validation and plan as `planGateway`, and
+ * nothing changes anywhere.
+ */
+export async function exportGateway(runtime: Runtime, request: ProvisionRequest, signal: AbortSignal): Promise<ExportOutcome> {
+  const prepared = await prepare(runtime, request, signal);
+  if (!('plan' in prepared)) return prepared;
+  const files = prepared.target.exportFiles(prepared.desired, prepared.alert?.desired);
+  if (!files.some((f) => f.path.startsWith('resources/'))) {
+    // Databricks CLI bundle schema (bundle/schema/jsonschema.json, 2026-08): no model-service resource, and an
+    // attached gateway changes an endpoint the bundle does not own.
+    prepared.plan.warnings.unshift(
+      prepared.target.kind === 'model_service'
+        ? 'Bundles have no model-service resource yet: the export is the REST body and the databricks CLI command that creates it'
+        : 'The attach form changes an endpoint a bundle does not own: the export is the ai_gateway body and the databricks CLI command that puts it',
+    );
+  }
+  const { planId, expiresAt } = issuePlanId(runtime, prepared);
+  return { status: 'exported', ...shown(prepared), files, planId, expiresAt };
+}
+
+/**
  * Carries out the plan `planId` names, and only that plan: it is recomputed under the apply lock (held across
  * processes sharing the state file, from the live re-read to the state record), and refused as stale when the
  * desired gateway or the live side differs from what was shown.
@@ -123,7 +148,7 @@ export async function applyGateway(runtime: Runtime, request: ProvisionRequest, 
   const locks = runtime.service('gateway.locks', () => new KeyedLock());
   return locks.run(claims.endpoint, async () => {
     const state = await loadState(runtime, request.stateFile);
-    return withApplyLock(state.path, async () => {
+    return state.store.withApplyLock(async () => {
       const prepared = await prepare(runtime, request, options.signal);
       if (!('plan' in prepared)) return prepared;
       if (prepared.plan.changes.length === 0) return unchanged(prepared, options.signal);
@@ -433,7 +458,7 @@ async function finish(prepared: Prepared, options: ApplyProgress): Promise<Pick<
   const value = { ...desired.record, ...newAlertId, updated_at: new Date().toISOString() };
   await options.progress(`recording Foundation.f4_gateway in ${prepared.state.path}`, 0.95);
   try {
-    const written = await recordF4Gateway(prepared.state.path, value);
+    const written = await recordF4Gateway(prepared.state.store, value);
     return { grants, ...withAlert, stateUpdate: { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value } };
   } catch (error) {
     return { grants, ...withAlert, incomplete: incompleteReport(prepared, { step: 'state file record', error: messageOf(error) }, false) };
@@ -453,7 +478,7 @@ async function applyGrants(workspace: Workspace, plan: Plan, signal: AbortSignal
 
 async function recordIncomplete(prepared: Prepared, failed: { step: string; error: string }): Promise<AppliedGateway['stateUpdate']> {
   const value = { ...prepared.desired.record, status: 'incomplete', incomplete_step: failed.step, updated_at: new Date().toISOString() };
-  const written = await recordF4Gateway(prepared.state.path, value);
+  const written = await recordF4Gateway(prepared.state.store, value);
   return { state_file: written.path, key: 'Foundation.f4_gateway', changed: written.changed, value };
 }
 
@@ -472,7 +497,9 @@ function incompleteReport(prepared: Prepared, failed: { step: string; error: str
   };
 }
 
+/** The error as the result reports it, its code first when it has one (e.g. STATE_CHANGED), so agents can branch on it. */
 function messageOf(error: unknown): string {
+  if (error instanceof ToolError) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -506,7 +533,7 @@ function inferenceLocation(request: ProvisionRequest, state: LoadedState): { cat
 }
 
 /** `uc_catalog_schema` as "catalog.schema" or {catalog, schema}. */
-function ucLocation(value: unknown): { catalog?: string; schema?: string } | undefined {
+export function ucLocation(value: unknown): { catalog?: string; schema?: string } | undefined {
   if (typeof value === 'string' && /^[^.]+\.[^.]+$/.test(value)) {
     const [catalog, schema] = value.split('.');
     return { catalog, schema };

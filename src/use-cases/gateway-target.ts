@@ -8,6 +8,8 @@ import type { Workspace } from '../databricks/workspace-clients.js';
 import type { DesiredGrant, GatewayRequest } from '../governance/desired-endpoint.js';
 import type { LiveSnapshot, Plan } from '../governance/plan-diff.js';
 import type { Finding } from '../governance/rules/rule-types.js';
+import type { DesiredAlert } from '../governance/error-alert.js';
+import type { ExportedFile } from '../governance/gateway-export.js';
 import type { StateData } from '../shared/records.js';
 
 export type TargetKind = 'serving_endpoint' | 'model_service';
@@ -83,4 +85,6 @@ export interface GatewayTarget<Desired extends TargetDesired = TargetDesired, Li
   reread(workspace: Workspace, desired: Desired, signal: AbortSignal): Promise<Live | undefined>;
   /** What the caller is shown of the gateway; `desired` names it when it does not exist yet (a plan to create it). */
   summarise(live: Live, host: string, desired: Desired): GatewaySummary;
+  /** The files a team commits instead of applying: what apply would send, as bundle resources or REST bodies (pure). */
+  exportFiles(desired: Desired, alert: DesiredAlert | undefined): ExportedFile[];
 }

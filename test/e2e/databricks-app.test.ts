@@ -9,6 +9,7 @@
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { Agent, request as undiciRequest } from 'undici';
@@ -173,6 +174,24 @@ async function createSchema(catalog: string, name: string): Promise<void> {
   }
 }
 
+const SHARED_STATE = '/Workspace/Shared/ai-gateway/state.yaml';
+
+async function importWorkspaceFile(file: string, text: string): Promise<void> {
+  const dispatcher = new Agent({ connect: { ca: sandbox.caCert } });
+  try {
+    for (const [api, body] of [
+      ['mkdirs', { path: path.posix.dirname(file) }],
+      ['import', { path: file, content: Buffer.from(text).toString('base64'), format: 'AUTO', overwrite: true }],
+    ] as const) {
+      const answer = await undiciRequest(`${sandbox.url}/api/2.0/workspace/${api}`, { method: 'POST', dispatcher, headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(answer.statusCode).toBe(200);
+      await answer.body.dump();
+    }
+  } finally {
+    await dispatcher.close();
+  }
+}
+
 async function grant(securable: string, fullName: string, principal: string, privileges: string[]): Promise<void> {
   const dispatcher = new Agent({ connect: { ca: sandbox.caCert } });
   try {
@@ -201,6 +220,8 @@ beforeAll(async () => {
   sandbox = await startSandbox({});
   dir = tempDir('aigw-app-');
   stateFile = writeYamlState(dir, 'state', SCENARIOS.passing);
+  // Under Apps a state file lives in the workspace (a local one is refused): the team's, in /Shared, where every user may write.
+  await importWorkspaceFile(SHARED_STATE, readFileSync(stateFile, 'utf8'));
   for (const schema of ['gw_app', 'gw_app_restart']) await createSchema('workshop', schema);
   // Alice may read the usage system tables and the gateway's payload table; Bob has no grants at all.
   await grant('schema', 'system.serving', 'alice@example.com', ['USE_SCHEMA', 'SELECT']);
@@ -438,7 +459,7 @@ describe('plans belong to their author', () => {
     schema: 'gw_app',
     token_secret: 'ai-gateway/fmapi-token',
     grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP },
-    state_file: path.basename(stateFile),
+    state_file: SHARED_STATE,
     ...extra,
   });
 

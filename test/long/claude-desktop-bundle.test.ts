@@ -82,7 +82,7 @@ describe('packed bundle', () => {
     const entry = path.join(unpacked, 'server', 'cli.js');
     const run = spawnSync(process.execPath, [entry, '--sandbox'], { cwd: unpacked, env: { PATH: process.env.PATH ?? '', HOME: unpacked }, input: '', encoding: 'utf8' });
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/not part of the Claude Desktop bundle: build the npm package .*npm pack.*npm i -g \.\/ai-gateway-mcp-[\d.]+\.tgz, then run ai-gateway-mcp --sandbox/);
+    expect(run.stderr).toMatch(/not part of the Claude Desktop bundle nor the Databricks App: build the npm package .*npm pack.*npm i -g \.\/ai-gateway-mcp-[\d.]+\.tgz, then run ai-gateway-mcp --sandbox/);
     expect(run.stderr).not.toMatch(/npx ai-gateway-mcp/);
   });
 

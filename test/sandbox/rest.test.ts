@@ -371,7 +371,7 @@ describe('Unity Catalog grants', () => {
     ['an unknown principal', 'catalog/workshop', { changes: [{ principal: 'Agent Service Principal', add: ['USE_CATALOG'] }] }, /Could not find principal/],
     ['no changes', 'catalog/workshop', {}, /changes/],
     ['a null body', 'catalog/workshop', 'null', /changes/],
-    ['an unknown securable type', 'volume/workshop.a.b', { changes: [{ principal: 'bob@example.com', add: ['SELECT'] }] }, /securable type/],
+    ['an unknown securable type', 'function/workshop.a.b', { changes: [{ principal: 'bob@example.com', add: ['SELECT'] }] }, /securable type/],
   ];
   it.each(invalidChanges)('refuses a PATCH with %s (400)', async (_label, securable, body, message) => {
     const response = await h.call('PATCH', `${PERMS}/${securable}`, { body });

@@ -14,15 +14,24 @@ import { firesAt, parseCron, type CronSchedule } from './quartz.js';
 
 export const ALERTS_PATH = '/api/2.0/alerts';
 
-const COMPARISON_OPERATORS = ['EQUAL', 'NOT_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL', 'IS_NULL', 'IS_NOT_NULL'];
-const AGGREGATIONS = ['SUM', 'COUNT', 'COUNT_DISTINCT', 'AVG', 'MEDIAN', 'MIN', 'MAX', 'STDDEV'];
-const EVALUATION_STATES = ['UNKNOWN', 'OK', 'TRIGGERED', 'ERROR'];
-const PAUSE_STATUSES = ['UNPAUSED', 'PAUSED'];
+// Exported with the field lists for the contract check (test/contracts), which compares each with the SDK's types.
+export const COMPARISON_OPERATORS = ['EQUAL', 'NOT_EQUAL', 'GREATER_THAN', 'GREATER_THAN_OR_EQUAL', 'LESS_THAN', 'LESS_THAN_OR_EQUAL', 'IS_NULL', 'IS_NOT_NULL'] as const;
+export const AGGREGATIONS = ['SUM', 'COUNT', 'COUNT_DISTINCT', 'AVG', 'MEDIAN', 'MIN', 'MAX', 'STDDEV'] as const;
+export const EVALUATION_STATES = ['UNKNOWN', 'OK', 'TRIGGERED', 'ERROR'] as const;
+export const PAUSE_STATUSES = ['UNPAUSED', 'PAUSED'] as const;
 /** Fields a create may carry; the output-only ones (id, state, times, owner) are refused, as the API does. */
 // `parameters`: PY `AlertV2.parameters` (static named scalars, `:name` in the query text).
-const INPUT_FIELDS = ['display_name', 'query_text', 'warehouse_id', 'evaluation', 'schedule', 'parent_path', 'run_as', 'run_as_user_name', 'custom_summary', 'custom_description', 'parameters'];
+export const INPUT_FIELDS = ['display_name', 'query_text', 'warehouse_id', 'evaluation', 'schedule', 'parent_path', 'run_as', 'run_as_user_name', 'custom_summary', 'custom_description', 'parameters'] as const;
+export const SCHEDULE_FIELDS = ['quartz_cron_schedule', 'timezone_id', 'pause_status'] as const;
+export const RUN_AS_FIELDS = ['user_name', 'service_principal_name'] as const;
+export const EVALUATION_FIELDS = ['source', 'comparison_operator', 'threshold', 'empty_result_state', 'notification'] as const;
+export const OPERAND_COLUMN_FIELDS = ['name', 'aggregation', 'display'] as const;
+export const OPERAND_FIELDS = ['value', 'column'] as const;
+export const OPERAND_VALUE_FIELDS = ['double_value', 'string_value', 'bool_value'] as const;
+export const NOTIFICATION_FIELDS = ['subscriptions', 'notify_on_ok', 'retrigger_seconds'] as const;
+export const SUBSCRIPTION_FIELDS = ['user_email', 'destination_id'] as const;
 /** What `update_mask` may name: every input field but parent_path, which is fixed at create. */
-const UPDATABLE = INPUT_FIELDS.filter((f) => f !== 'parent_path');
+const UPDATABLE: readonly string[] = INPUT_FIELDS.filter((f) => f !== 'parent_path');
 const PAGE = { defaultLength: 20, maxLength: 100 };
 
 export type EvaluationState = 'UNKNOWN' | 'OK' | 'TRIGGERED' | 'ERROR';
@@ -108,11 +117,11 @@ export class Alerts {
     };
     this.alerts.set(alert.id, alert);
     this.schedule();
-    return ok(this.view(alert));
+    return ok(alertView(alert));
   }
 
   get(req: RestRequest, id: string): Reply {
-    return ok(this.view(this.visible(req, id)));
+    return ok(alertView(this.visible(req, id)));
   }
 
   /** ACTIVE alerts the caller may see, oldest first, `page_size` at a time. */
@@ -126,7 +135,7 @@ export class Alerts {
     if (!Number.isInteger(offset) || offset < 0 || offset > visible.length) throw invalid(`Invalid page_token '${token}': pass a next_page_token from a previous page.`);
     const end = offset + size;
     return ok({
-      alerts: visible.slice(offset, end).map((a) => this.view(a)),
+      alerts: visible.slice(offset, end).map(alertView),
       ...(end < visible.length ? { next_page_token: Buffer.from(String(end)).toString('base64url') } : {}),
     });
   }
@@ -161,7 +170,7 @@ export class Alerts {
     alert.body = checked;
     alert.updatedAt = new Date().toISOString();
     this.schedule();
-    return ok(this.view(alert));
+    return ok(alertView(alert));
   }
 
   delete(req: RestRequest, id: string): Reply {
@@ -258,20 +267,6 @@ export class Alerts {
     return parseCron(schedule.quartz_cron_schedule as string, schedule.timezone_id as string);
   }
 
-  /** The alert as the API returns it: input fields plus id, lifecycle, owner, run-as, evaluation state and times. */
-  private view(alert: StoredAlert): Json {
-    const evaluation = alert.body.evaluation as Json;
-    return {
-      ...alert.body,
-      id: alert.id,
-      lifecycle_state: alert.lifecycle,
-      owner_user_name: alert.owner,
-      effective_run_as: alert.runAs,
-      create_time: alert.createdAt,
-      update_time: alert.updatedAt,
-      evaluation: { ...evaluation, state: alert.state, ...(alert.lastEvaluatedAt ? { last_evaluated_at: alert.lastEvaluatedAt } : {}) },
-    };
-  }
 
   /** The API's own checks: required fields, enums, one threshold kind, a schedule Quartz accepts, this warehouse. */
   private check(body: Json, at: string): Json {
@@ -294,7 +289,7 @@ export class Alerts {
     }
     if (body.run_as !== undefined) {
       const runAs = object(body.run_as, `${at}.run_as`);
-      onlyFields(runAs, ['user_name', 'service_principal_name'], `${at}.run_as`);
+      onlyFields(runAs, RUN_AS_FIELDS, `${at}.run_as`);
       const set = ['user_name', 'service_principal_name'].filter((f) => runAs[f] !== undefined);
       if (set.length !== 1) throw invalid(`Invalid ${at}.run_as: set exactly one of user_name and service_principal_name.`);
       string(runAs[set[0]!], `${at}.run_as.${set[0]}`);
@@ -309,7 +304,7 @@ export class Alerts {
     }
     checkEvaluation(object(body.evaluation, `${at}.evaluation`), `${at}.evaluation`);
     const schedule = object(body.schedule, `${at}.schedule`);
-    onlyFields(schedule, ['quartz_cron_schedule', 'timezone_id', 'pause_status'], `${at}.schedule`);
+    onlyFields(schedule, SCHEDULE_FIELDS, `${at}.schedule`);
     for (const field of ['quartz_cron_schedule', 'timezone_id']) {
       if (schedule[field] === undefined) throw invalid(`Missing required field: ${at}.schedule.${field}.`);
       string(schedule[field], `${at}.schedule.${field}`);
@@ -322,7 +317,7 @@ export class Alerts {
 
 function checkColumn(value: unknown, path: string): void {
   const column = object(value, path);
-  onlyFields(column, ['name', 'aggregation', 'display'], path);
+  onlyFields(column, OPERAND_COLUMN_FIELDS, path);
   if (column.name === undefined) throw invalid(`Missing required field: ${path}.name.`);
   string(column.name, `${path}.name`);
   if (column.aggregation !== undefined) oneOf(column.aggregation, AGGREGATIONS, `${path}.aggregation`);
@@ -330,7 +325,7 @@ function checkColumn(value: unknown, path: string): void {
 }
 
 function checkEvaluation(evaluation: Json, path: string): void {
-  onlyFields(evaluation, ['source', 'comparison_operator', 'threshold', 'empty_result_state', 'notification'], path, {
+  onlyFields(evaluation, EVALUATION_FIELDS, path, {
     state: 'It is output-only.',
     last_evaluated_at: 'It is output-only.',
   });
@@ -343,12 +338,12 @@ function checkEvaluation(evaluation: Json, path: string): void {
     if (operator !== 'IS_NULL' && operator !== 'IS_NOT_NULL') throw invalid(`Missing required field: ${path}.threshold (comparison_operator ${operator} compares against it).`);
   } else {
     const threshold = object(evaluation.threshold, `${path}.threshold`);
-    onlyFields(threshold, ['value', 'column'], `${path}.threshold`);
+    onlyFields(threshold, OPERAND_FIELDS, `${path}.threshold`);
     if ((threshold.value === undefined) === (threshold.column === undefined)) throw invalid(`Invalid ${path}.threshold: set exactly one of value and column.`);
     if (threshold.column !== undefined) checkColumn(threshold.column, `${path}.threshold.column`);
     else {
       const value = object(threshold.value, `${path}.threshold.value`);
-      onlyFields(value, ['double_value', 'string_value', 'bool_value'], `${path}.threshold.value`);
+      onlyFields(value, OPERAND_VALUE_FIELDS, `${path}.threshold.value`);
       const kinds = Object.keys(value);
       if (kinds.length !== 1) throw invalid(`Invalid ${path}.threshold.value: set exactly one of double_value, string_value and bool_value.`);
       if (value.double_value !== undefined && (typeof value.double_value !== 'number' || !Number.isFinite(value.double_value))) {
@@ -360,14 +355,14 @@ function checkEvaluation(evaluation: Json, path: string): void {
   }
   if (evaluation.notification !== undefined) {
     const notification = object(evaluation.notification, `${path}.notification`);
-    onlyFields(notification, ['subscriptions', 'notify_on_ok', 'retrigger_seconds'], `${path}.notification`);
+    onlyFields(notification, NOTIFICATION_FIELDS, `${path}.notification`);
     if (notification.notify_on_ok !== undefined) boolean(notification.notify_on_ok, `${path}.notification.notify_on_ok`);
     if (notification.retrigger_seconds !== undefined) count(notification.retrigger_seconds, `${path}.notification.retrigger_seconds`);
     if (notification.subscriptions !== undefined) {
       array(notification.subscriptions, `${path}.notification.subscriptions`).forEach((s, i) => {
         const at = `${path}.notification.subscriptions[${i}]`;
         const subscription = object(s, at);
-        onlyFields(subscription, ['user_email', 'destination_id'], at);
+        onlyFields(subscription, SUBSCRIPTION_FIELDS, at);
         const set = Object.keys(subscription);
         if (set.length !== 1) throw invalid(`Invalid ${at}: set exactly one of user_email and destination_id.`);
         string(subscription[set[0]!], `${at}.${set[0]}`);
@@ -448,4 +443,19 @@ function judge(evaluation: Json, rows: Record<string, unknown>[]): EvaluationSta
     LESS_THAN_OR_EQUAL: a <= b,
   }[operator];
   return holds ? 'TRIGGERED' : 'OK';
+}
+
+/** The alert as the API returns it (AlertV2): input fields plus id, lifecycle, owner, run-as, evaluation state and times. */
+export function alertView(alert: StoredAlert) {
+  const evaluation = alert.body.evaluation as Json;
+  return {
+    ...alert.body,
+    id: alert.id,
+    lifecycle_state: alert.lifecycle,
+    owner_user_name: alert.owner,
+    effective_run_as: alert.runAs,
+    create_time: alert.createdAt,
+    update_time: alert.updatedAt,
+    evaluation: { ...evaluation, state: alert.state, ...(alert.lastEvaluatedAt ? { last_evaluated_at: alert.lastEvaluatedAt } : {}) },
+  };
 }

@@ -43,9 +43,11 @@ export interface CreateRequest {
 export const MAX_SERVED_ENTITIES = 10;
 const ENDPOINT_NAME = /^[A-Za-z0-9_-]{1,63}$/;
 const UC_IDENTIFIER = /^[A-Za-z0-9_-]{1,255}$/;
-const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'];
-const RENEWAL_PERIODS = ['minute'];
-const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'];
+// The field and value lists below are exported for the contract check (test/contracts), which compares each with
+// Databricks' own generated SDK types, both ways: nothing the SDK lacks, nothing it has left out.
+export const RATE_LIMIT_KEYS = ['user', 'user_group', 'service_principal', 'endpoint'] as const;
+export const RENEWAL_PERIODS = ['minute'] as const;
+export const PII_BEHAVIORS = ['NONE', 'BLOCK', 'MASK'] as const;
 // PY `ServedEntityInput.workload_size`: these, plus "custom workload sizes … when available in the workspace"; this
 // workspace has none, so anything else is refused here (the product's linter lets custom sizes through).
 const WORKLOAD_SIZES = ['Small', 'Medium', 'Large'];
@@ -68,10 +70,16 @@ export const SERVED_ENTITY_FIELDS = [
   'environment_vars',
   'instance_profile_arn',
   'burst_scaling_enabled',
-];
+] as const;
 /** Create fields kept as given and returned by GET. */
-const EXTRA_FIELDS = ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications', 'telemetry_config'];
-const CREATE_FIELDS = ['name', 'config', 'ai_gateway', 'rate_limits', ...EXTRA_FIELDS];
+const EXTRA_FIELDS = ['tags', 'description', 'budget_policy_id', 'route_optimized', 'email_notifications', 'telemetry_config'] as const;
+export const CREATE_FIELDS = ['name', 'config', 'ai_gateway', 'rate_limits', ...EXTRA_FIELDS] as const;
+export const CONFIG_FIELDS = ['served_entities', 'served_models', 'traffic_config'] as const;
+export const ROUTE_FIELDS = ['served_entity_name', 'served_model_name', 'traffic_percentage'] as const;
+export const AI_GATEWAY_FIELDS = ['usage_tracking_config', 'inference_table_config', 'rate_limits', 'guardrails', 'fallback_config'] as const;
+export const RATE_LIMIT_FIELDS = ['key', 'principal', 'renewal_period', 'calls', 'tokens'] as const;
+export const GUARDRAIL_FIELDS = ['safety', 'pii', 'invalid_keywords', 'valid_topics'] as const;
+export const INFERENCE_TABLE_FIELDS = ['enabled', 'catalog_name', 'schema_name', 'table_name_prefix'] as const;
 
 export function validateEndpointName(name: unknown): string {
   const text = string(name, 'name');
@@ -137,7 +145,7 @@ function validateTrafficConfig(raw: unknown, entities: ServedEntity[], at: strin
   const routes = array(config.routes, `${at}traffic_config.routes`).map((rawRoute, i) => {
     const path = `${at}traffic_config.routes[${i}]`;
     const route = object(rawRoute, path);
-    onlyFields(route, ['served_entity_name', 'served_model_name', 'traffic_percentage'], path);
+    onlyFields(route, ROUTE_FIELDS, path);
     const target = string(route.served_entity_name ?? route.served_model_name, `${path}.served_entity_name`);
     if (!entities.some((e) => e.name === target)) {
       throw invalid(
@@ -157,7 +165,7 @@ function validateTrafficConfig(raw: unknown, entities: ServedEntity[], at: strin
 export function validateEndpointConfig(raw: unknown, catalog: EntityCatalog, path?: string): EndpointConfig {
   const at = path ? `${path}.` : '';
   const config = object(raw, path ?? 'request body');
-  onlyFields(config, ['served_entities', 'served_models', 'traffic_config'], path ?? 'the config update', {
+  onlyFields(config, CONFIG_FIELDS, path ?? 'the config update', {
     ai_gateway: "'ai_gateway' is a top-level field of the create request (a sibling of 'config'), or the body of PUT /api/2.0/serving-endpoints/{name}/ai-gateway.",
     rate_limits: "Rate limits belong in ai_gateway.rate_limits.",
     auto_capture_config: "Legacy inference tables can no longer be enabled: use ai_gateway.inference_table_config.",
@@ -191,7 +199,7 @@ export function validateEndpointConfig(raw: unknown, catalog: EntityCatalog, pat
 
 function validateRateLimit(raw: unknown, path: string): Json {
   const limit = object(raw, path);
-  onlyFields(limit, ['key', 'principal', 'renewal_period', 'calls', 'tokens'], path);
+  onlyFields(limit, RATE_LIMIT_FIELDS, path);
   const key = limit.key === undefined ? 'endpoint' : oneOf(limit.key, RATE_LIMIT_KEYS, `${path}.key`);
   if (limit.renewal_period === undefined) throw invalid(`Missing required field ${path}.renewal_period (only 'minute' is supported).`);
   oneOf(limit.renewal_period, RENEWAL_PERIODS, `${path}.renewal_period`);
@@ -209,7 +217,7 @@ function validateRateLimit(raw: unknown, path: string): Json {
 
 function validateGuardrailParameters(raw: unknown, path: string): Json {
   const params = object(raw, path);
-  onlyFields(params, ['safety', 'pii', 'invalid_keywords', 'valid_topics'], path);
+  onlyFields(params, GUARDRAIL_FIELDS, path);
   if (params.safety !== undefined) boolean(params.safety, `${path}.safety`);
   if (params.pii !== undefined) {
     const pii = object(params.pii, `${path}.pii`);
@@ -224,7 +232,7 @@ function validateGuardrailParameters(raw: unknown, path: string): Json {
 
 function validateInferenceTableConfig(raw: unknown, endpointName: string, path: string): InferenceTableConfig {
   const config = object(raw, path);
-  onlyFields(config, ['enabled', 'catalog_name', 'schema_name', 'table_name_prefix'], path);
+  onlyFields(config, INFERENCE_TABLE_FIELDS, path);
   const enabled = config.enabled === undefined ? false : boolean(config.enabled, `${path}.enabled`);
   const result: InferenceTableConfig = { enabled };
   for (const field of ['catalog_name', 'schema_name', 'table_name_prefix'] as const) {
@@ -247,7 +255,7 @@ export function validateAiGateway(raw: unknown, endpointName: string, path: stri
   const config = object(raw, path);
   onlyFields(
     config,
-    ['usage_tracking_config', 'inference_table_config', 'rate_limits', 'guardrails', 'fallback_config'],
+    AI_GATEWAY_FIELDS,
     path,
     { ai_gateway: 'The PUT /ai-gateway body is the bare AiGatewayConfig, not wrapped in {ai_gateway: …}.' },
   );

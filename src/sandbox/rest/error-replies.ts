@@ -8,7 +8,10 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'PERMISSION_DENIED'
   | 'RESOURCE_DOES_NOT_EXIST'
-  /** Unity Catalog's newer APIs answer a missing resource with the bare gRPC-style code (model services). */
+  /**
+   * The newer APIs answer a missing resource with the bare gRPC-style code: Unity Catalog model services, and the
+   * Files API (sdk-py databricks/sdk/errors/platform.py NotFound).
+   */
   | 'NOT_FOUND'
   | 'ENDPOINT_NOT_FOUND'
   | 'RESOURCE_ALREADY_EXISTS'

@@ -18,15 +18,18 @@ export const GRANTS_PAGE_LENGTH = 20;
  * Unity AI Gateway services, and no source documents the permissions-path spelling. The sandbox serves the
  * lower-case spelling of the SQL `GRANT EXECUTE ON MODEL SERVICE` by analogy with `catalog` and `table`.
  */
-export type SecurableType = 'catalog' | 'schema' | 'table' | 'model_service' | 'mcp_service';
+export type SecurableType = 'catalog' | 'schema' | 'table' | 'volume' | 'model_service' | 'mcp_service';
 
-const PARTS: Record<SecurableType, number> = { catalog: 1, schema: 2, table: 3, model_service: 3, mcp_service: 3 };
-const LABEL: Record<SecurableType, string> = { catalog: 'Catalog', schema: 'Schema', table: 'Table', model_service: 'Model service', mcp_service: 'MCP service' };
+const PARTS: Record<SecurableType, number> = { catalog: 1, schema: 2, table: 3, volume: 3, model_service: 3, mcp_service: 3 };
+const LABEL: Record<SecurableType, string> = { catalog: 'Catalog', schema: 'Schema', table: 'Table', volume: 'Volume', model_service: 'Model service', mcp_service: 'MCP service' };
 
-/** Which securable types each privilege applies to (privileges granted higher up are inherited below). */
-const PRIVILEGES: Record<string, SecurableType[]> = {
-  ALL_PRIVILEGES: ['catalog', 'schema', 'table'],
-  MANAGE: ['catalog', 'schema', 'table'],
+/**
+ * Which securable types each privilege applies to (privileges granted higher up are inherited below). The names
+ * are checked against the SDK's `catalog.Privilege` by the contract check (test/contracts).
+ */
+export const PRIVILEGES = {
+  ALL_PRIVILEGES: ['catalog', 'schema', 'table', 'volume'],
+  MANAGE: ['catalog', 'schema', 'table', 'volume'],
   BROWSE: ['catalog'],
   USE_CATALOG: ['catalog'],
   USE_SCHEMA: ['catalog', 'schema'],
@@ -38,13 +41,13 @@ const PRIVILEGES: Record<string, SecurableType[]> = {
   CREATE_MATERIALIZED_VIEW: ['catalog', 'schema'],
   EXECUTE: ['catalog', 'schema', 'model_service', 'mcp_service'],
   CREATE_SERVICE: ['catalog', 'schema'],
-  READ_VOLUME: ['catalog', 'schema'],
-  WRITE_VOLUME: ['catalog', 'schema'],
+  READ_VOLUME: ['catalog', 'schema', 'volume'],
+  WRITE_VOLUME: ['catalog', 'schema', 'volume'],
   APPLY_TAG: ['catalog', 'schema', 'table'],
   REFRESH: ['catalog', 'schema', 'table'],
   SELECT: ['catalog', 'schema', 'table'],
   MODIFY: ['catalog', 'schema', 'table'],
-};
+} as const satisfies Record<string, readonly SecurableType[]>;
 
 export const PERMISSIONS_PREFIX = '/api/2.1/unity-catalog/permissions/';
 
@@ -76,6 +79,12 @@ export class Grants {
   /** A model or MCP service (`model-services` / `mcp-services`), made a securable its owner holds. */
   registerService(kind: 'model-services' | 'mcp-services', fullName: string, owner: string): void {
     this.register(kind === 'model-services' ? 'model_service' : 'mcp_service', fullName, owner);
+  }
+
+  /** A Unity Catalog volume (where files live, through the Files API) and the schema that holds it. */
+  registerVolume(catalog: string, schema: string, volume: string, owner?: string): void {
+    this.registerSchema(catalog, schema);
+    this.register('volume', `${catalog}.${schema}.${volume}`, owner);
   }
 
   registerCatalog(catalog: string, owner?: string): void {
@@ -122,6 +131,11 @@ export class Grants {
     return this.missing(principal, [catalog, schema], 'CREATE_TABLE');
   }
 
+  /** What `principal` lacks to read (READ VOLUME) or write (WRITE VOLUME) files in a volume, USE CATALOG and USE SCHEMA first. */
+  missingVolumePrivilege(principal: string, parts: [string, string, string], privilege: 'READ_VOLUME' | 'WRITE_VOLUME'): MissingPrivilege | undefined {
+    return this.missing(principal, parts, privilege, 'volume');
+  }
+
   /** What `principal` lacks to create a Unity AI Gateway service in `catalog.schema` (USE CATALOG, USE SCHEMA, CREATE SERVICE). */
   missingCreateServicePrivilege(principal: string, catalog: string, schema: string): MissingPrivilege | undefined {
     return this.missing(principal, [catalog, schema], 'CREATE_SERVICE');
@@ -136,9 +150,9 @@ export class Grants {
    * The first privilege missing on the path to `parts` (a catalog, schema or table), then `privilege` on the last
    * part (inherited from above). Databricks checks in this order and names the first gap.
    */
-  private missing(principal: string, parts: string[], privilege: string): MissingPrivilege | undefined {
+  private missing(principal: string, parts: string[], privilege: string, leaf: SecurableType = 'table'): MissingPrivilege | undefined {
     if (this.identities.isMetastoreAdmin(principal)) return undefined;
-    const chain = parts.map((_, i) => [(['catalog', 'schema', 'table'] as const)[i]!, parts.slice(0, i + 1).join('.').toLowerCase()] as const);
+    const chain = parts.map((_, i) => [(['catalog', 'schema', leaf] as const)[i]!, parts.slice(0, i + 1).join('.').toLowerCase()] as const);
     const holds = (wanted: string, on: readonly (readonly [SecurableType, string])[]) =>
       on.some(([type, fullName]) => {
         const key = securableKey(type, fullName);
@@ -171,10 +185,10 @@ export class Grants {
     const token = req.query.get('page_token');
     const offset = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
     if (!Number.isInteger(offset) || offset < 0) throw invalid(`Invalid page_token '${token}'.`);
-    const assignments = (all.privilege_assignments as unknown[] | undefined) ?? [];
+    const assignments = all.privilege_assignments ?? [];
     const page = assignments.slice(offset, offset + pageLength);
     const next = offset + pageLength < assignments.length ? Buffer.from(String(offset + pageLength)).toString('base64url') : undefined;
-    return ok({ ...(page.length > 0 ? { privilege_assignments: page } : {}), ...(next ? { next_page_token: next } : {}) });
+    return ok(permissionsView(page, next));
   }
 
   patch(req: RestRequest, type: string, fullName: string): Reply {
@@ -191,7 +205,7 @@ export class Grants {
         throw invalid(`Could not find principal with name ${change.principal} (changes[${i}]). Service principals are named by their application id.`);
       }
       for (const privilege of [...change.add, ...change.remove]) {
-        const appliesTo = PRIVILEGES[privilege];
+        const appliesTo: readonly SecurableType[] | undefined = (PRIVILEGES as Record<string, readonly SecurableType[]>)[privilege];
         if (!appliesTo) throw invalid(`Invalid privilege '${privilege}' in changes[${i}]: no such Unity Catalog privilege.`);
         if (!appliesTo.includes(securable.type)) {
           throw invalid(`Privilege ${privilege} is not applicable to this entity [${securable.fullName}:${securable.type.toUpperCase()}].`);
@@ -235,15 +249,20 @@ export class Grants {
     return { type: securableType, fullName };
   }
 
-  private describe(type: SecurableType, fullName: string, only?: string): Record<string, unknown> {
+  private describe(type: SecurableType, fullName: string, only?: string): PermissionsView {
     const assignments = [...this.assignmentsOf(type, fullName)]
       .filter(([principal]) => only === undefined || principal === only)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([principal, privileges]) => ({ principal, privileges: [...privileges].sort() }));
-    // Like the real API, an empty list is omitted rather than sent as [].
-    return assignments.length > 0 ? { privilege_assignments: assignments } : {};
+    return permissionsView(assignments);
   }
 }
+
+/** GetPermissionsResponse; like the real API, an empty list is omitted rather than sent as [], and so is the token. */
+export function permissionsView(assignments: Array<{ principal: string; privileges: string[] }>, nextPageToken?: string) {
+  return { ...(assignments.length > 0 ? { privilege_assignments: assignments } : {}), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+}
+export type PermissionsView = ReturnType<typeof permissionsView>;
 
 interface Change {
   principal: string;

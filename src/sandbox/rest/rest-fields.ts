@@ -39,7 +39,7 @@ export function count(value: unknown, path: string, max = Number.MAX_SAFE_INTEGE
   return value;
 }
 
-export function oneOf(value: unknown, allowed: string[], path: string): string {
+export function oneOf(value: unknown, allowed: readonly string[], path: string): string {
   const text = string(value, path);
   if (!allowed.includes(text)) {
     throw invalid(`Invalid ${path} '${text}': must be one of ${allowed.join(', ')} (case-sensitive).`);
@@ -47,7 +47,7 @@ export function oneOf(value: unknown, allowed: string[], path: string): string {
   return text;
 }
 
-export function onlyFields(body: Json, allowed: string[], path: string, hints: Record<string, string> = {}): void {
+export function onlyFields(body: Json, allowed: readonly string[], path: string, hints: Record<string, string> = {}): void {
   for (const field of Object.keys(body)) {
     if (allowed.includes(field)) continue;
     const hint = hints[field];

@@ -14,6 +14,8 @@ export interface RestRequest {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Bytes sent as they are instead of a JSON body (a file the Files API or an export downloads). */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 

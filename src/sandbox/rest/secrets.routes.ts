@@ -63,9 +63,7 @@ export class Secrets {
   }
 
   private listScopes(): Reply {
-    const scopes = [...this.scopes.keys()].sort().map((name) => ({ name, backend_type: 'DATABRICKS' }));
-    // Like the real API, an empty list is omitted rather than sent as [].
-    return ok(scopes.length > 0 ? { scopes } : {});
+    return ok(scopesView([...this.scopes.keys()].sort()));
   }
 
   private createScope(req: RestRequest): Reply {
@@ -90,8 +88,7 @@ export class Secrets {
     if (scope === null || scope === '') throw invalid("Missing required parameter 'scope'.");
     const keys = this.scopes.get(scope);
     if (!keys) throw noScope(scope);
-    const secrets = [...keys].sort(([a], [b]) => a.localeCompare(b)).map(([key, at]) => ({ key, last_updated_timestamp: at }));
-    return ok(secrets.length > 0 ? { secrets } : {});
+    return ok(secretsView([...keys].sort(([a], [b]) => a.localeCompare(b))));
   }
 
   private putSecret(req: RestRequest): Reply {
@@ -116,6 +113,18 @@ export class Secrets {
     if (!keys.delete(key)) throw notFound(`Secret ${key} does not exist in scope ${scope}!`);
     return ok({});
   }
+}
+
+/** ListScopesResponse; like the real API, an empty list is omitted rather than sent as []. */
+export function scopesView(names: string[]) {
+  const scopes = names.map((name) => ({ name, backend_type: 'DATABRICKS' as const }));
+  return scopes.length > 0 ? { scopes } : {};
+}
+
+/** ListSecretsResponse: key names and when each was written, never a value. */
+export function secretsView(keys: Array<[key: string, writtenAt: number]>) {
+  const secrets = keys.map(([key, at]) => ({ key, last_updated_timestamp: at }));
+  return secrets.length > 0 ? { secrets } : {};
 }
 
 function scopeName(value: unknown): string {

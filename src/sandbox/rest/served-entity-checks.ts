@@ -108,7 +108,7 @@ function checkProvisionedThroughput(entity: Json, path: string, model: Extract<S
 export const EXTERNAL_TASKS = ['llm/v1/chat', 'llm/v1/completions', 'llm/v1/embeddings'];
 
 /** Each provider and the one config block it takes (PY `ExternalModel`). */
-const PROVIDER_CONFIGS: Record<string, string> = {
+export const PROVIDER_CONFIGS = {
   ai21labs: 'ai21labs_config',
   anthropic: 'anthropic_config',
   'amazon-bedrock': 'amazon_bedrock_config',
@@ -118,7 +118,10 @@ const PROVIDER_CONFIGS: Record<string, string> = {
   openai: 'openai_config',
   palm: 'palm_config',
   custom: 'custom_provider_config',
-};
+} as const satisfies Record<string, string>;
+type Provider = keyof typeof PROVIDER_CONFIGS;
+export const EXTERNAL_MODEL_FIELDS = ['provider', 'name', 'task', ...Object.values(PROVIDER_CONFIGS)] as const;
+export const DATABRICKS_MODEL_SERVING_FIELDS = ['databricks_workspace_url', 'databricks_api_token', 'databricks_api_token_plaintext'] as const;
 
 /** Fields that belong to custom model serving and may not sit beside an external model (PY `ServedEntityInput`). */
 const REGISTERED_MODEL_FIELDS = ['entity_name', 'entity_version', 'workload_size', 'workload_type', 'scale_to_zero_enabled'];
@@ -133,11 +136,11 @@ export function checkExternalModel(entity: Json, path: string, catalog: EntityCa
   }
   const at = `${path}.external_model`;
   const external = object(entity.external_model, at);
-  onlyFields(external, ['provider', 'name', 'task', ...Object.values(PROVIDER_CONFIGS)], at);
-  const provider = oneOf(external.provider, Object.keys(PROVIDER_CONFIGS), `${at}.provider`);
+  onlyFields(external, EXTERNAL_MODEL_FIELDS, at);
+  const provider = oneOf(external.provider, Object.keys(PROVIDER_CONFIGS), `${at}.provider`) as Provider;
   const name = string(external.name, `${at}.name`);
   const task = oneOf(external.task, EXTERNAL_TASKS, `${at}.task`);
-  const configField = PROVIDER_CONFIGS[provider]!;
+  const configField: string = PROVIDER_CONFIGS[provider];
   for (const field of Object.values(PROVIDER_CONFIGS)) {
     if (field !== configField && external[field] !== undefined) {
       throw invalid(`Invalid ${at}.${field}: provider '${provider}' takes ${configField}, not ${field}.`);
@@ -155,7 +158,7 @@ export function checkExternalModel(entity: Json, path: string, catalog: EntityCa
  */
 function checkDatabricksModelServing(config: Json, name: string, task: string, at: string, catalog: EntityCatalog): void {
   const path = `${at}.databricks_model_serving_config`;
-  onlyFields(config, ['databricks_workspace_url', 'databricks_api_token', 'databricks_api_token_plaintext'], path);
+  onlyFields(config, DATABRICKS_MODEL_SERVING_FIELDS, path);
   if (config.databricks_workspace_url === undefined) throw invalid(`Missing required field ${path}.databricks_workspace_url.`);
   const url = string(config.databricks_workspace_url, `${path}.databricks_workspace_url`);
   if (!/^https:\/\/[^/\s]+\/?$/.test(url)) throw invalid(`Invalid ${path}.databricks_workspace_url '${url}': expected the workspace URL, https://<host>.`);

@@ -454,63 +454,72 @@ export class ServingEndpoints {
     grants.registerTable(ref.catalog, ref.schema, `${ref.prefix}_payload`, principal);
   }
 
-  private state(endpoint: StoredEndpoint): { ready: string; config_update: string } {
-    return {
-      ready: endpoint.config ? 'READY' : 'NOT_READY',
-      config_update: endpoint.pending ? 'IN_PROGRESS' : endpoint.lastUpdateFailed ? 'UPDATE_FAILED' : 'NOT_UPDATING',
-    };
-  }
-
-  private detailed(endpoint: StoredEndpoint, principal: string): Record<string, unknown> {
-    const entityOut = (deployment: string) => (e: Record<string, unknown>) => ({
-      ...withoutPlaintext(e),
-      creator: endpoint.creator,
-      creation_timestamp: endpoint.createdAt,
-      state: { deployment, deployment_state_message: '' },
-    });
-    const body: Record<string, unknown> = {
-      name: endpoint.name,
-      id: endpoint.id,
-      creator: endpoint.creator,
-      creation_timestamp: endpoint.createdAt,
-      last_updated_timestamp: endpoint.updatedAt,
-      state: this.state(endpoint),
-      permission_level: this.permissionLevel(endpoint, principal),
-      route_optimized: false,
-      ...(endpoint.task ? { task: endpoint.task } : {}),
-      ...(endpoint.managedByDatabricks ? { endpoint_type: 'FOUNDATION_MODEL_API' } : {}),
-      ...endpoint.extras,
-    };
-    if (endpoint.config) {
-      body.config = {
-        served_entities: endpoint.config.served_entities.map(entityOut('DEPLOYMENT_READY')),
-        traffic_config: endpoint.config.traffic_config,
-        config_version: endpoint.configVersion,
-      };
-    }
-    if (endpoint.pending) {
-      body.pending_config = {
-        served_entities: endpoint.pending.config.served_entities.map(entityOut('DEPLOYMENT_CREATING')),
-        traffic_config: endpoint.pending.config.traffic_config,
-        config_version: endpoint.pending.version,
-        start_time: endpoint.pending.startedAt,
-      };
-    }
-    if (endpoint.aiGateway && Object.keys(endpoint.aiGateway).length > 0) body.ai_gateway = endpoint.aiGateway;
-    return body;
+  private detailed(endpoint: StoredEndpoint, principal: string) {
+    return endpointView(endpoint, this.permissionLevel(endpoint, principal));
   }
 
   /** The list operation returns ServingEndpoint: a config summary without traffic or pending config. */
-  private summary(endpoint: StoredEndpoint, principal: string): Record<string, unknown> {
+  private summary(endpoint: StoredEndpoint, principal: string) {
     this.settle(endpoint);
     const { pending_config: _pending, config, ...rest } = this.detailed(endpoint, principal);
     if (!config) return rest;
-    const entities = (config as EndpointConfig).served_entities.map((e) => {
+    const entities = config.served_entities.map((e) => {
       const { name, entity_name, entity_version, external_model, foundation_model } = e;
       return { name, entity_name, entity_version, external_model, foundation_model };
     });
     return { ...rest, config: { served_entities: entities } };
   }
+}
+
+/** `state` of ServingEndpointDetailed: ready once a config is served; the update state of the latest change. */
+function endpointState(endpoint: StoredEndpoint) {
+  return {
+    ready: endpoint.config ? ('READY' as const) : ('NOT_READY' as const),
+    config_update: endpoint.pending ? ('IN_PROGRESS' as const) : endpoint.lastUpdateFailed ? ('UPDATE_FAILED' as const) : ('NOT_UPDATING' as const),
+  };
+}
+
+/**
+ * GET's ServingEndpointDetailed: the served config and the pending one, with the fields the server fills in
+ * (ids, creator, times, deployment states); secrets given in plaintext are never returned.
+ */
+export function endpointView(endpoint: StoredEndpoint, permissionLevel: PermissionLevel | undefined) {
+  // Object.assign onto the fresh copy keeps the entity's own (client-given) fields in the type, as an index signature.
+  const entityOut = (deployment: 'DEPLOYMENT_READY' | 'DEPLOYMENT_CREATING') => (e: ServedEntity) =>
+    Object.assign(withoutPlaintext(e), { creator: endpoint.creator, creation_timestamp: endpoint.createdAt, state: { deployment, deployment_state_message: '' } });
+  return {
+    name: endpoint.name,
+    id: endpoint.id,
+    creator: endpoint.creator,
+    creation_timestamp: endpoint.createdAt,
+    last_updated_timestamp: endpoint.updatedAt,
+    state: endpointState(endpoint),
+    ...(permissionLevel ? { permission_level: permissionLevel } : {}),
+    route_optimized: false,
+    ...(endpoint.task ? { task: endpoint.task } : {}),
+    ...(endpoint.managedByDatabricks ? { endpoint_type: 'FOUNDATION_MODEL_API' as const } : {}),
+    ...endpoint.extras,
+    ...(endpoint.config
+      ? {
+          config: {
+            served_entities: endpoint.config.served_entities.map(entityOut('DEPLOYMENT_READY')),
+            traffic_config: endpoint.config.traffic_config,
+            config_version: endpoint.configVersion,
+          },
+        }
+      : {}),
+    ...(endpoint.pending
+      ? {
+          pending_config: {
+            served_entities: endpoint.pending.config.served_entities.map(entityOut('DEPLOYMENT_CREATING')),
+            traffic_config: endpoint.pending.config.traffic_config,
+            config_version: endpoint.pending.version,
+            start_time: endpoint.pending.startedAt,
+          },
+        }
+      : {}),
+    ...(endpoint.aiGateway && Object.keys(endpoint.aiGateway).length > 0 ? { ai_gateway: endpoint.aiGateway } : {}),
+  };
 }
 
 /** A copy without `*_plaintext` fields at any depth: secrets given in plaintext are input-only, never returned. */

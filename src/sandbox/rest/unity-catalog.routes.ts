@@ -72,6 +72,7 @@ function identifier(value: unknown, field: string): string {
   return name;
 }
 
-function describeSchema(catalog: string, schema: string, owner: string): Record<string, unknown> {
+/** SchemaInfo, the fields the sandbox keeps. */
+export function describeSchema(catalog: string, schema: string, owner: string) {
   return { name: schema, catalog_name: catalog, full_name: `${catalog}.${schema}`, owner };
 }

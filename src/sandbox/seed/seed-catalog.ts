@@ -90,6 +90,9 @@ export const SEED_SCHEMAS: readonly (readonly [catalog: string, schema: string])
   ['main', 'default'],
 ];
 
+/** Unity Catalog volumes that exist from the start (owned by the metastore admin): where teams keep files such as state files. */
+export const SEED_VOLUMES: readonly (readonly [catalog: string, schema: string, volume: string])[] = [['workshop', 'skyloyalty_ops', 'gateway_state']];
+
 /** The secret holding the token that dedicated gateways use to call pay-per-token endpoints. */
 export const GATEWAY_SECRET = { scope: 'ai-gateway', key: 'fmapi-token' } as const;
 

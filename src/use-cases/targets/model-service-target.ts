@@ -5,6 +5,7 @@
  * PATCH of the changed config fields with the etag the plan was made against, so a concurrent change is refused
  * rather than overwritten. Nothing rolls out afterwards: a service answers as soon as it is written.
  */
+import { exportModelService } from '../../governance/gateway-export.js';
 import { unityGatewayUnavailable, type LiveService } from '../../databricks/ai-gateway-services.api.js';
 import type { Workspace } from '../../databricks/workspace-clients.js';
 import { ToolError } from '../../shared/tool-error.js';
@@ -46,6 +47,7 @@ export const modelServiceTarget: GatewayTarget<DesiredModelService, LiveModelGat
   wait: async (workspace, desired, options): Promise<WaitResult<LiveModelGateway>> => ({ outcome: 'ready', live: await readLive(workspace, desired, options.signal) }),
   reread: readLive,
   summarise,
+  exportFiles: exportModelService,
 };
 
 async function inspect(workspace: Workspace, state: StateData, request: GatewayRequest, signal: AbortSignal): Promise<ModelServiceFacts> {

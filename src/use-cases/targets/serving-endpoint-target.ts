@@ -4,6 +4,7 @@
  * the whole body; an update PUTs the whole `ai_gateway` block and, only when the served entities change, the
  * config (a long-running rollout that `wait` follows).
  */
+import { exportServingEndpoint } from '../../governance/gateway-export.js';
 import type { ServingEndpoint } from '../../databricks/serving-endpoints.api.js';
 import type { Workspace } from '../../databricks/workspace-clients.js';
 import { ToolError } from '../../shared/tool-error.js';
@@ -35,6 +36,7 @@ export const servingEndpointTarget: GatewayTarget<DesiredGateway, ServingEndpoin
   wait,
   reread: (workspace, desired, signal) => workspace.servingEndpoints.get(desired.name, signal),
   summarise,
+  exportFiles: exportServingEndpoint,
 };
 
 /** The audited endpoints the gateway would serve, and what the form needs of the workspace, as it answers now. */
