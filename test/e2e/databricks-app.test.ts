@@ -408,7 +408,7 @@ describe('identity from what the proxy proves, not from headers', () => {
     schema: 'gw_app',
     token_secret: 'ai-gateway/fmapi-token',
     grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP },
-    state_file: path.basename(stateFile),
+    state_file: SHARED_STATE,
     ...extra,
   });
 
@@ -424,13 +424,13 @@ describe('identity from what the proxy proves, not from headers', () => {
     expect(withToken(stolen.requests)).toEqual([]);
     expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: APP_IDENTITY, claimed_user: 'admin@example.com', acting_as: 'server', error_code: 'PLAN_ID_NOT_YOURS' });
 
-    // What the forger plans binds to the app, exactly as what Bob plans through the proxy without user authorization.
-    const forged = await call(forger, 'create_gateway', args());
+    // The forger is the app, exactly as Bob is through the proxy without user authorization: the same refusal, the same record.
     proxy.userAuthorization = false;
     try {
-      const bob = await call(await signIn(proxy.url, 'login-bob'), 'create_gateway', args());
-      expect(authorOf(forged.structured.plan_id)).toBe(APP_IDENTITY);
-      expect(authorOf(bob.structured.plan_id)).toBe(APP_IDENTITY);
+      const bob = await call(await signIn(proxy.url, 'login-bob'), 'create_gateway', args({ mode: 'apply', plan_id: planned.structured.plan_id }));
+      expect(bob.structured.error?.code, bob.text).toBe('PLAN_ID_NOT_YOURS');
+      expect(bob.text).toMatch(new RegExp(`you are ${APP_IDENTITY}`));
+      expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: APP_IDENTITY, claimed_user: 'bob@example.com', acting_as: 'server' });
     } finally {
       proxy.userAuthorization = true;
     }
