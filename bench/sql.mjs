@@ -1,12 +1,16 @@
 // query_usage and tail_inference through the built MCP server against the sandbox warehouse, each tool's median
 // latency against the raw @databricks/sql driver running the very statement the tool ran, and the server's
 // peak RSS, at growing table sizes (usage rows; payload rows are a tenth of them).
-// Build first: npx tsc -p tsconfig.json.   Usage: node bench/sql.mjs [--rows 1000000,10000000] [--rounds 7]
-import { readFileSync } from 'node:fs';
+// The overhead per call is given twice: in wall time (tool − raw, per interleaved pair), and in CPU time (the
+// server's, all threads, from /proc, minus this process's CPU for the raw run), which a loaded machine does not
+// inflate the way it inflates waiting. The sandbox runs in its own process, so neither side counts DuckDB.
+// Build first: npm run build.   Usage: node bench/sql.mjs [--rows 1000000,10000000] [--rounds 7]
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { DBSQLClient, DBSQLParameter } from '@databricks/sql';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { startSandbox } from '../dist/sandbox/start-sandbox.js';
 import { SEED_ENDPOINTS } from '../dist/sandbox/seed/seed-catalog.js';
 
 const args = process.argv.slice(2);
@@ -49,9 +53,47 @@ function rssOf(pid) {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
+/** Nanoseconds a process spent on a CPU, all its threads (Linux). */
+function cpuNs(pid) {
+  return readdirSync(`/proc/${pid}/task`).reduce((sum, task) => {
+    try {
+      return sum + Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+/** `ai-gateway-mcp sandbox` in its own process, seeded with `rows`; resolves when it prints its settings. */
+function startSandboxProcess(rows) {
+  const child = spawn(process.execPath, ['dist/cli.js', 'sandbox', '--port', '0', '--rows', String(rows)], { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (!line || !out.includes('\n')) return;
+      const s = JSON.parse(line);
+      const url = new URL(s.host);
+      resolve({
+        url: s.host,
+        host: url.hostname,
+        port: Number(url.port),
+        token: s.token,
+        warehousePath: s.warehouse_path,
+        warehouseId: s.warehouse_path.split('/').pop(),
+        caCertPath: s.ca_cert,
+        caCert: readFileSync(s.ca_cert, 'utf8'),
+        close: () => new Promise((done) => (child.once('exit', done), child.kill('SIGTERM'))),
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
+  });
+}
+
 async function benchSize(rows) {
   let started = Date.now();
-  const sandbox = await startSandbox({ rows });
+  const sandbox = await startSandboxProcess(rows);
   const seedSeconds = (Date.now() - started) / 1000;
 
   const transport = new StdioClientTransport({
@@ -92,16 +134,25 @@ async function benchSize(rows) {
     await rawRun(warm.sql, warm.parameters);
     const toolMs = [];
     const rawMs = [];
+    const toolCpu = [];
+    const rawCpu = [];
     // Interleaved so both see the same cache and load conditions.
     for (let i = 0; i < rounds; i += 1) {
+      let cpu = cpuNs(pid);
       started = performance.now();
       const result = await call();
       toolMs.push(performance.now() - started);
+      toolCpu.push((cpuNs(pid) - cpu) / 1e6);
+      cpu = cpuNs(process.pid);
       started = performance.now();
       await rawRun(result.sql, result.parameters);
       rawMs.push(performance.now() - started);
+      rawCpu.push((cpuNs(process.pid) - cpu) / 1e6);
     }
-    results.push({ case: label, rows: warm.rows.length, tool_ms: median(toolMs), raw_ms: median(rawMs), ratio: median(toolMs) / median(rawMs) });
+    // Overhead per call: the median of each round's difference (tool − raw), as the rounds are interleaved pairs.
+    const overhead = median(toolMs.map((t, i) => t - rawMs[i]));
+    const cpuOverhead = median(toolCpu.map((t, i) => t - rawCpu[i]));
+    results.push({ case: label, rows: warm.rows.length, tool_ms: median(toolMs), raw_ms: median(rawMs), overhead_ms: overhead, cpu_overhead_ms: cpuOverhead, ratio: median(toolMs) / median(rawMs) });
   }
   clearInterval(sampler);
   const peak = Math.max(sampledPeak, rssOf(pid).peak);
@@ -116,10 +167,11 @@ const all = [];
 for (const rows of sizes) {
   const size = await benchSize(rows);
   all.push(size);
+  console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`\n${rows.toLocaleString('en-US')} usage rows (${(rows / 10).toLocaleString('en-US')} payload rows) · seeded in ${size.seedSeconds.toFixed(1)} s · server peak RSS ${size.peakRssMb.toFixed(1)} MB`);
-  console.log('case                         rows   tool ms   raw ms   tool/raw');
+  console.log('case                         rows   tool ms   raw ms   overhead ms: wall   CPU (target ≤ 2)   tool/raw');
   for (const r of size.results) {
-    console.log(`${r.case.padEnd(27)} ${String(r.rows).padStart(5)} ${r.tool_ms.toFixed(1).padStart(9)} ${r.raw_ms.toFixed(1).padStart(8)} ${r.ratio.toFixed(3).padStart(10)}`);
+    console.log(`${r.case.padEnd(27)} ${String(r.rows).padStart(5)} ${r.tool_ms.toFixed(1).padStart(9)} ${r.raw_ms.toFixed(1).padStart(8)} ${r.overhead_ms.toFixed(1).padStart(18)} ${r.cpu_overhead_ms.toFixed(1).padStart(6)} ${r.ratio.toFixed(3).padStart(21)}`);
   }
 }
-console.log(`\n${JSON.stringify(all.map((s) => ({ rows: s.rows, peak_rss_mb: Math.round(s.peakRssMb), worst_ratio: Math.max(...s.results.map((r) => r.ratio)), results: s.results })))}`);
+console.log(`\n${JSON.stringify(all.map((s) => ({ rows: s.rows, peak_rss_mb: Math.round(s.peakRssMb), worst_ratio: Math.max(...s.results.map((r) => r.ratio)), worst_overhead_ms: Math.max(...s.results.map((r) => r.overhead_ms)), worst_cpu_overhead_ms: Math.max(...s.results.map((r) => r.cpu_overhead_ms)), results: s.results })))}`);

@@ -9,7 +9,8 @@
  * The Claude Desktop bundle (scripts/bundle.mjs) reuses these options and the launcher.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -58,9 +59,21 @@ export function serverBundleOptions({ outfile, external = EXTERNAL_PACKAGES, plu
   };
 }
 
-/** Copies the launcher beside `bin/server.cjs` and warms the code cache with one short MCP session. */
+/**
+ * Writes the launcher beside `bin/server.cjs`, naming its code cache after a digest of the bundle taken here, so
+ * the launcher hashes nothing at start; then warms the cache with one short MCP session. The bundle's shebang
+ * line becomes a comment (same line count, so the source map still holds): the launcher compiles the file as a
+ * function body without copying megabytes to strip it.
+ */
 export async function installLauncher(launcherPath) {
-  copyFileSync(LAUNCHER, launcherPath);
+  const bundle = path.join(path.dirname(launcherPath), 'bin', 'server.cjs');
+  const source = readFileSync(bundle, 'utf8').replace(/^#!/, '//');
+  writeFileSync(bundle, source);
+  const buildId = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const launcher = readFileSync(LAUNCHER, 'utf8');
+  const placeholder = "const BUILD_ID = 'development';";
+  if (!launcher.includes(placeholder)) throw new Error(`scripts/launcher.mjs no longer holds ${placeholder}`);
+  writeFileSync(launcherPath, launcher.replace(placeholder, `const BUILD_ID = '${buildId}';`));
   chmodSync(launcherPath, 0o755);
   await warmCodeCache(launcherPath);
 }

@@ -13,6 +13,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { dump } from 'js-yaml';
 import { AGENT_SP, OPS_GROUP } from '../sandbox/seed/seed-catalog.js';
+import { assertSandboxPackages } from '../sandbox/sandbox-packages.js';
 
 const SONNET = 'databricks-claude-sonnet-4-6';
 const OPUS = 'databricks-claude-opus-4-5';
@@ -34,6 +35,8 @@ interface Step {
 export async function runDemoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'max-lines': { type: 'string' } }, strict: true });
   const maxLines = values['max-lines'] ? Math.max(1, Number(values['max-lines'])) : MAX_LINES;
+  // The server it starts runs on the sandbox: say what to install before starting anything.
+  assertSandboxPackages();
   const dir = mkdtempSync(path.join(tmpdir(), 'aigw-demo-'));
   const files = writeDemoFiles(dir);
   // The executable that is running this command (dist/cli.js, or the npm bin that links to it).

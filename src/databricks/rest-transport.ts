@@ -4,7 +4,6 @@
  * `Retry-After`, and connection errors, with backoff under a total time budget. A request that is not
  * idempotent (a create) is never retried here: its caller must first look whether it already happened.
  */
-import tls from 'node:tls';
 import type { Dispatcher, RetryHandler } from 'undici';
 
 export interface TransportOptions {
@@ -43,7 +42,6 @@ const RETRIABLE_STATUS = new Set([429, 503]);
 const RETRIABLE_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
-  'ENOTFOUND',
   'EPIPE',
   'ETIMEDOUT',
   'ENETUNREACH',
@@ -63,10 +61,11 @@ const MAX_RETRIES = 20;
  */
 const DEFAULT_RETRY_BUDGET_MS = 25_000;
 /**
- * Nothing answers at that address: a wrong host, a VPN down. Retried briefly for a blip, not for the whole
- * budget, so an agent hears about a typo in DATABRICKS_HOST in about a second rather than minutes.
+ * Nothing answers at that address: a VPN down, a proxy restarting. Retried briefly for a blip, not for the whole
+ * budget. A name that does not resolve (ENOTFOUND, a typo in DATABRICKS_HOST) and a certificate that is not
+ * trusted are never retried: neither changes a second later (EAI_AGAIN is the resolver's own "try again").
  */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const MAX_UNREACHABLE_RETRIES = 2;
 /** Responses larger than this are refused rather than buffered: no serving API answer comes close. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -79,9 +78,9 @@ export class Transport {
     this.retryBudgetMs = options.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS;
   }
 
-  /** undici loads on the first workspace call, not at start-up: offline tools never need it. */
+  /** undici and node:tls load on the first workspace call, not at start-up: offline tools never need them. */
   private connection(): Promise<{ agent: Dispatcher; dispatcher: Dispatcher }> {
-    this.pool ??= import('undici').then(({ Agent, ProxyAgent, interceptors }) => {
+    this.pool ??= Promise.all([import('undici'), import('node:tls')]).then(([{ Agent, ProxyAgent, interceptors }, tls]) => {
       const { options } = this;
       const pool = {
         connections: options.connections ?? 8,

@@ -10,6 +10,7 @@ import type { DBSQLParameter as DriverParameter, DBSQLClient as DriverClient } f
 import { scrubSecrets, ToolError } from '../shared/tool-error.js';
 import { isTruthy, type Runtime } from '../runtime/process-runtime.js';
 import { driverProxy } from './proxy-settings.js';
+import { checkWarehouseReachable } from './warehouse-reachability.js';
 import type { SqlStatement, SqlValue } from '../shared/sql-statement.js';
 
 type Driver = typeof import('@databricks/sql');
@@ -197,15 +198,18 @@ export class WarehouseClient {
   }
 
   private async connect(): Promise<DriverClient> {
-    const driver = await loadDriver();
     const url = new URL(this.target.host);
+    const port = url.port ? Number(url.port) : 443;
+    // Fails at once, naming the host, where the driver would retry for about 30 s what cannot succeed.
+    if (!this.target.proxy) await checkWarehouseReachable({ hostname: url.hostname, port, caCert: this.target.caCert });
+    const driver = await loadDriver();
     const client = new driver.DBSQLClient({ logger: this.logger as never });
     // Telemetry is skipped for loopback hosts anyway; say so explicitly for the local sandbox.
     const loopback = isLoopback(url.hostname);
     const target = this.target;
     return (await client.connect({
       host: url.hostname,
-      port: url.port ? Number(url.port) : 443,
+      port,
       path: this.warehousePath,
       authType: 'custom',
       // Asked per RPC, so an OAuth M2M token is refreshed by the shared token provider, never by the driver.
@@ -389,7 +393,7 @@ export function toSqlError(error: unknown, target: Pick<WarehouseTarget, 'host' 
   if (facts.sqlState?.startsWith('42') || SYNTAX.test(facts.message)) {
     return new SqlError('syntax', `The warehouse rejected the statement`, detail, 'Report it with the sql shown; it is a defect of this server', detail);
   }
-  if (facts.code && /^(ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|CERT_)/.test(facts.code)) {
+  if (facts.code && /^(ECONN|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|CERT_|ERR_TLS_)/.test(facts.code)) {
     return new SqlError('connection', `Cannot reach the ${where}`, `${facts.code}: ${detail}`, 'Check DATABRICKS_HOST and the network; for a private CA set NODE_EXTRA_CA_CERTS', detail);
   }
   if (facts.errorCode === 'ERROR' || facts.errorCode === 'UNKNOWN' || facts.errorCode === 'CLOSED') {

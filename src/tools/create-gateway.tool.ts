@@ -18,13 +18,13 @@ const ucName = z.string().min(1).max(255).regex(/^[A-Za-z0-9_-]+$/, 'a Unity Cat
 const rateLimitInput = z.object({
   key: z
     .enum(['endpoint', 'user', 'user_group', 'service_principal', 'request_tag'])
-    .describe('endpoint: one bucket for the gateway; user: per caller; user_group / service_principal need principal; request_tag (model_service only) needs request_tag_key'),
+    .describe('user_group and service_principal need principal; request_tag needs request_tag_key'),
   renewal_period: z.literal('minute').default('minute'),
-  calls: z.number().int().min(0).optional().describe('Calls per minute'),
-  tokens: z.number().int().min(0).optional().describe('Tokens per minute'),
-  principal: z.string().min(1).max(255).optional().describe('Group name or service principal application id (user_group / service_principal keys)'),
-  request_tag_key: z.string().min(1).max(128).optional().describe('model_service, key request_tag: the Databricks-Ai-Gateway-Request-Tags key the limit counts by, e.g. "project"'),
-  request_tag_value: z.string().min(1).max(256).optional().describe('model_service, key request_tag: only this tag value (default: each value its own bucket)'),
+  calls: z.number().int().min(0).optional(),
+  tokens: z.number().int().min(0).optional(),
+  principal: z.string().min(1).max(255).optional().describe('Group name or application id'),
+  request_tag_key: z.string().min(1).max(128).optional().describe('e.g. "project"'),
+  request_tag_value: z.string().min(1).max(256).optional().describe('Omitted: each value its own bucket'),
 });
 
 const guardrailSide = z.object({
@@ -37,82 +37,82 @@ const input = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"')
     .optional()
-    .describe('Name of the gateway endpoint to create or update (forms dedicated and provisioned). Form attach configures the audited endpoint itself and needs no name'),
+    .describe('Form attach takes none'),
   target: z
     .enum(['serving_endpoint', 'model_service'])
     .optional()
-    .describe('serving_endpoint: a serving endpoint with an ai_gateway block (AI Gateway legacy; the forms below). model_service: a Unity AI Gateway model service in <catalog>.<schema> routing to the system.ai models behind the audited endpoints (fallbacks, per-user limits, MCP services). Default: the target the state file records; on a first run model_service when the workspace answers its API (the plan says which), serving_endpoint when form or token_secret is given'),
+    .describe("Omitted: the state file's, else model_service where available"),
   mcp_services: z
     .array(
       z.object({
-        name: ucName.describe('MCP service name; it is registered as <catalog>.<schema>.<name>'),
-        connection: z.string().min(1).max(767).regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,2}$/, 'a connection is "name" (in the gateway schema) or "catalog.schema.name"').describe('The existing UC HTTP connection to the MCP server'),
-        include_tools: z.array(z.string().min(1).max(256)).max(100).optional().describe('Tool names or prefix patterns ending in * to expose (default: all tools)'),
-        requests_per_minute: z.number().int().min(1).optional().describe('Rate limit for the whole service'),
+        name: ucName,
+        connection: z.string().min(1).max(767).regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,2}$/, 'a connection is "name" (in the gateway schema) or "catalog.schema.name"').describe('UC HTTP connection'),
+        include_tools: z.array(z.string().min(1).max(256)).max(100).optional().describe('Names or prefixes ending in *; omitted: all'),
+        requests_per_minute: z.number().int().min(1).optional(),
       }),
     )
     .max(20)
     .optional()
-    .describe('model_service: MCP servers to govern through the gateway, each over an existing UC HTTP connection; the result gives each URL'),
+    .describe('model_service: MCP servers to govern'),
   form: z
     .enum(['dedicated', 'attach', 'provisioned'])
     .optional()
-    .describe('dedicated (default on a first run): a new endpoint of external models wrapping the audited pay-per-token endpoints, fallbacks possible, needs token_secret. attach: the gateway settings on the audited endpoint itself (shared by the whole workspace, no fallbacks). provisioned: Provisioned Throughput of the system.ai model behind the endpoint, when the workspace lists it as eligible. Default: the form the state file records, else dedicated'),
+    .describe("dedicated: new endpoint wrapping the audited ones; attach: on the audited endpoint; provisioned: Provisioned Throughput"),
   token_secret: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,128}\/[A-Za-z0-9_.-]{1,128}$/, 'a secret is named "scope/key"')
     .optional()
-    .describe('dedicated: the Databricks secret "scope/key" holding the token the gateway calls the wrapped endpoints with (referenced as {{secrets/scope/key}}; never pass the token itself)'),
-  provisioned_units: z.number().int().min(1).max(10_000).default(1).describe('provisioned: how many chunks, each the size the workspace reports (model units or tokens per second)'),
-  roles: rolesInput.describe('Roles whose bound, passing endpoints the gateway serves. Default ["agent_chat"]'),
-  fallback: z.boolean().default(false).describe("Also serve each role's next passing candidate at 0 % traffic, with fallback_config enabled"),
-  catalog: ucName.optional().describe('Catalog of the inference (payload) table. Default: uc_catalog_schema in the state file'),
-  schema: ucName.optional().describe('Team-owned schema of the inference table (not "default"). Default: uc_catalog_schema in the state file'),
+    .describe('Secret "scope/key" holding the token, never the token'),
+  provisioned_units: z.number().int().min(1).max(10_000).default(1).describe('Chunks of the size the workspace reports'),
+  roles: rolesInput,
+  fallback: z.boolean().default(false).describe("Also serve each role's next passing candidate"),
+  catalog: ucName.optional().describe("Of the inference table; omitted: the state file's"),
+  schema: ucName.optional().describe('A team schema, not "default"'),
   table_name_prefix: z
     .string()
     .min(1)
     .max(MAX_PREFIX_LENGTH)
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a table-name prefix is letters, digits and "_", not starting with a digit')
     .default('gw')
-    .describe('Inference-table prefix without a trailing "_" (the payload table is <catalog>.<schema>.<prefix>_payload)'),
-  rate_limits: z.array(rateLimitInput).min(0).max(20).default(DEFAULT_RATE_LIMITS).describe('Default: endpoint 120 calls/min and user 20 calls/min'),
-  guardrails: z.object({ input: guardrailSide.optional(), output: guardrailSide.optional() }).default(DEFAULT_GUARDRAILS).describe('Default: PII BLOCK and safety on, input and output'),
+    .describe('No trailing "_"'),
+  rate_limits: z.array(rateLimitInput).min(0).max(20).default(DEFAULT_RATE_LIMITS),
+  guardrails: z.object({ input: guardrailSide.optional(), output: guardrailSide.optional() }).default(DEFAULT_GUARDRAILS),
   grants: z
     .object({
-      agent_service_principal: z.string().min(1).max(255).optional().describe('Application id of the agent service principal: USE_CATALOG, USE_SCHEMA, SELECT, MODIFY'),
-      ops_group: z.string().min(1).max(255).optional().describe('Ops group that reads the tables: USE_CATALOG, USE_SCHEMA, SELECT'),
-      agent_privileges: z.array(z.string().min(1).max(64)).max(16).optional().describe('Override of the agent principal\'s schema privileges (ALL_PRIVILEGES is refused)'),
-      ops_privileges: z.array(z.string().min(1).max(64)).max(16).optional().describe('Override of the ops group\'s schema privileges (ALL_PRIVILEGES is refused)'),
-      opt_out_reason: z.string().min(3).max(500).optional().describe('Go without the F4 grants on purpose (agent_service_principal and ops_group are otherwise required); the reason is recorded in the state file and the plan warns about it'),
+      agent_service_principal: z.string().min(1).max(255).optional().describe('Application id'),
+      ops_group: z.string().min(1).max(255).optional(),
+      agent_privileges: z.array(z.string().min(1).max(64)).max(16).optional().describe('Never ALL_PRIVILEGES'),
+      ops_privileges: z.array(z.string().min(1).max(64)).max(16).optional().describe('Never ALL_PRIVILEGES'),
+      opt_out_reason: z.string().min(3).max(500).optional().describe('Skips the grants on purpose'),
     })
     .default({}),
   alert: z
     .object({
-      threshold: z.number().gt(0).lt(1).default(DEFAULT_ALERT.threshold).describe('Share of requests (0..1) answered 429 or 5xx over the window above which the alert triggers. Default 0.05'),
-      window_minutes: z.number().int().min(5).max(1440).default(DEFAULT_ALERT.windowMinutes).describe('Trailing window the share is measured over. Default 60'),
-      schedule: z.string().min(11).max(120).default(DEFAULT_ALERT.schedule).describe('Quartz cron schedule of the evaluations. Default every 5 minutes ("0 0/5 * * * ?")'),
-      timezone: z.string().min(1).max(64).default(DEFAULT_ALERT.timezone).describe('Time zone of the schedule. Default UTC'),
-      subscribers: z.array(z.string().email()).max(50).default([]).describe('E-mail addresses notified when it triggers and when it is back to OK'),
-      run_as: z.string().min(1).max(255).optional().describe('Application id of the service principal the alert runs as (it needs SELECT on system.serving). Default grants.agent_service_principal, else the caller'),
-      warehouse_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().describe("SQL warehouse the alert's query runs on. Default DATABRICKS_WAREHOUSE_ID"),
+      threshold: z.number().gt(0).lt(1).default(DEFAULT_ALERT.threshold).describe('Share of 429/5xx replies'),
+      window_minutes: z.number().int().min(5).max(1440).default(DEFAULT_ALERT.windowMinutes),
+      schedule: z.string().min(11).max(120).default(DEFAULT_ALERT.schedule).describe('Quartz cron'),
+      timezone: z.string().min(1).max(64).default(DEFAULT_ALERT.timezone),
+      subscribers: z.array(z.string().email()).max(50).default([]),
+      run_as: z.string().min(1).max(255).optional(),
+      warehouse_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
     })
     .optional()
-    .describe('A SQL alert (Alerts v2) on the gateway\'s 429/5xx share, planned and applied with the gateway; a repeat apply updates the alert the state file records (never another owner\'s alert of that name). Its query is the errors report of query_usage over a trailing window'),
+    .describe("SQL alert on the 429/5xx share"),
   state_file: stateFileInput,
-  mode: z.enum(['plan', 'apply', 'export']).default('plan').describe('plan: show the differences and return a plan_id; apply: carry out a plan; export: the plan as files to commit (bundle resources), nothing applied'),
-  plan_id: z.string().min(1).max(2048).optional().describe('The plan_id a plan call returned; apply carries out exactly that plan'),
-  timeout_seconds: z.number().int().min(1).max(3600).default(600).describe('Longest to wait for a config update to finish before returning'),
+  mode: z.enum(['plan', 'apply', 'export']).default('plan').describe('export: files to commit, nothing applied'),
+  plan_id: z.string().min(1).max(2048).optional().describe('From the plan call'),
+  timeout_seconds: z.number().int().min(1).max(3600).default(600).describe('Longest wait for the rollout'),
 });
 
-const changeSchema = z.object({ path: z.string().describe('JSON pointer: /config/…, /ai_gateway/…, /grants/<securable>/<name>/<principal>, /state/Foundation/f4_gateway'), from: z.unknown(), to: z.unknown() });
+const changeSchema = z.object({ path: z.string(), from: z.unknown(), to: z.unknown() });
 
 const endpointSchema = z.object({
-  name: z.string().describe('Endpoint name, or <catalog>.<schema>.<service> for a model service'),
+  name: z.string(),
   state: z.object({ ready: z.string().optional(), config_update: z.string().optional() }),
-  served_entities: z.array(z.object({ name: z.string().optional(), entity_name: z.string().optional(), external_model: z.string().optional().describe('The endpoint an external model wraps'), traffic_percentage: z.number().optional() })),
+  served_entities: z.array(z.object({ name: z.string().optional(), entity_name: z.string().optional(), external_model: z.string().optional(), traffic_percentage: z.number().optional() })),
   invocation_url: z.string(),
-  client: z.object({ openai_base_url: z.string(), anthropic_base_url: z.string(), model: z.string().describe('The model id clients pass') }).optional().describe('model_service: where OpenAI- and Anthropic-compatible clients call the service'),
-  mcp_services: z.array(z.object({ name: z.string(), url: z.string() })).optional().describe('model_service: the MCP services registered with the gateway and their URLs'),
+  client: z.object({ openai_base_url: z.string(), anthropic_base_url: z.string(), model: z.string() }).optional(),
+  mcp_services: z.array(z.object({ name: z.string(), url: z.string() })).optional(),
 });
 
 const alertSchema = z.object({
@@ -120,7 +120,7 @@ const alertSchema = z.object({
   display_name: z.string(),
   action: z.enum(['create', 'update', 'none']),
   lifecycle_state: z.string().optional(),
-  evaluation_state: z.string().optional().describe('OK, TRIGGERED, ERROR, or UNKNOWN before its first evaluation'),
+  evaluation_state: z.string().optional(),
   last_evaluated_at: z.string().optional(),
   schedule: z.string(),
   threshold: z.number(),
@@ -129,7 +129,7 @@ const alertSchema = z.object({
 
 const consumerSchema = z.object({
   endpoint: z.string(),
-  base_url: z.string().describe('OpenAI-compatible base URL; the model is the endpoint name'),
+  base_url: z.string(),
   anthropic_base_url: z.string(),
   invocation_url: z.string(),
   model: z.string(),
@@ -139,17 +139,15 @@ const consumerSchema = z.object({
 });
 
 const output = z.object({
-  target: z.enum(['serving_endpoint', 'model_service']).optional().describe('Which kind of gateway the plan is for'),
-  status: z
-    .enum(['planned', 'exported', 'applied', 'incomplete', 'unchanged', 'updating', 'halted', 'blocked'])
-    .describe('incomplete: the gateway is in place but a later step failed; see incomplete, fix, then plan and apply again. updating: nothing to change, but a config update is still rolling out; see in_progress'),
+  target: z.enum(['serving_endpoint', 'model_service']).optional(),
+  status: z.enum(['planned', 'exported', 'applied', 'incomplete', 'unchanged', 'updating', 'halted', 'blocked']),
   plan: z.object({ action: z.enum(['create', 'update', 'none']), changes: z.array(changeSchema), warnings: z.array(z.string()) }),
-  plan_id: z.string().optional().describe('Pass to mode "apply" to carry out this plan'),
+  plan_id: z.string().optional(),
   plan_expires_at: z.string().optional(),
-  files: z.array(z.object({ path: z.string(), content: z.string() })).optional().describe('export: files to commit'),
+  files: z.array(z.object({ path: z.string(), content: z.string() })).optional(),
   endpoint: endpointSchema.optional(),
-  alert: alertSchema.optional().describe('The SQL alert on the gateway\'s 429/5xx: as planned, or as the workspace holds it after apply'),
-  consumer: consumerSchema.optional().describe('After apply: how consumers point at the gateway (base URL, snippets that send the MLflow trace id); the wire_consumer prompt gives the same'),
+  alert: alertSchema.optional(),
+  consumer: consumerSchema.optional(),
   grants: z.array(z.object({ securable: z.enum(['catalog', 'schema', 'model_service', 'mcp_service']), full_name: z.string(), principal: z.string(), privileges: z.array(z.string()) })).optional(),
   state_updates: z.object({ state_file: z.string(), key: z.string(), changed: z.boolean(), value: z.record(z.string(), z.unknown()) }).optional(),
   findings: z.array(findingSchema).optional(),
@@ -157,7 +155,7 @@ const output = z.object({
   operator_response: operatorResponseSchema.optional(),
   in_progress: z.object({ what: z.string(), check: z.string(), remaining_steps: z.array(z.string()) }).optional(),
   incomplete: z
-    .object({ done: z.array(z.string()), not_done: z.array(z.string()), failed_step: z.string(), error: z.string(), recorded_incomplete: z.boolean().describe('The state file records the gateway as status incomplete'), next: z.string() })
+    .object({ done: z.array(z.string()), not_done: z.array(z.string()), failed_step: z.string(), error: z.string(), recorded_incomplete: z.boolean(), next: z.string() })
     .optional(),
   next_step: z.string().optional(),
   state_file: z.string(),
@@ -170,12 +168,7 @@ type Args = z.output<typeof input>;
 const CONFIRM_KEY = 'confirm';
 const confirmForm = z.object({ confirm: z.boolean().describe('Apply this plan to the workspace now') });
 
-const DESCRIPTION = `Creates or updates a Databricks AI Gateway the F4 way, in two calls:
-1. mode "plan" (default): checks the halt rule (every role's bound endpoint must have passed its role probe — otherwise status "halted" with operator_prompt: show it to the operator, never pick an endpoint yourself), reads the workspace (the audited endpoints and their task, the token secret, eligible system.ai models), builds the gateway from the bound passing endpoints only (usage tracking, inference tables at <catalog>.<schema>.<prefix>_payload, rate limits, PII+safety guardrails, explicit grants to grants.agent_service_principal and grants.ops_group), validates it (errors → status "blocked" with findings to fix), and diffs it against the live side: plan.action create|update|none, plan.changes [{path, from, to}], plan.warnings (show them to the user). Returns plan_id.
-   form: "dedicated" (default) — a new endpoint <name> of external models wrapping the audited pay-per-token endpoints, calling them with the token in token_secret ("scope/key" of a Databricks secret; never the token itself); the only form with fallbacks (fallback: true serves the next passing candidate at 0 %). "attach" — the gateway settings on the audited endpoint itself (no name; shared by every caller of that endpoint; no fallbacks). "provisioned" — Provisioned Throughput of the system.ai model behind the audited endpoint, when the workspace lists it as eligible (provisioned_units).
-   target: "model_service" — a Unity AI Gateway model service <catalog>.<schema>.<name> routing to the system.ai models behind the audited endpoints (fallback: true adds the roles' next passing candidates as ordered fallbacks, at most 5), rate limits per service and per user, the inference table, EXECUTE grants on the service, and mcp_services over UC HTTP connections; guardrails are service policies the plan says to attach. Without target, the state file's target is kept; a first run prefers model_service when the workspace answers its API (the plan says so).
-2. mode "apply" with that plan_id: creates the endpoint (or PUTs the whole ai_gateway block, and the config only when served entities change), waits for the rollout with progress, grants explicit privileges (never ALL_PRIVILEGES), and records Foundation.f4_gateway in the state file. Without plan_id, clients that support forms are asked to confirm instead. A stale, expired or foreign plan_id is refused: plan again. Repeating an apply returns "unchanged". If in_progress is set, the endpoint was still updating when the call returned: follow its check. Status "incomplete": the gateway is in place but grants, the alert or the state record failed; fix the cause and plan+apply again (nothing is created twice).
-With alert, a SQL alert on the gateway's 429/5xx share (threshold over window_minutes, on a Quartz schedule, notifying subscribers, running as alert.run_as) is part of the plan (changes under /alert) and is created or updated after the grants; repeating the apply leaves it unchanged. An applied (or unchanged) result carries consumer: the base URL and snippets that point clients at the gateway with the MLflow trace id as client_request_id.`;
+const DESCRIPTION = `Creates or updates an AI Gateway in two calls. mode "plan" checks the halt rule, builds the gateway from bound endpoints that passed their probe only (usage tracking, inference table, rate limits, guardrails, explicit grants, optional 429/5xx alert), validates it and returns the changes and a plan_id; "halted" and "blocked" create nothing. Show the plan and get the user's yes; then mode "apply" with the plan_id applies, waits for the rollout, grants and records the gateway in the state file; "incomplete" names the failed step. mode "export" returns the plan as files to commit. Targets: a serving endpoint or a Unity AI Gateway model service.`;
 
 export const createGatewayTool = defineTool({
   name: 'create_gateway',

@@ -26,6 +26,7 @@ import { checkArgumentDepth } from './argument-depth.js';
 import { auditArguments, auditRecord, writeAudit, type AuditStatus } from './call-audit-log.js';
 import { RESULT_CHAR_BUDGET, type Fits } from './result-budget.js';
 import { escapeStrings } from './text-format.js';
+import { advertised } from './advertised-schema.js';
 
 /**
  * `read` never changes anything anywhere; `write` changes a workspace or a file. Annotations and read-only
@@ -114,8 +115,8 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject, D = z.o
 }
 
 export function annotationsOf(spec: AnyToolSpec) {
+  // The title is the tool's own (tools/list carries it once); annotations carry only the hints.
   return {
-    title: spec.title,
     readOnlyHint: spec.kind === 'read',
     destructiveHint: spec.kind === 'write' ? (spec.destructive ?? false) : false,
     idempotentHint: spec.idempotent,
@@ -135,8 +136,8 @@ export function registerTools(server: McpServer, runtime: Runtime, specs: readon
     const config = {
       title: spec.title,
       description: line && spec.openWorld ? `${spec.description}\n${line}` : spec.description,
-      inputSchema: spec.input,
-      outputSchema: spec.output,
+      inputSchema: advertised(spec.input),
+      outputSchema: advertised(spec.output),
       annotations: annotationsOf(spec),
     };
     // The SDK's callback type is generic over the schema; the seam validates nothing itself.

@@ -13,41 +13,35 @@ const input = z.object({
   report: z
     .enum(REPORTS)
     .default('summary')
-    .describe(
-      'summary: one row of totals. by_day / by_user / by_entity: tokens per day, principal, endpoint+served entity. top_users: principals by tokens with their share. ' +
-        'errors: per day 429s, 5xx and guardrail blocks (status 400) with rates. spikes: days where a principal used more than spike_multiple × its trailing 7-day median (runaway agents). ' +
-        'chargeback: tokens and dollars per team (usage_context key), user or endpoint',
-    ),
+    .describe('spikes: days over spike_multiple × the 7-day median; chargeback: dollars per charge_to'),
   source: z
     .enum(['auto', 'serving', 'ai_gateway'])
-    .default('auto')
-    .describe('auto: system.serving usage tables if readable, else system.ai_gateway.usage. Ignored when usage_table is given'),
-  usage_table: z.string().min(5).max(800).optional().describe('A workspace-scoped usage table as catalog.schema.table, read instead of the system tables'),
+    .default('auto'),
+  usage_table: z.string().min(5).max(800).optional().describe('Read instead of the system tables'),
   endpoint: endpointNameInput.optional(),
   model_service: z
     .string()
     .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a model service is catalog.schema.name')
-    .optional()
-    .describe('Only this Unity AI Gateway model service (catalog.schema.name), read from system.ai_gateway.usage (source auto becomes ai_gateway)'),
-  since: instantInput.optional().describe('Start (inclusive), ISO date or timestamp, UTC. Default: 7 days before until (month start with a budget)'),
-  until: instantInput.optional().describe('End (exclusive), ISO date or timestamp, UTC. Default: now'),
-  user: z.string().min(1).max(320).optional().describe('Only this requester (user e-mail or service principal application id)'),
-  served_entity: z.string().min(1).max(255).optional().describe('Only this served entity (its name on the endpoint, or the model it serves)'),
+    .optional(),
+  since: instantInput.optional().describe('ISO date or time, UTC; omitted: 7 days back'),
+  until: instantInput.optional(),
+  user: z.string().min(1).max(320).optional(),
+  served_entity: z.string().min(1).max(255).optional(),
   usage_context_key: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a usage_context key is 1-64 letters, digits, "_", ".", ":" or "-"')
     .optional()
-    .describe('usage_context key carrying the team (default "team" for chargeback by team); the group_by dimension "context" reads it'),
-  usage_context_value: z.string().min(1).max(255).optional().describe('Only rows whose usage_context[usage_context_key] equals this'),
-  group_by: z.array(z.enum(DIMENSION_NAMES)).min(1).max(3).optional().describe('Override the grouping of summary/by_*/top_users/chargeback'),
-  charge_to: z.enum(['team', 'user', 'endpoint']).default('team').describe('chargeback: who pays'),
-  limit: z.number().int().min(1).max(500).default(50).describe('Rows returned (totals always cover the whole window)'),
+    .describe('usage_context key naming the team (omitted: "team")'),
+  usage_context_value: z.string().min(1).max(255).optional(),
+  group_by: z.array(z.enum(DIMENSION_NAMES)).min(1).max(3).optional().describe("Overrides the report's grouping"),
+  charge_to: z.enum(['team', 'user', 'endpoint']).default('team'),
+  limit: z.number().int().min(1).max(500).default(50).describe('Totals cover all rows'),
   prices: priceTableSchema
     .optional()
-    .describe('Dollars per million tokens by served entity or model name, e.g. {"databricks-claude-sonnet-4-6": {"input_per_million": 3, "output_per_million": 15}}. Default: the AIGW_PRICES_FILE settings file'),
-  budget: z.object({ monthly_usd: z.number().positive().max(1e12) }).optional().describe('Monthly budget: adds burn rate and projected month-end spend'),
-  spike_multiple: z.number().min(1.5).max(1000).default(5).describe('spikes: the multiple of the trailing median that counts as a spike'),
-  min_spike_tokens: z.number().int().min(0).max(1e12).default(10_000).describe('spikes: days under this many tokens never count'),
+    .describe('Per million tokens, by entity or model; omitted: AIGW_PRICES_FILE'),
+  budget: z.object({ monthly_usd: z.number().positive().max(1e12) }).optional().describe('Adds burn rate and month-end projection'),
+  spike_multiple: z.number().min(1.5).max(1000).default(5),
+  min_spike_tokens: z.number().int().min(0).max(1e12).default(10_000).describe('Days under this many tokens are no spike'),
   warehouse_id: warehouseIdInput,
 });
 
@@ -87,9 +81,7 @@ type Output = z.output<typeof output>;
 export const queryUsageTool = defineTool({
   name: 'query_usage',
   title: 'Query AI Gateway token usage',
-  description: `Token usage of AI Gateway serving endpoints, aggregated in the SQL warehouse (never raw rows): totals, per day/user/entity, top users, error rates (429, 5xx, guardrail 400s), runaway-agent spikes, and chargeback in dollars with an optional monthly budget projection.
-Use it after create_gateway to verify traffic flows and is tracked, or to answer "who spends what". Needs a SQL warehouse (warehouse_id or DATABRICKS_WAREHOUSE_ID) and SELECT on the usage tables; source "auto" says which table it read. Default window: the last 7 days (UTC).
-Returns rows (at most limit), totals over the whole window, the exact sql and parameters run, and truncated + narrow_hint when rows were cut. Usage rows can lag requests by up to an hour. Read-only.`,
+  description: `Token usage of gateway endpoints and model services, aggregated in the SQL warehouse: totals, per day, user or entity, top users, error rates, runaway-agent spikes, chargeback in dollars with a budget projection. Use it to check that traffic is tracked, or who spends what. Returns rows, window totals and the SQL. Usage lags requests by up to an hour.`,
   kind: 'read',
   idempotent: true,
   openWorld: true,

@@ -13,7 +13,7 @@ export const stateFileInput = z
   .min(1)
   .max(4096)
   .optional()
-  .describe('Path of the workshop state file (YAML, or Markdown with ```yaml blocks): local, /Workspace/… or /Volumes/…. Default: AIGW_STATE_FILE, then ./state.yaml, then ./.vibecoding-state.md');
+  .describe('YAML or Markdown; local, /Workspace/ or /Volumes/ path; omitted: AIGW_STATE_FILE or ./state.yaml');
 
 export const rolesInput = z
   .array(z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'a role name is letters, digits, "_", "-" or "."'))
@@ -23,8 +23,8 @@ export const rolesInput = z
 
 const input = z.object({
   state_file: stateFileInput,
-  roles: rolesInput.describe('Roles the gateway will serve; a failure of any of these halts F4. Default ["agent_chat"]'),
-  max_audit_age_days: z.number().int().min(1).max(3650).default(30).describe('Audits older than this produce a warning (not a failure)'),
+  roles: rolesInput.describe('Roles the gateway will serve; any failing one halts'),
+  max_audit_age_days: z.number().int().min(1).max(3650).default(30).describe('Older audits warn, never fail'),
 });
 
 const output = z.object({
@@ -38,8 +38,7 @@ const output = z.object({
 export const readAuditTool = defineTool({
   name: 'read_audit',
   title: 'Read the endpoint audit (F4 halt rule)',
-  description: `Reads the workshop state file and reports, for every role in llm_role_endpoints, whether its bound endpoint passed its role probe in endpoint_guardrail_audit (short chat, streaming for agent_chat or streaming_required roles, long context when min_context_chars is set).
-Call this first, before validate_config or create_gateway. status "ok": the roles can be served. status "halted": do NOT pick another endpoint yourself and do not create anything — show operator_prompt.message to the operator and wait (ask "candidate_list": they must give a workspace-specific FMAPI candidate list; ask "rerun_probe": another candidate passes, re-run the role endpoint probe). When your client supports forms, the operator is asked directly and the answer is echoed back in operator_response. Read-only; never writes the file.`,
+  description: `Whether the endpoint bound to each role in the workshop state file passed its role probe in endpoint_guardrail_audit (short chat; streaming for agent_chat or streaming_required roles; long context when min_context_chars is set). Status "halted" means stop: show operator_prompt.message to the operator and wait for what it asks; never pick another endpoint yourself. Never writes the file.`,
   kind: 'read',
   idempotent: true,
   openWorld: false,

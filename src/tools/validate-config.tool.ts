@@ -12,50 +12,50 @@ const input = z.object({
   config: z
     .record(z.string(), z.unknown())
     .optional()
-    .describe('The create body as an object: {"name", "config": {"served_entities": [...]}, "ai_gateway": {...}}'),
-  config_file: z.string().min(1).max(4096).optional().describe('Path of a JSON or YAML file holding the create body, or a bundle resource file (instead of config)'),
+    .describe('The create body (name, config, ai_gateway)'),
+  config_file: z.string().min(1).max(4096).optional().describe('JSON or YAML file holding the create body, or a bundle resource file'),
   endpoint: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"')
     .optional()
-    .describe('Name of a live serving endpoint: check its current config in the workspace (instead of config / config_file)'),
-  state_file: stateFileInput.describe('Workshop state file; needed to check served entities against endpoint_guardrail_audit'),
-  warehouse_id: warehouseIdInput.describe("With endpoint: the SQL warehouse that reads the usage and payload tables for the checklist; default DATABRICKS_WAREHOUSE_ID or the profile's warehouse_id"),
+    .describe("A live endpoint: check its current config and the F4 checklist"),
+  state_file: stateFileInput.describe('Workshop state file, to check served entities against the audit'),
+  warehouse_id: warehouseIdInput,
   min_request_id_share: z
     .number()
     .min(0)
     .max(1)
     .default(DEFAULT_MIN_REQUEST_ID_SHARE)
-    .describe('With endpoint: share of the gateway\'s requests (0..1) that must carry client_request_id for the correlation item to pass'),
-  window_days: z.number().int().min(1).max(90).default(7).describe('With endpoint: days of traffic the direct-traffic and correlation items look at'),
-  alert_id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional().describe("With endpoint: the id of the gateway's 429/5xx SQL alert when its query is your own rather than create_gateway's"),
+    .describe('With endpoint: share of requests that must carry client_request_id'),
+  window_days: z.number().int().min(1).max(90).default(7),
+  alert_id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional().describe('With endpoint: its 429/5xx alert if made elsewhere'),
   target: z
     .enum(['serving_endpoint', 'model_service', 'mcp_service'])
     .optional()
-    .describe('Which API config is for: a serving-endpoint create body, a Unity AI Gateway model service ({config: {routing, rate_limits, inference_table}}) or MCP service ({config: {source_connection, …}}). Default: read from the body\'s shape'),
+    .describe("Omitted: from the body's shape"),
 });
 
 export const findingSchema = z.object({
   rule: z.string(),
   severity: z.enum(['error', 'warning', 'info']),
-  path: z.string().describe('JSON pointer into the create body, e.g. /ai_gateway/inference_table_config/table_name_prefix'),
+  path: z.string().describe('JSON pointer into the body'),
   message: z.string(),
   fix: z.string(),
 });
 
 const checklistEntrySchema = z.object({
   item: z.enum(CHECKLIST.map((c) => c.item) as [string, ...string[]]),
-  title: z.string().describe("The F4 step's wording of the item"),
-  status: z.enum(['pass', 'fail', 'unknown']).describe('unknown: the evidence could not be seen (evidence says why, fix says which grant or wait resolves it)'),
+  title: z.string(),
+  status: z.enum(['pass', 'fail', 'unknown']),
   evidence: z.string(),
   fix: z.string(),
-  details: z.record(z.string(), z.unknown()).optional().describe('Figures behind the evidence: counts, shares, callers, alerts'),
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 
 const output = z.object({
-  valid: z.boolean().describe('false when any finding is an error'),
+  valid: z.boolean(),
   findings: z.array(findingSchema),
-  checklist: z.array(checklistEntrySchema).optional().describe("With endpoint: the F4 validation checklist, one entry per item in the step's order"),
+  checklist: z.array(checklistEntrySchema).optional(),
   source: z.enum(['object', 'file', 'live']),
   config_file: z.string().optional(),
   endpoint: z.string().optional(),
@@ -68,9 +68,7 @@ export type ValidateConfigOutput = z.output<typeof output>;
 export const validateConfigTool = defineTool({
   name: 'validate_config',
   title: 'Validate a gateway config',
-  description: `Lints an AI Gateway serving-endpoint create body before anything is created: the Databricks API shape (enum spellings, required fields, ai_gateway at the top level, endpoint name rules, deprecated fields) and the F4 rules (usage tracking and inference tables on, a team schema, table_name_prefix without a trailing "_", every served entity a bound endpoint that passed its role probe, at least one rate limit, PII and safety guardrails on input and output).
-Unity AI Gateway bodies are linted too: a model service (destinations 1-10 with one config each, at most 5 fallbacks, rate-limit keys and periods, inference table, destinations only audited passing endpoints' system.ai models) or an MCP service; target picks the API, else the body's shape does.
-Give exactly one of config (object), config_file (JSON/YAML path) or endpoint (a live endpoint's current config), plus state_file so served entities can be checked against the audit. With endpoint it also returns checklist: the F4 step's validation checklist item by item (pass / fail / unknown, with evidence and fix), including the live ones — a SQL alert on the gateway's 429/5xx, callers that bypass the gateway, the share of requests carrying client_request_id, and the payload table appearing after first traffic (these read the usage and payload tables through the SQL warehouse). Each finding has rule, severity, a JSON pointer path, message and fix; valid is false when any error remains. Fix errors and validate again before create_gateway. The rule catalog is the resource rules://catalog.`,
+  description: `Lints a gateway config, or a live endpoint's, against the Databricks API shape and the F4 rules (usage tracking, inference table in a team schema, rate limits, PII and safety guardrails, only bound endpoints that passed their probe). Give one of config, config_file or endpoint; with endpoint it also checks the F4 checklist item by item. Each finding has a JSON pointer and a fix.`,
   kind: 'read',
   idempotent: true,
   openWorld: true,

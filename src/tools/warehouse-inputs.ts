@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const endpointNameInput = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,63}$/, 'an endpoint name is 1-63 letters, digits, "-" or "_"')
-  .describe('Serving endpoint name, e.g. skyloyalty-ai-gateway');
+  ;
 
 export const instantInput = z.string().min(10).max(40);
 
@@ -13,4 +13,4 @@ export const warehouseIdInput = z
   .min(1)
   .max(64)
   .optional()
-  .describe("SQL warehouse id; default DATABRICKS_WAREHOUSE_ID or the profile's warehouse_id");
+  ;

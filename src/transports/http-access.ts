@@ -6,7 +6,6 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import {
-  bearerAuthChallengeResponse,
   localhostAllowedHostnames,
   OAuthError,
   OAuthErrorCode,
@@ -80,8 +79,38 @@ export async function checkAccess(policy: AccessPolicy, headers: RequestHeaders)
     });
     return { authInfo: { ...authInfo, ...authInfoFor({ via: 'bearer-token' }, authInfo.token) } };
   } catch (error) {
-    return { refused: bearerAuthChallengeResponse(error) };
+    return { refused: tokenRefused(error instanceof Error ? error.message : String(error)) };
   }
+}
+
+/**
+ * The static token is not OAuth, and OAuth-capable clients (Claude Code, Cursor, VS Code) answer any 401 by
+ * discovering an authorization server. So the 401 names no resource_metadata, and both it and the paths that
+ * discovery and registration try say what to configure instead: @modelcontextprotocol/client then reports
+ * "Dynamic Client Registration rejected (HTTP 404): {…"error_description":"<this>"}", a client without OAuth
+ * "Error POSTing to endpoint: {…}", the v1 SDK's client this description itself (test/e2e/http-auth.test.ts).
+ */
+export const SEND_THE_TOKEN =
+  'this server takes no OAuth: configure the MCP client to send the header Authorization: Bearer <the AIGW_HTTP_TOKEN the server was started with> (Claude Code: --header; Cursor, VS Code: "headers" in mcp.json)';
+
+/** Where OAuth discovery, registration and the authorization code flow look (RFC 8414, RFC 9728, OIDC, the SDKs' fallbacks). */
+const OAUTH_PATHS = /^\/(\.well-known\/(oauth-authorization-server|oauth-protected-resource|openid-configuration)(\/.*)?|register|authorize|token)$/;
+
+export function isOAuthPath(pathname: string): boolean {
+  return OAUTH_PATHS.test(pathname);
+}
+
+/** The answer on those paths: an OAuth error body the SDKs show as it is. */
+export function noOAuth(): Response {
+  return Response.json({ error: 'invalid_request', error_description: SEND_THE_TOKEN }, { status: 404 });
+}
+
+function tokenRefused(reason: string): Response {
+  const description = `${reason}: send the header Authorization: Bearer <the AIGW_HTTP_TOKEN the server was started with>`;
+  return Response.json(
+    { error: 'invalid_token', error_description: description },
+    { status: 401, headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${description.replace(/["\\]/g, "'")}"` } },
+  );
 }
 
 function digest(value: string): Buffer {

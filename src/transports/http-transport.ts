@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
-import { accessPolicy, checkAccess, urlHost, type RequestHeaders } from './http-access.js';
+import { accessPolicy, checkAccess, isOAuthPath, noOAuth, urlHost, type RequestHeaders } from './http-access.js';
 import { appsAccessPolicy, checkAppsAccess } from './apps-proxy-access.js';
 import { TokenIdentities } from './apps-token-identity.js';
 import { getWorkspace } from '../databricks/workspace-clients.js';
@@ -108,7 +108,7 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
       return;
     }
     if (pathname !== MCP_PATH) {
-      await send(res, Response.json({ error: `not found: the MCP endpoint is ${MCP_PATH}` }, { status: 404 }));
+      await send(res, isOAuthPath(pathname) ? noOAuth() : Response.json({ error: `not found: the MCP endpoint is ${MCP_PATH}` }, { status: 404 }));
       return;
     }
     const declared = Number(req.headers['content-length']);

@@ -10,7 +10,7 @@ import { workspaceWarehouse } from '../databricks/sql-workspace.js';
 import { ToolError } from '../shared/tool-error.js';
 import { decodeCursor, encodeCursor, fingerprintOf, type CursorPosition } from '../governance/inference/tail-cursor.js';
 import { confirmTable, locatePayloadTable, type InferenceTableConfig, type RunStatement } from '../governance/inference/payload-table.js';
-import { addCounts, cutRedacted, redact, type RedactionCounts } from '../governance/inference/redact.js';
+import { addCounts, cutRedacted, redact, type Redacted, type RedactionCounts } from '../governance/inference/redact.js';
 import { newestRowStatement, tailStatement, type PayloadProjection, type TailFilters } from '../governance/inference/tail-rows.js';
 import { addDays, isoInstant, resolveWindow } from '../governance/usage/time-window.js';
 import { isTruthy } from '../runtime/process-runtime.js';
@@ -21,6 +21,8 @@ import { cached } from './ttl-cache.js';
 
 /** Read a little past the cut, so a secret straddling it is still recognised and redacted whole. */
 const REDACTION_MARGIN = 256;
+/** Payload characters redacted between two yields to the event loop (about a millisecond of redaction). */
+const YIELD_EVERY_CHARS = 64 * 1024;
 /** How long a located payload table is reused: a tail -f loop should not look it up on every poll. */
 const TABLE_TTL_MS = 60_000;
 /** The operator's opt-in that lets a caller ask for payloads as they are. */
@@ -99,10 +101,13 @@ export interface TailPage {
   payloadChars: number;
 }
 
-/** A row as read and redacted, with the cursors that continue from it. */
+/**
+ * A row as read and redacted, with the cursors that continue from it: sealed only when asked for, since a result
+ * names at most two of them and sealing (an HMAC) every row's cost most of a 100-row call.
+ */
 interface PageRow extends PreparedRow {
-  olderCursor: string;
-  newerCursor: string;
+  olderCursor(): string;
+  newerCursor(): string;
 }
 
 /** Reads and redacts one page of the tail; `tailResult` turns it into the result. */
@@ -166,13 +171,20 @@ export async function inferenceTail(call: UseCaseCall, args: TailRequest): Promi
     emptyReason = explainEmpty(newer, newestRowTime);
   }
 
-  // Redaction runs once per row, however the result is shaped afterwards, and yields between rows: a page of
-  // long payloads never holds the event loop for more than one row's worth.
+  // Redaction runs once per row, however the result is shaped afterwards, and yields to the event loop after
+  // every YIELD_EVERY_CHARS of payload: a page of long payloads never holds it for long, and a page of short rows
+  // (ids only) pays no turn per row — a turn per row was most of this tool's overhead on 100 short rows.
   const rows: PageRow[] = [];
+  const redactedIds = new Map<string, Redacted>();
+  let sinceYield = 0;
   for (const row of page) {
-    const prepared = prepareRow(row, args.payloads, args.redact);
-    rows.push({ ...prepared, olderCursor: seal({ direction: 'older', ...prepared.key }), newerCursor: seal({ direction: 'newer', ...prepared.key }) });
-    await nextTurn();
+    const prepared = prepareRow(row, args.payloads, args.redact, redactedIds);
+    rows.push({ ...prepared, olderCursor: () => seal({ direction: 'older', ...prepared.key }), newerCursor: () => seal({ direction: 'newer', ...prepared.key }) });
+    sinceYield += (prepared.read.request ?? 0) + (prepared.read.response ?? 0);
+    if (sinceYield >= YIELD_EVERY_CHARS) {
+      sinceYield = 0;
+      await nextTurn();
+    }
   }
   const parameters = parameterValues(statement);
   if (args.redact) for (const [name, value] of Object.entries(parameters)) if (typeof value === 'string') parameters[name] = redact(value).text;
@@ -216,8 +228,8 @@ export function tailResult(page: TailPage, keep: number, payloadChars: number): 
     payload_chars: payloadChars,
     redactions: redactions as Record<string, number>,
   };
-  if (oldest && result.truncated) result.next_cursor = oldest.olderCursor;
-  const follow = newest?.newerCursor ?? page.followAgain;
+  if (oldest && result.truncated) result.next_cursor = oldest.olderCursor();
+  const follow = newest?.newerCursor() ?? page.followAgain;
   if (follow) result.follow_cursor = follow;
   const notes: string[] = [];
   if (result.truncated) {
@@ -278,16 +290,30 @@ interface PreparedRow {
 
 type PayloadColumn = 'request' | 'response';
 
-function prepareRow(row: Record<string, unknown>, payloads: PayloadProjection, redactOn: boolean): PreparedRow {
+/**
+ * `redactedIds` remembers, for one call, how each id column value redacted: requesters, entities and error codes
+ * repeat down a page, and redaction is a pure function of the text.
+ */
+function prepareRow(row: Record<string, unknown>, payloads: PayloadProjection, redactOn: boolean, redactedIds: Map<string, Redacted>): PreparedRow {
   const counts: RedactionCounts = {};
   // Every column a client or a workspace fills can carry a secret: a token as client_request_id, an e-mail as
   // requester. Ids that hold none come back unchanged.
-  const clean = (value: string | null): string | null => {
+  const redactId = (value: string): Redacted => {
+    let redacted = redactedIds.get(value);
+    if (redacted === undefined) {
+      redacted = redact(value);
+      redactedIds.set(value, redacted);
+    }
+    return redacted;
+  };
+  const cleanWith = (redactOne: (value: string) => Redacted) => (value: string | null): string | null => {
     if (value === null || !redactOn) return value;
-    const redacted = redact(value);
+    const redacted = redactOne(value);
     addCounts(counts, redacted.counts);
     return redacted.text;
   };
+  const clean = cleanWith(redactId);
+  const cleanPayload = cleanWith(redact);
   const out: TailRow = {
     request_time: String(row.request_time_key),
     databricks_request_id: clean(str(row.databricks_request_id)),
@@ -303,7 +329,7 @@ function prepareRow(row: Record<string, unknown>, payloads: PayloadProjection, r
     if (payloads !== payload && payloads !== 'both') continue;
     const text = str(row[payload]);
     out[`${payload}_chars`] = num(row[`${payload}_chars`]);
-    out[payload] = clean(text);
+    out[payload] = cleanPayload(text);
     if (text !== null) read[payload] = text.length;
   }
   return { row: out, read, counts, key: { time: String(row.request_time_key), requestId: String(row.databricks_request_id) } };

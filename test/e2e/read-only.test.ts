@@ -22,6 +22,33 @@ async function stdioTools(args: string[], env: Record<string, string> = {}) {
   return { tools, prompts, stderr };
 }
 
+describe('read-only mode names no tool it hides', () => {
+  it('the server instructions and every prompt (description and text) never mention create_gateway', async () => {
+    const server = await connect({ args: ['--read-only'], cwd: tempDir('aigw-ro-') });
+    const instructions = server.client.getInstructions() ?? '';
+    expect(instructions).toMatch(/read_audit/);
+    const prompts = (await server.client.listPrompts()).prompts;
+    const texts = await Promise.all(
+      prompts.map(async (p) => {
+        const args = Object.fromEntries((p.arguments ?? []).filter((a) => a.required).map((a) => [a.name, 'x']));
+        const got = await server.client.getPrompt({ name: p.name, arguments: args });
+        return `${p.description ?? ''}\n${got.messages.map((m) => (m.content.type === 'text' ? m.content.text : '')).join('\n')}`;
+      }),
+    );
+    const tools = (await server.client.listTools()).tools;
+    await server.close();
+    for (const [where, text] of [['instructions', instructions], ...prompts.map((p, i) => [`prompt ${p.name}`, texts[i]]), ...tools.map((t) => [`tool ${t.name}`, t.description ?? ''])]) {
+      expect(text, where).not.toMatch(/create_gateway/);
+    }
+  });
+
+  it('with every tool, the instructions give the whole order, create_gateway included', async () => {
+    const server = await connect({ cwd: tempDir('aigw-ro-') });
+    expect(server.client.getInstructions()).toMatch(/read_audit → validate_config → create_gateway with mode "plan"/);
+    await server.close();
+  });
+});
+
 describe('read-only mode lists four tools', () => {
   it('by default all five tools are listed', async () => {
     expect((await stdioTools([])).tools).toEqual([...READ_TOOLS, 'create_gateway'].sort());

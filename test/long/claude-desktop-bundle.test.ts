@@ -60,7 +60,10 @@ describe('manifest', () => {
     expect(manifest.server.mcp_config.args).toEqual(['${__dirname}/server/cli.js']);
     for (const key of ['token', 'client_secret']) expect(manifest.user_config[key].sensitive).toBe(true);
     expect(manifest.user_config.state_file.type).toBe('file');
-    expect(manifest.version).toBe(JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version);
+    const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+    expect(manifest.version).toBe(pkg.version);
+    // The Node versions CI's smoke runs on (.ci/run), stated alike to npm and to Claude Desktop.
+    expect(manifest.compatibility.runtimes.node).toBe(pkg.engines.node);
   });
 });
 

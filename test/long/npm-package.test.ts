@@ -5,8 +5,8 @@
  * would (<prefix>/lib/node_modules/ai-gateway-mcp, with <prefix>/bin/ai-gateway-mcp linked to the bin the
  * package declares) and lets it find its dependencies in this checkout's node_modules through NODE_PATH.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callOk, connect, REPO } from '../support/mcp.js';
@@ -43,6 +43,33 @@ describe('the npm package', () => {
     const server = await connect({ cli: bin, cwd: tempDir('aigw-packed-'), env: { NODE_PATH } });
     expect((await server.client.listTools()).tools).toHaveLength(5);
     await server.close();
+  });
+
+  it("its production dependency tree holds none of the sandbox's packages: npm i -g installs no DuckDB", () => {
+    const tree = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: REPO, encoding: 'utf8' });
+    expect(tree).toMatch(/node_modules\/@databricks\/sql$/m);
+    expect(tree).not.toMatch(/@duckdb|node_modules\/selfsigned$/m);
+  });
+
+  it('installed without the packages only the sandbox needs, --sandbox and demo say in one line what to install', () => {
+    // What `npm i -g` puts beside the package: everything in this checkout's node_modules but DuckDB and selfsigned
+    // (Arrow, Thrift and node-int64 arrive anyway, as the SQL driver's own dependencies).
+    const lean = tempDir('aigw-lean-modules-');
+    for (const entry of readdirSync(NODE_PATH)) {
+      if (entry === '@duckdb' || entry === 'selfsigned' || entry.startsWith('.')) continue;
+      symlinkSync(path.join(NODE_PATH, entry), path.join(lean, entry));
+    }
+    const line =
+      'the sandbox needs packages the npm package does not install (DuckDB is ~70 MB): run npm i -g @duckdb/node-api@^1.5.6-r.1 selfsigned@^5.5.0 (in a checkout of the repository: npm ci)';
+    const run = (args: string[]) => spawnSync(bin, args, { cwd: tempDir('aigw-packed-'), env: { PATH: process.env.PATH ?? '', NODE_PATH: lean }, input: '', encoding: 'utf8' });
+    for (const args of [['--sandbox'], ['demo']]) {
+      const result = run(args);
+      expect(result.status, args[0]).toBe(2);
+      expect(result.stderr.split('\n')[0], args[0]).toBe(`ai-gateway-mcp: ${line}`);
+    }
+    const command = run(['sandbox']);
+    expect(command.status).toBe(1);
+    expect(command.stderr).toBe(`sandbox: failed to start: ${line}\n`);
   });
 
   it('installed, it runs the sandbox the Claude Desktop bundle leaves out: query_usage on --sandbox', async () => {

@@ -49,8 +49,9 @@ interface Rule {
  * A match `accept` turns down is tried again one character further, so it cannot hide a match inside it.
  */
 function matches(kind: RedactionKind, pattern: RegExp, accept?: (secret: string) => boolean): Rule {
-  const re = new RegExp(pattern.source, `${pattern.flags.replace('d', '')}d`);
   const secretGroups = [...pattern.source.matchAll(/\(\?<(secret\w*)>/g)].map((g) => g[1]!);
+  // Match indices (the `d` flag) cost on every match; only patterns that name a secret group read them.
+  const re = new RegExp(pattern.source, `${pattern.flags.replace('d', '')}${secretGroups.length > 0 ? 'd' : ''}`);
   return {
     kind,
     *find(text) {
