@@ -1,7 +1,7 @@
 /**
  * plan_id: proof that an apply carries out the plan a reviewer saw. It binds the endpoint name, the digest of
  * the planned result, the digest of the live state the plan was made against, an expiry and the plan's author
- * (the caller the Databricks Apps proxy named, when there is one), under an HMAC whose key is AIGW_PLAN_SECRET
+ * (the proven caller under Databricks Apps: the forwarded token's owner, or the app itself without user authorization), under an HMAC whose key is AIGW_PLAN_SECRET
  * or the installation's own key. An id from elsewhere (or altered) fails the MAC; an old one fails the expiry;
  * one made by someone else fails the author; an id for other arguments or an endpoint that changed meanwhile
  * fails the digests.

@@ -43,5 +43,9 @@ describe('audit trail', () => {
     });
     expect(JSON.stringify(record)).not.toContain('secret-token');
     expect(auditRecord({ tool: 'read_audit', caller: { via: 'loopback' }, started, finished: started, arguments: {}, status: 'ok' })).toMatchObject({ caller: null, acting_as: 'server' });
+    // The name the proxy headers carried is kept apart from the proven caller, and only when it differs.
+    const claimed = auditRecord({ tool: 'read_audit', caller: { via: 'databricks-apps', user: 'app:mcp', claimedUser: 'bob@example.com' }, started, finished: started, arguments: {}, status: 'ok' });
+    expect(claimed).toMatchObject({ caller: 'app:mcp', claimed_user: 'bob@example.com', acting_as: 'server' });
+    expect(auditRecord({ ...{ tool: 't', started, finished: started, arguments: {}, status: 'ok' as const }, caller: { via: 'databricks-apps', user: 'a@x', claimedUser: 'a@x' } })).not.toHaveProperty('claimed_user');
   });
 });

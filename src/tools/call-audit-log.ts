@@ -1,6 +1,6 @@
 /**
- * The audit trail of the HTTP transport: one JSON line on stderr per tool call, saying when, who (as the
- * Databricks Apps proxy named them, or how the call got in), which tool with which arguments (secrets
+ * The audit trail of the HTTP transport: one JSON line on stderr per tool call, saying when, who (the proven
+ * caller under Databricks Apps, with whom the proxy headers named when that differs, or how the call got in), which tool with which arguments (secrets
  * removed, long values cut), how it ended and how long it took. Databricks Apps keeps stderr as the app log.
  */
 import type { Caller } from '../runtime/caller.js';
@@ -12,8 +12,10 @@ export interface AuditRecord {
   time: string;
   event: 'tool_call';
   tool: string;
-  /** The caller as the Apps proxy named them; null where no one is named (loopback, the server's bearer token). */
+  /** The proven caller (Caller.user); null where no one is named (loopback, the server's bearer token). */
   caller: string | null;
+  /** Who the Apps proxy headers named, when not the proven caller: informational, anyone reaching the port can type it. */
+  claimed_user?: string;
   via: Caller['via'];
   request_id?: string;
   /** Whose rights workspace calls used: the caller's own token, or the server's credentials. */
@@ -48,6 +50,7 @@ export function auditRecord(call: AuditedCall): AuditRecord {
     event: 'tool_call',
     tool: call.tool,
     caller: call.caller.user ?? null,
+    ...(call.caller.claimedUser && call.caller.claimedUser !== call.caller.user ? { claimed_user: call.caller.claimedUser } : {}),
     via: call.caller.via,
     ...(call.caller.requestId ? { request_id: call.caller.requestId } : {}),
     acting_as: call.caller.workspaceToken ? 'caller' : 'server',

@@ -11,6 +11,8 @@ import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { accessPolicy, checkAccess, isOAuthPath, noOAuth, urlHost, type RequestHeaders } from './http-access.js';
 import { appsAccessPolicy, checkAppsAccess } from './apps-proxy-access.js';
+import { TokenIdentities } from './apps-token-identity.js';
+import { getWorkspace } from '../databricks/workspace-clients.js';
 import { capConnections } from './http-connections.js';
 import { checkingIntervalMs, httpLimits } from './http-limits.js';
 import { requestTarget } from './http-target.js';
@@ -31,6 +33,8 @@ export const DEFAULT_PORT = 8787;
 export const MCP_PATH = '/mcp';
 /** How long SIGTERM waits for in-flight calls before closing what remains. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long admitting a request waits for the workspace to name a forwarded token's owner. */
+const WHO_IS_TIMEOUT_MS = 10_000;
 /** A full connection table is logged at most this often, so a flood cannot flood stderr too. */
 const DROP_LOG_INTERVAL_MS = 10_000;
 
@@ -148,14 +152,24 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
 
 type Admission = (headers: RequestHeaders) => Promise<{ refused: Response } | { authInfo: AuthInfo }>;
 
-/** Under Databricks Apps the proxy is the authenticator (http-apps.ts); elsewhere the Host, Origin and token checks. */
+/** Under Databricks Apps the proxy is the authenticator (apps-proxy-access.ts); elsewhere the Host, Origin and token checks. */
 function admission(runtime: Runtime, host: string, token: string | undefined, extraHosts: string[]): Admission {
   if (runtime.hosting) {
-    const policy = appsAccessPolicy(runtime.hosting, extraHosts, runtime.env.DATABRICKS_HOST);
-    return async (headers) => checkAppsAccess(policy, headers);
+    const policy = appsAccessPolicy(runtime.hosting, extraHosts, runtime.env.DATABRICKS_HOST, new TokenIdentities((token) => whoIs(runtime, token)));
+    return (headers) => checkAppsAccess(policy, headers);
   }
   const policy = accessPolicy(host, token, extraHosts);
   return (headers) => checkAccess(policy, headers);
+}
+
+/** The workspace's name for the owner of `token`, asked with that token and its clients closed after. */
+async function whoIs(runtime: Runtime, token: string): Promise<string | undefined> {
+  const asked = runtime.forCaller({ via: 'databricks-apps', workspaceToken: () => token });
+  try {
+    return await getWorkspace(asked).identity.me(AbortSignal.timeout(WHO_IS_TIMEOUT_MS));
+  } finally {
+    await asked.endCall();
+  }
 }
 
 /** `ai-gateway-mcp --http`: serve until SIGTERM/SIGINT, then finish in-flight calls and close the runtime. */

@@ -4,7 +4,8 @@
  * headers, the app's host), that each call acts as the caller when the proxy forwards their token — Unity
  * Catalog grants then decide what each user sees, and the sandbox's request log shows each user's own token on
  * REST and SQL — or as the app's service principal when it does not, that plans belong to their author and
- * survive a restart, and the audit trail.
+ * survive a restart, and the audit trail. Headers sent straight to the app's port change nothing about who the
+ * caller is: the forwarded token's owner (asked of the sandbox's SCIM Me), else the app itself.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +29,8 @@ const DAY = 86_400_000;
 const WINDOW = { since: new Date(Date.now() - 40 * DAY).toISOString(), until: new Date(Date.now() + DAY).toISOString() };
 const GATEWAY = GATEWAY_ENDPOINTS[0]!;
 const PAYLOAD_TABLE = 'workshop.skyloyalty_ops.gw_payload';
+/** Who every caller is when the app has no user authorization. */
+const APP_IDENTITY = `app:${APP_NAME}`;
 
 interface Served {
   url: string;
@@ -78,6 +81,24 @@ function post(url: string, headers: Record<string, string>, body: string): Promi
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Headers anyone who reaches the app's port can type, naming `email` as if the proxy had. */
+function direct(email: string): Record<string, string> {
+  return { 'x-forwarded-user': `forged-${email}`, 'x-forwarded-email': email, 'x-request-id': `forged-${Date.now()}`, 'x-forwarded-host': APP_HOST };
+}
+
+/** An MCP client that skips the proxy and sends `headers` straight to the app's port. */
+async function straightToPort(headers: Record<string, string>): Promise<Client> {
+  const client = new Client({ name: 'forger', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(app.url), { requestInit: { headers } }));
+  clients.push(client);
+  return client;
+}
+
+/** The author a plan_id binds (its payload is readable; only its MAC is secret). */
+function authorOf(planId: string): string | null {
+  return (JSON.parse(Buffer.from(planId.split('.')[0]!, 'base64url').toString('utf8')) as unknown[])[5] as string | null;
 }
 
 const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
@@ -331,11 +352,13 @@ describe('acting as the caller (user authorization on)', () => {
     for (const r of withToken(bob.requests)) expect(r.token).toBe(users['login-bob']!.workspaceToken);
   });
 
-  it('a user token the workspace refuses is an actionable error naming the user', async () => {
-    const carol = await call(await signIn(proxy.url, 'login-carol'), 'tail_inference', { endpoint: GATEWAY.name, ...WINDOW, limit: 3 });
-    expect(carol.isError).toBe(true);
-    expect(carol.text).toMatch(/HTTP 401/);
-    expect(carol.text).toMatch(/refused the token of carol@example\.com that the Databricks Apps proxy forwarded: sign in to the app again/);
+  it('a user token the workspace refuses is 401 at the door, through the proxy or straight to the port', async () => {
+    await expect(signIn(proxy.url, 'login-carol')).rejects.toThrow(/401/);
+    const forged = { ...direct('alice@example.com'), 'x-forwarded-access-token': users['login-carol']!.workspaceToken };
+    const refused = await post(app.url, forged, INITIALIZE);
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatch(/user token the Databricks Apps proxy forwarded \(X-Forwarded-Access-Token\) was refused: asked who the token belongs to, the workspace .* answered HTTP 401.*Sign in to the app again/);
+    expect(refused.headers['www-authenticate']).toMatch(/invalid_token/);
   });
 
   it('writes one audit line per call: time, caller, tool, arguments, status, duration', async () => {
@@ -373,7 +396,59 @@ describe('acting as the app service principal (user authorization off)', () => {
     const tail = await call(bob, 'tail_inference', { endpoint: GATEWAY.name, ...WINDOW, limit: 2 });
     expect(tail.isError, tail.text).toBe(false);
     for (const r of withToken([...usage.requests, ...tail.requests])) expect(r.principal).toBe(AGENT_SP);
-    expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'tail_inference', caller: 'bob@example.com', acting_as: 'server', status: 'ok' });
+    // Recorded as the app, whose rights it used; the name the headers carried is kept, as a claim only.
+    expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'tail_inference', caller: APP_IDENTITY, claimed_user: 'bob@example.com', acting_as: 'server', status: 'ok' });
+  });
+});
+
+describe('identity from what the proxy proves, not from headers', () => {
+  const args = (extra: Record<string, unknown> = {}) => ({
+    name: 'gw-app-forged',
+    catalog: 'workshop',
+    schema: 'gw_app',
+    token_secret: 'ai-gateway/fmapi-token',
+    grants: { agent_service_principal: AGENT_SP, ops_group: OPS_GROUP },
+    state_file: SHARED_STATE,
+    ...extra,
+  });
+
+  it('no token: a forged X-Forwarded-Email of a plan\'s author cannot apply their plan; the forger is the app, like every token-less caller', async () => {
+    const planned = await call(await signIn(proxy.url, 'login-admin'), 'create_gateway', args());
+    expect(planned.structured.status, planned.text).toBe('planned');
+    expect(authorOf(planned.structured.plan_id)).toBe('admin@example.com');
+
+    const forger = await straightToPort(direct('admin@example.com'));
+    const stolen = await call(forger, 'create_gateway', args({ mode: 'apply', plan_id: planned.structured.plan_id }));
+    expect(stolen.structured.error?.code, stolen.text).toBe('PLAN_ID_NOT_YOURS');
+    expect(stolen.text).toMatch(new RegExp(`belongs to admin@example\\.com.*you are ${APP_IDENTITY}`));
+    expect(withToken(stolen.requests)).toEqual([]);
+    expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: APP_IDENTITY, claimed_user: 'admin@example.com', acting_as: 'server', error_code: 'PLAN_ID_NOT_YOURS' });
+
+    // The forger is the app, exactly as Bob is through the proxy without user authorization: the same refusal, the same record.
+    proxy.userAuthorization = false;
+    try {
+      const bob = await call(await signIn(proxy.url, 'login-bob'), 'create_gateway', args({ mode: 'apply', plan_id: planned.structured.plan_id }));
+      expect(bob.structured.error?.code, bob.text).toBe('PLAN_ID_NOT_YOURS');
+      expect(bob.text).toMatch(new RegExp(`you are ${APP_IDENTITY}`));
+      expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: APP_IDENTITY, claimed_user: 'bob@example.com', acting_as: 'server' });
+    } finally {
+      proxy.userAuthorization = true;
+    }
+  });
+
+  it('with Alice\'s token and Bob\'s name in the headers, the caller is Alice: her plan, and Bob\'s plan refused', async () => {
+    const bobPlan = await call(await signIn(proxy.url, 'login-bob'), 'create_gateway', args());
+    expect(authorOf(bobPlan.structured.plan_id)).toBe('bob@example.com');
+
+    const mixed = await straightToPort({ ...direct('bob@example.com'), 'x-forwarded-access-token': users['login-alice']!.workspaceToken });
+    const own = await call(mixed, 'create_gateway', args());
+    expect(own.structured.status, own.text).toBe('planned');
+    expect(authorOf(own.structured.plan_id)).toBe('alice@example.com');
+    expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: 'alice@example.com', claimed_user: 'bob@example.com', acting_as: 'caller' });
+
+    const stolen = await call(mixed, 'create_gateway', args({ mode: 'apply', plan_id: bobPlan.structured.plan_id }));
+    expect(stolen.structured.error?.code, stolen.text).toBe('PLAN_ID_NOT_YOURS');
+    expect(stolen.text).toMatch(/belongs to bob@example\.com.*you are alice@example\.com/);
   });
 });
 
