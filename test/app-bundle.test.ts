@@ -27,6 +27,7 @@ const SCOPE_OF: Array<[prefix: string, scope: string]> = [
   ['/api/2.0/workspace/', 'files.files'],
   ['/api/2.0/fs/', 'files.files'],
   ['/api/2.0/alerts', 'sql'],
+  ['/api/2.0/sql/warehouses', 'sql'],
   ['/api/2.1/unity-catalog/schemas', 'catalog.schemas:read'],
 ];
 

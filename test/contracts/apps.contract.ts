@@ -10,13 +10,13 @@ import type { Assert, Conforms } from './exact.js';
 type AppResource = NonNullable<apps.App['resources']>[number];
 type AccessControl = NonNullable<apps.AppPermissionsRequest['access_control_list']>[number];
 
-/** The resources of the app (README "Genie Code: deploy as a Databricks App"); app.yaml's `valueFrom` names them. */
+/** The resources of the app (databricks.yml); deploy/app/app.yaml's `valueFrom` names them. */
 export const APP_RESOURCES = [
   { name: 'sql-warehouse', sql_warehouse: { id: '<warehouse id>', permission: 'CAN_USE' as const } },
   { name: 'plan-secret', secret: { scope: '<scope>', key: '<key>', permission: 'READ' as const } },
 ];
 
-/** `databricks apps update-permissions mcp-ai-gateway --json …` in the README. */
+/** Who may use the app: the bundle's `permissions` (databricks.yml), as the Apps API receives them. */
 export const APP_PERMISSIONS = { access_control_list: [{ group_name: 'gateway-ops', permission_level: 'CAN_USE' as const }] };
 
 export type Checks = [
