@@ -76,7 +76,8 @@ export async function buildSelfContainedServer(dir) {
   mkdirSync(path.join(dir, 'bin'), { recursive: true });
   await build(serverBundleOptions({ outfile: path.join(dir, 'bin', 'server.cjs'), external: [], plugins: [leaveOut, vendorImports] }));
   await buildVendor(path.join(dir, 'bin', 'vendor'));
-  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  // CommonJS: cli.js is the launcher (scripts/launcher.cjs), which need not start Node's ES-module loader.
+  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
   // The warm-up run doubles as a smoke test of the staged server. Its code cache is specific to this machine's
   // Node, so it stays out: the Node that runs the server writes its own when the server first exits.
   await installLauncher(path.join(dir, 'cli.js'));
