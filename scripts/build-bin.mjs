@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { buildUsageView } from './build-view.mjs';
 
@@ -46,8 +46,32 @@ export const EXTERNAL_PACKAGES = [
   'undici',
 ];
 
-/** One CommonJS script with no import() in it, for the launcher to run through V8's code cache. */
-export function serverBundleOptions({ outfile, external = EXTERNAL_PACKAGES, plugins = [] }) {
+/**
+ * What tools/list says of each tool (src/tools/tool-listing.ts), computed by running the tool modules once here,
+ * so the bundle answers tools/list without loading them.
+ */
+export async function toolListings() {
+  const out = path.join(REPO, 'build', 'tool-listings.mjs');
+  await build({
+    stdin: { contents: "import { toolEntries } from './src/tools/tool-list.ts'; export const listings = (await toolEntries()).map((entry) => entry.listing);", resolveDir: REPO, loader: 'ts' },
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  const { listings } = await import(`${pathToFileURL(out).href}?${Date.now()}`);
+  return listings;
+}
+
+/**
+ * One CommonJS script with no import() in it, for the launcher to run through V8's code cache. `listings` from
+ * toolListings().
+ */
+export function serverBundleOptions({ outfile, listings, external = EXTERNAL_PACKAGES, plugins = [] }) {
+  if (!Array.isArray(listings)) throw new Error('serverBundleOptions needs the tool listings (toolListings())');
   return {
     entryPoints: [path.join(REPO, 'src', 'cli.ts')],
     outfile,
@@ -62,7 +86,8 @@ export function serverBundleOptions({ outfile, external = EXTERNAL_PACKAGES, plu
     external,
     plugins,
     // The query_usage view (an MCP App) is embedded as one HTML string: the executable needs no file beside it.
-    define: { USAGE_VIEW_HTML: JSON.stringify(buildUsageView()) },
+    // The tools' listings, so tools/list loads no tool module (src/tools/tool-list.ts).
+    define: { USAGE_VIEW_HTML: JSON.stringify(buildUsageView()), BUILT_TOOL_LISTINGS: JSON.stringify(listings) },
     // No import() in the bundle: code deserialized from V8's cache loses vm.Script's dynamic-import callback
     // (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Lazily loaded parts become lazy require()s instead; every
     // external package ships CommonJS, and our own modules (the sandbox, the demo) are inside the bundle.
@@ -118,7 +143,7 @@ function warmCodeCache(entry) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   rmSync(path.join(DIST, 'bin'), { recursive: true, force: true });
   mkdirSync(path.join(DIST, 'bin'), { recursive: true });
-  await build({ ...serverBundleOptions({ outfile: path.join(DIST, 'bin', 'server.cjs') }), sourcemap: 'linked' });
+  await build({ ...serverBundleOptions({ outfile: path.join(DIST, 'bin', 'server.cjs'), listings: await toolListings() }), sourcemap: 'linked' });
   mkdirSync(path.join(DIST, 'ui'), { recursive: true });
   writeFileSync(path.join(DIST, 'ui', 'usage-view.html'), buildUsageView());
   await installLauncher(path.join(DIST, 'cli.cjs'));
