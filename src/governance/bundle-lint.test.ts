@@ -82,8 +82,8 @@ describe('lintBundle, finding by finding', () => {
 
   it('lints each endpoint object without its bundle-only fields, and nothing that is not an object', () => {
     const { bodies, lintEndpoint } = recording();
-    const result = lintBundle({ resources: { model_serving_endpoints: { gw: { name: 'gw', permissions: [{ level: 'CAN_QUERY' }], lifecycle: { prevent_destroy: true } }, odd: 'gw' } } }, lintEndpoint);
-    expect(bodies).toEqual([{ name: 'gw' }]);
+    const result = lintBundle({ resources: { model_serving_endpoints: { gw: { name: 'gw', description: null, permissions: [{ level: 'CAN_QUERY' }], lifecycle: { prevent_destroy: true } }, odd: 'gw' } } }, lintEndpoint);
+    expect(bodies).toEqual([{ name: 'gw', description: null }]);
     expect(result).toEqual({ valid: true, findings: [] });
   });
 
