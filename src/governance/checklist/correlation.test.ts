@@ -38,7 +38,11 @@ describe('the request-id correlation item', () => {
 
   it('is unknown when the table holds no requests in the window', () => {
     const entry = correlationItem(TABLE, [], 0.95, window);
-    expect(entry).toMatchObject({ status: 'unknown', evidence: `${TABLE} holds no requests from the last 7 days, so there is nothing to measure` });
+    expect(entry).toMatchObject({
+      status: 'unknown',
+      evidence: `${TABLE} holds no requests from the last 7 days, so there is nothing to measure`,
+      fix: 'Send traffic through the gateway, then check again (payload rows can take up to an hour to land)',
+    });
     expect(entry).not.toHaveProperty('details');
   });
 });

@@ -135,6 +135,8 @@ describe('traffic through the gateway', () => {
       { requester: '(unknown)', direct: 10, via_gateway: 5 },
     ]);
     expect(item.details?.bypass_share).toBe(0.3);
+    const even = trafficItem('gw', fronted, [row('bob', 50, 0, { direct: 50, via: 50, callers: 2 }), row('amy', 0, 50, { direct: 50, via: 50, callers: 2 })], window, BASE);
+    expect(even.evidence).toContain('; 50.0 % of the traffic (50 of 100 requests) bypassed');
   });
 
   it('marks a list cut by the limit or past ten callers', () => {
