@@ -1,5 +1,5 @@
 /**
- * The layers, enforced: every entry point (tools, resources, prompts, commands) → use cases → domain (governance) and clients; the domain does no I/O; only the
+ * The layers, enforced: every entry point (tools, resources, prompts, commands, transports) → use cases → domain (governance) and clients; the domain does no I/O; only the
  * sandbox command, --sandbox and the demo reach the sandbox. `npm run lint:layers` runs it; CI fails on a breach.
  */
 const IO_MODULES = '^(node:)?(fs|fs/promises|net|http|https|http2|tls|child_process|dgram|readline)$|^(undici|@databricks/sql|@duckdb/node-api|proper-lockfile|thrift|selfsigned|proxy-from-env|ini)$';
@@ -21,6 +21,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(tools|resources|prompts|ui|commands)/', pathNot: ['\\.test\\.ts$', '^src/commands/(sandbox|demo)-command\\.ts$'] },
       to: { path: ['^src/(databricks|state|files|sandbox)/', IO_MODULES] },
+    },
+    {
+      name: 'transports-go-through-use-cases',
+      comment:
+        'transports (stdio, Streamable HTTP, Databricks Apps hosting) carry requests to the MCP server; what they ask of the ' +
+        'workspace or the state file (who a forwarded token belongs to, the start-up note) goes through a use case',
+      severity: 'error',
+      from: { path: '^src/transports/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/(databricks|state|files|governance)/' },
     },
     {
       name: 'use-cases-know-no-protocol',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatabricksError } from '../databricks/databricks-errors.js';
+import { identityFrom, identityFromFailure } from '../use-cases/caller-identity.js';
 import { TOKEN_IDENTITY_TTL_MS, TokenIdentities } from './apps-token-identity.js';
 
 /** A workspace that knows one token, counting the questions it is asked (the e2e test asks the sandbox itself). */
@@ -8,8 +9,8 @@ function workspace(answers: Record<string, string>) {
   const ask = async (token: string) => {
     asked.push(token);
     const user = answers[token];
-    if (!user) throw new DatabricksError('Reading who this principal is failed', 'the workspace answered HTTP 401 (UNAUTHENTICATED)', 'sign in', 401, 'UNAUTHENTICATED');
-    return user;
+    if (user) return identityFrom(user);
+    return identityFromFailure(new DatabricksError('Reading who this principal is failed', 'the workspace answered HTTP 401 (UNAUTHENTICATED)', 'sign in', 401, 'UNAUTHENTICATED'));
   };
   return { asked, ask };
 }
@@ -48,6 +49,11 @@ describe('the owner of a forwarded token', () => {
   });
 
   it('a workspace that cannot answer leaves the caller unverified rather than refused', async () => {
+    expect(identityFromFailure(new Error('connect ECONNREFUSED'))).toEqual({ unverified: 'connect ECONNREFUSED' });
+    expect(identityFromFailure(new DatabricksError('x', 'the workspace answered HTTP 503', 'retry', 503, 'TEMPORARILY_UNAVAILABLE'))).toEqual({ unverified: 'the workspace answered HTTP 503' });
+    expect(identityFromFailure(new DatabricksError('x', 'the workspace answered HTTP 403', 'ask', 403, 'PERMISSION_DENIED'))).toEqual({ refused: 'asked who the token belongs to, the workspace answered HTTP 403' });
+    expect(identityFrom(undefined)).toEqual({ unverified: 'the workspace named no user for the token' });
+    // An asker that throws all the same leaves the caller unverified, never let in.
     const identities = new TokenIdentities(async () => {
       throw new Error('connect ECONNREFUSED');
     });

@@ -12,7 +12,7 @@ import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { accessPolicy, checkAccess, isOAuthPath, noOAuth, urlHost, type RequestHeaders } from './http-access.js';
 import { appsAccessPolicy, checkAppsAccess } from './apps-proxy-access.js';
 import { TokenIdentities } from './apps-token-identity.js';
-import { getWorkspace } from '../databricks/workspace-clients.js';
+import { identifyToken } from '../use-cases/caller-identity.js';
 import { capConnections } from './http-connections.js';
 import { checkingIntervalMs, httpLimits } from './http-limits.js';
 import { requestTarget } from './http-target.js';
@@ -20,7 +20,7 @@ import { MAX_MESSAGE_BYTES } from './message-limits.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { serverFactory } from '../server.js';
 import { toolEntries } from '../tools/tool-list.js';
-import { stateFileStartupNote } from '../state/locate-state.js';
+import { stateFileStartupNote } from '../use-cases/state-view.js';
 import { landingPage } from './landing-page.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -156,22 +156,13 @@ type Admission = (headers: RequestHeaders) => Promise<{ refused: Response } | { 
 /** Under Databricks Apps the proxy is the authenticator (apps-proxy-access.ts); elsewhere the Host, Origin and token checks. */
 function admission(runtime: Runtime, host: string, token: string | undefined, extraHosts: string[]): Admission {
   if (runtime.hosting) {
-    const policy = appsAccessPolicy(runtime.hosting, extraHosts, runtime.env.DATABRICKS_HOST, new TokenIdentities((token) => whoIs(runtime, token)));
+    const policy = appsAccessPolicy(runtime.hosting, extraHosts, runtime.env.DATABRICKS_HOST, new TokenIdentities((token) => identifyToken(runtime, token, WHO_IS_TIMEOUT_MS)));
     return (headers) => checkAppsAccess(policy, headers);
   }
   const policy = accessPolicy(host, token, extraHosts);
   return (headers) => checkAccess(policy, headers);
 }
 
-/** The workspace's name for the owner of `token`, asked with that token and its clients closed after. */
-async function whoIs(runtime: Runtime, token: string): Promise<string | undefined> {
-  const asked = runtime.forCaller({ via: 'databricks-apps', workspaceToken: () => token });
-  try {
-    return await getWorkspace(asked).identity.me(AbortSignal.timeout(WHO_IS_TIMEOUT_MS));
-  } finally {
-    await asked.endCall();
-  }
-}
 
 /** `ai-gateway-mcp --http`: serve until SIGTERM/SIGINT, then finish in-flight calls and close the runtime. */
 export async function serveHttp(runtime: Runtime, options: HttpOptions = {}): Promise<void> {

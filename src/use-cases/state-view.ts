@@ -4,6 +4,9 @@ import { isRecord } from '../shared/records.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { loadState } from '../state/read-state.js';
 
+/** Under Databricks Apps: what the operator's log says about the state file at start, when something is wrong. */
+export { stateFileStartupNote } from '../state/locate-state.js';
+
 /** The value at `keys` in the default state file; `STATE_KEY_MISSING` when a key on the way is absent. */
 export async function stateSection(runtime: Runtime, keys: string[]): Promise<unknown> {
   const state = await loadState(runtime);
