@@ -59,3 +59,28 @@ describe('the snippets as pasted', () => {
     expect(snippets).toMatchSnapshot();
   });
 });
+
+describe('consumerWiring per gateway target', () => {
+  it('calls a model service at the AI Gateway routes, naming it by its full name', () => {
+    const service = consumerWiring({ host: 'https://h', endpoint: 'main.ops.gw', target: 'model_service', servesClaude: true });
+    expect(service).toMatchObject({
+      base_url: 'https://h/ai-gateway/mlflow/v1',
+      anthropic_base_url: 'https://h/ai-gateway/anthropic',
+      invocation_url: 'https://h/ai-gateway/mlflow/v1/chat/completions',
+      model: 'main.ops.gw',
+    });
+    expect(service.notes[0]).toBe(
+      'Every consumer uses https://h/ai-gateway/mlflow/v1 with model "main.ops.gw": a call that names a system.ai model or an endpoint instead escapes its rate limits, guardrails and usage tracking ("mixed traffic").',
+    );
+    expect(service.snippets.openai_python).toContain('client = OpenAI(base_url="https://h/ai-gateway/mlflow/v1", api_key=os.environ["DATABRICKS_TOKEN"])');
+  });
+
+  it('calls a serving endpoint at its own invocations route, its name encoded as a path segment', () => {
+    const serving = consumerWiring({ host: 'https://h', endpoint: 'gw a', target: 'serving_endpoint', servesClaude: true });
+    expect(serving).toMatchObject({ base_url: 'https://h/serving-endpoints', anthropic_base_url: 'https://h/serving-endpoints/anthropic', invocation_url: 'https://h/serving-endpoints/gw%20a/invocations' });
+    expect(serving.notes).toEqual([
+      'Every consumer uses https://h/serving-endpoints with model "gw a": a call that names an endpoint behind the gateway instead escapes its rate limits, guardrails and usage tracking ("mixed traffic").',
+      'The MLflow trace id goes in the body as client_request_id, which the inference table records, and in the databricks_request_id header the F4 step shows. validate_config with endpoint measures the share of requests that carry it.',
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertDigest, alertDisplayName, DEFAULT_ALERT, desiredAlert, planAlert, type LiveAlertState } from './error-alert.js';
+import { alertDigest, alertDisplayName, DEFAULT_ALERT, desiredAlert, planAlert, productStatementWindow, servingAlertStatement, type AlertStatement, type LiveAlertState } from './error-alert.js';
 
 const settings = { ...DEFAULT_ALERT, subscribers: ['ops@example.com', 'oncall@example.com'] };
 
@@ -73,6 +73,37 @@ describe('planAlert', () => {
     expect(planAlert(withRunAs, live)).toMatchObject({ action: 'update', updateMask: ['run_as'] });
     expect(planAlert(withRunAs, { ...live, effective_run_as: { service_principal_name: 'sp-app-id' } }).action).toBe('none');
     expect(planAlert(withRunAs, { ...live, run_as: { service_principal_name: 'sp-app-id' }, effective_run_as: undefined }).action).toBe('none');
+  });
+});
+
+describe('planAlert on sparse live alerts', () => {
+  it('reads a live alert without subscriptions as notifying no one', () => {
+    const quiet = desiredAlert('gw', { ...settings, subscribers: [] }, 'wh-1');
+    const live = asLive(quiet);
+    live.evaluation = { ...live.evaluation, notification: { notify_on_ok: true, retrigger_seconds: 3600 } };
+    expect(planAlert(quiet, live).action).toBe('none');
+  });
+
+  it('sets the run-as identity on an alert that reports none', () => {
+    const withRunAs = desiredAlert('gw', { ...settings, runAs: 'sp-app-id' }, 'wh-1');
+    const { effective_run_as: _none, ...live } = asLive(desiredAlert('gw', settings, 'wh-1'));
+    expect(planAlert(withRunAs, live)).toEqual({ action: 'update', changes: [{ path: '/alert/run_as/service_principal_name', from: null, to: 'sp-app-id' }], updateMask: ['run_as'] });
+  });
+});
+
+describe('productStatementWindow', () => {
+  it('reads the window of the product statement back', () => {
+    expect(productStatementWindow(servingAlertStatement('gw')(15).sql, servingAlertStatement('gw'))).toBe(15);
+  });
+
+  it('never takes a zero-minute window, even from a statement that would write one', () => {
+    const lenient: AlertStatement = (minutes) => ({ sql: `SELECT share WHERE t > now() - INTERVAL ${minutes} MINUTES`, column: 'share' });
+    expect(productStatementWindow(lenient(1).sql, lenient)).toBe(1);
+    expect(productStatementWindow(lenient(0).sql, lenient)).toBeUndefined();
+  });
+
+  it('matches nothing for a gateway name the statement cannot carry', () => {
+    expect(productStatementWindow('SELECT 1 -- INTERVAL 60 MINUTES', servingAlertStatement("gw' OR '1'='1"))).toBeUndefined();
   });
 });
 

@@ -174,3 +174,85 @@ describe('what each MCP-service body is told', () => {
     expect(lintMcpServiceBody(body)).toEqual({ valid: found.length === 0, findings: found });
   });
 });
+
+describe('model-service bodies, the remaining shapes', () => {
+  const shape = (path: string, message: string, fix: string) => ({ rule: 'unity.shape', severity: 'error', path, message, fix });
+  const findingsOf = (edit: (b: any) => unknown) => {
+    const body: any = good();
+    edit(body);
+    return lintModelServiceBody(body).findings.filter((f) => f.rule !== 'f4.guardrails');
+  };
+
+  it('reads a config that is not an object as no config, for the kind and the lint alike', () => {
+    expect(bodyKindOf({ config: 'routing' })).toBe('serving_endpoint');
+    expect(lintModelServiceBody({ config: 'routing' }).findings).toEqual([
+      shape('/config', 'a model service body needs config {routing, rate_limits, inference_table}', 'Pass {"config": {"routing": {"destinations": [...]}, ...}}'),
+    ]);
+  });
+
+  it('reminds that guardrails are policies, as a warning on the config', () => {
+    expect(lintModelServiceBody(good()).findings).toEqual([
+      {
+        rule: 'f4.guardrails',
+        severity: 'warning',
+        path: '/config',
+        message: 'PII and safety guardrails are service policies on this target and cannot be checked in the body',
+        fix: 'Attach the Sensitive Data Detection (deny or mask) and safety policies to the service in Catalog Explorer',
+      },
+    ]);
+  });
+
+  it.each<[string, (b: any) => unknown, object[]]>([
+    ['six fallbacks', (b) => (b.config.routing.fallback.destinations = Array.from({ length: 6 }, (_, i) => ppt('gpt-oss-120b', `f${i}`))), [shape('/config/routing/fallback/destinations', '6 fallback destinations: at most 5 are tried', 'Keep the 5 to try first, in order')]],
+    ['a name that is not a string', (b) => (b.config.routing.destinations[0].name = 7), [shape('/config/routing/destinations/0/name', 'a destination needs a name', 'Name it, e.g. after its model')]],
+    [
+      'a type given as a list',
+      (b) => (b.config.routing.destinations[0].destination_type = ['DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL']),
+      [
+        shape('/config/routing/destinations/0/destination_type', 'destination_type ["DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL"] is not one of DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL, DESTINATION_TYPE_PROVISIONED_THROUGHPUT_FOUNDATION_MODEL, DESTINATION_TYPE_EXTERNAL_FOUNDATION_MODEL', 'Use DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL for a system.ai model'),
+      ],
+    ],
+    [
+      'two configs',
+      (b) => (b.config.routing.destinations[0].external_model_config = {}),
+      [shape('/config/routing/destinations/0', 'a destination takes exactly one of pay_per_token_config, provisioned_throughput_config, external_model_config, and DESTINATION_TYPE_PAY_PER_TOKEN_FOUNDATION_MODEL takes pay_per_token_config; this one has pay_per_token_config, external_model_config', 'Keep only pay_per_token_config')],
+    ],
+    ['a model given as a list', (b) => (b.config.routing.destinations[0].pay_per_token_config.model = ['models/system.ai.x']), [shape('/config/routing/destinations/0/pay_per_token_config/model', 'model ["models/system.ai.x"] is not models/{catalog}.{schema}.{model}', 'e.g. models/system.ai.databricks-claude-sonnet-4-6')]],
+    ['a model with a path before it', (b) => (b.config.routing.destinations[0].pay_per_token_config.model = 'x/models/system.ai.x'), [shape('/config/routing/destinations/0/pay_per_token_config/model', 'model "x/models/system.ai.x" is not models/{catalog}.{schema}.{model}', 'e.g. models/system.ai.databricks-claude-sonnet-4-6')]],
+    ['a model with a path after it', (b) => (b.config.routing.destinations[0].pay_per_token_config.model = 'models/system.ai.x/v2'), [shape('/config/routing/destinations/0/pay_per_token_config/model', 'model "models/system.ai.x/v2" is not models/{catalog}.{schema}.{model}', 'e.g. models/system.ai.databricks-claude-sonnet-4-6')]],
+    [
+      'an unknown key',
+      (b) => (b.config.rate_limits[0].key = 'endpoint'),
+      [shape('/config/rate_limits/0/key', 'key "endpoint" is not one of RATE_LIMIT_KEY_SERVICE, RATE_LIMIT_KEY_USER, RATE_LIMIT_KEY_USER_DEFAULT, RATE_LIMIT_KEY_USER_GROUP, RATE_LIMIT_KEY_SERVICE_PRINCIPAL, RATE_LIMIT_KEY_REQUEST_TAG', 'F4: RATE_LIMIT_KEY_SERVICE for the service, RATE_LIMIT_KEY_USER_DEFAULT per user')],
+    ],
+    ['a parent given as a list', (b) => (b.config.inference_table.parent = ['schemas/main.team']), [shape('/config/inference_table/parent', 'parent ["schemas/main.team"] is not schemas/{catalog}.{schema}', 'e.g. schemas/main.skyloyalty_ops')]],
+    ['a parent with a path before it', (b) => (b.config.inference_table.parent = 'x/schemas/main.team'), [shape('/config/inference_table/parent', 'parent "x/schemas/main.team" is not schemas/{catalog}.{schema}', 'e.g. schemas/main.skyloyalty_ops')]],
+    ['a parent naming a table', (b) => (b.config.inference_table.parent = 'schemas/main.team/gw'), [shape('/config/inference_table/parent', 'parent "schemas/main.team/gw" is not schemas/{catalog}.{schema}', 'e.g. schemas/main.skyloyalty_ops')]],
+    [
+      'a prefix with an inner underscore and a trailing one',
+      (b) => (b.config.inference_table.table_name_prefix = 'team_gw_'),
+      [{ rule: 'f4.table-prefix', severity: 'error', path: '/config/inference_table/table_name_prefix', message: 'table_name_prefix "team_gw_" ends in "_": the payload table would be team_gw__payload', fix: 'Drop the trailing underscore(s): "team_gw"' }],
+    ],
+  ])('%s', (_name, edit, found) => {
+    expect(findingsOf(edit)).toEqual(found);
+  });
+
+  it('with a state file, refuses a destination whose bound endpoint failed its probe', () => {
+    const failed = { ...state, endpoint_guardrail_audit: { ...state.endpoint_guardrail_audit, 'databricks-claude-sonnet-4-6': { ...pass, short_chat_ok: false } } };
+    const body = good();
+    body.config.routing.fallback.destinations = [];
+    expect(lintModelServiceBody(body, { state: failed }).findings.filter((f) => f.rule === 'f4.audited-entities').map((f) => f.message)).toEqual([
+      'system.ai.claude-sonnet-4-6 is not the model of a bound endpoint that passed its role probe, nor of a passing candidate (databricks-claude-sonnet-4-6)',
+    ]);
+  });
+});
+
+describe('MCP-service bodies, the remaining shapes', () => {
+  const named = (config: object) => ({ config: { source_connection: { name: 'connections/a.b.c' }, ...config } });
+
+  it('takes request limits, and refuses a name with a path before it and a selector that is not a string', () => {
+    expect(lintMcpServiceBody(named({ rate_limits: [{ key: 'RATE_LIMIT_KEY_SERVICE', renewal_period: 'RATE_LIMIT_RENEWAL_PERIOD_MINUTE', requests: 10 }] }))).toEqual({ valid: true, findings: [] });
+    expect(lintMcpServiceBody({ config: { source_connection: { name: 'x/connections/a.b.c' } } }).findings.map((f) => f.path)).toEqual(['/config/source_connection/name']);
+    expect(lintMcpServiceBody(named({ include_tool_selectors: ['search_*', 5] })).findings.map((f) => f.path)).toEqual(['/config/include_tool_selectors']);
+  });
+});

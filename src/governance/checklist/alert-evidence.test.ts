@@ -82,6 +82,27 @@ describe('alertItem', () => {
   });
 });
 
+describe('alertItem over several alerts, and alerts the API returns without a schedule', () => {
+  it('reads an alert without a schedule as running, and says so in its details', () => {
+    const item = alertItem('gw', [watching({ schedule: undefined })]);
+    expect(item).toMatchObject({ status: 'pass', evidence: '"gw errors" (a1) is ACTIVE on gw; its last evaluation at 2026-12-01T10:00:00Z was OK' });
+    expect(item.details).toEqual({ alerts: [{ id: 'a1', display_name: 'gw errors', state: 'OK', last_evaluated_at: '2026-12-01T10:00:00Z', schedule: undefined, paused: false }] });
+  });
+
+  it('names every paused, pending or UNKNOWN alert, comma-separated', () => {
+    const paused = { schedule: { pause_status: 'PAUSED' } };
+    expect(alertItem('gw', [watching(paused), watching({ ...paused, id: 'a2' })]).evidence).toBe('"gw errors" (a1), "gw errors" (a2) watch gw but their schedules are PAUSED');
+    const pending = alertItem('gw', [watching({ evaluation: {}, schedule: undefined }), watching({ id: 'a2', evaluation: {} })]);
+    expect(pending).toMatchObject({
+      status: 'unknown',
+      evidence: '"gw errors" (a1), "gw errors" (a2) watch gw but have not been evaluated yet',
+      fix: 'Wait for the first scheduled run (see its schedule), then check again',
+    });
+    const unknown = { evaluation: { state: 'UNKNOWN', last_evaluated_at: 't' } };
+    expect(alertItem('gw', [watching(unknown), watching({ ...unknown, id: 'a2' })]).evidence).toBe('"gw errors" (a1), "gw errors" (a2) watch gw but evaluate to UNKNOWN (an empty result with empty_result_state UNKNOWN)');
+  });
+});
+
 describe('watchesGateway', () => {
   it.each([
     ['the product statement over 60 minutes', statement('gw'), true],

@@ -47,8 +47,10 @@ export function inStepOrder(entries: readonly ChecklistEntry[]): ChecklistEntry[
   return CHECKLIST.map(({ item }) => entries.find((e) => e.item === item)).filter((e): e is ChecklistEntry => e !== undefined);
 }
 
+type ConfigItem = 'gateway-created' | 'audited-entities' | 'table-prefix' | 'rate-limits' | 'guardrails' | 'ops-grants';
+
 /** The config-shaped items and the rule findings that decide each. */
-const RULES_OF: Partial<Record<ChecklistItem, readonly string[]>> = {
+const RULES_OF: Record<ConfigItem, readonly string[]> = {
   'gateway-created': ['f4.usage-tracking', 'f4.inference-tables', 'live.config-update'],
   'audited-entities': ['f4.audited-entities'],
   'table-prefix': ['f4.table-prefix', 'f4.table-prefix-identifier'],
@@ -70,7 +72,7 @@ export interface ConfigEvidence {
 /** The items the live config and the state file answer, judged from the rule findings. */
 export function configItems(evidence: ConfigEvidence): ChecklistEntry[] {
   const entries: ChecklistEntry[] = [];
-  for (const [item, rules] of Object.entries(RULES_OF) as [ChecklistItem, readonly string[]][]) {
+  for (const [item, rules] of Object.entries(RULES_OF) as [ConfigItem, readonly string[]][]) {
     const hits = evidence.findings.filter((f) => rules.includes(f.rule));
     const errors = hits.filter((f) => f.severity === 'error');
     if (item === 'audited-entities' && !evidence.state) {
@@ -98,7 +100,7 @@ export function configItems(evidence: ConfigEvidence): ChecklistEntry[] {
 
 const inferenceTablesOn = (aiGateway: Record<string, unknown> | undefined) => isRecord(aiGateway?.inference_table_config) && aiGateway.inference_table_config.enabled === true;
 
-function passEvidence(item: ChecklistItem, { endpoint, aiGateway }: ConfigEvidence): string {
+function passEvidence(item: ConfigItem, { endpoint, aiGateway }: ConfigEvidence): string {
   const table = isRecord(aiGateway?.inference_table_config) ? aiGateway.inference_table_config : {};
   const prefix = typeof table.table_name_prefix === 'string' ? table.table_name_prefix : undefined;
   switch (item) {
@@ -116,8 +118,6 @@ function passEvidence(item: ChecklistItem, { endpoint, aiGateway }: ConfigEviden
       return 'PII (BLOCK or MASK) and safety guardrails are on for input and output';
     case 'ops-grants':
       return `a principal holds USE_CATALOG on ${String(table.catalog_name)} and USE_SCHEMA, SELECT on ${String(table.catalog_name)}.${String(table.schema_name)}`;
-    default:
-      return 'passes';
   }
 }
 

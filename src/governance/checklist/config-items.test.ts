@@ -97,6 +97,25 @@ describe('configItems', () => {
     });
   });
 
+  it('reads a prefix that is not a string as no prefix', () => {
+    const nullPrefix = { ...aiGateway, inference_table_config: { enabled: true, catalog_name: 'cat', schema_name: 'ops', table_name_prefix: null } };
+    expect(byItem(evidence({ aiGateway: nullPrefix }))['table-prefix']?.evidence).toBe('no table_name_prefix is set: Databricks names the table after the endpoint');
+  });
+
+  it('unreadable grants leave every item but the ops one to its own findings', () => {
+    const items = byItem(evidence({ grantsProblem: 'PERMISSION_DENIED' }));
+    expect(Object.entries(items).filter(([, e]) => e.status !== 'pass').map(([item]) => item)).toEqual(['ops-grants']);
+  });
+
+  it('counts only error findings of the audited-entities rule as unaudited entities served, and names each', () => {
+    const other = [finding('f4.rate-limits', 'error', 'no rate limit is configured')];
+    expect(byItem(evidence({ state: failing, findings: other }))['halt-rule']?.status).toBe('pass');
+    const two = [finding('f4.audited-entities', 'error', '"ep-a" is unaudited'), finding('f4.audited-entities', 'error', '"ep-b" is unaudited')];
+    expect(byItem(evidence({ state: failing, findings: two }))['halt-rule']?.evidence).toBe(
+      'roles without a passing endpoint: agent_chat (fail: short_chat_ok, streaming_ok), tools (unbound: endpoint, selected_after_probe); yet the gateway serves "ep-a" is unaudited; "ep-b" is unaudited',
+    );
+  });
+
   it('lists a role without failed checks by its status alone', () => {
     const noEntry = { llm_role_endpoints: { agent_chat: { endpoint: 'ep-a', candidates: ['ep-a'], selected_after_probe: true } }, endpoint_guardrail_audit: { other: entryState } };
     expect(byItem(evidence({ state: noEntry }))['halt-rule']?.evidence).toBe('roles without a passing endpoint: agent_chat (fail: audit_entry); the gateway serves none of them (the halt held)');

@@ -29,7 +29,7 @@ export function correlationStatement(table: TableName, window: TimeWindow): SqlS
   return { sql, params: params.values };
 }
 
-const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const num = (v: unknown) => Number(v ?? 0);
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 
 export function correlationItem(table: string, rows: readonly Record<string, unknown>[], minShare: number, window: TimeWindow): ChecklistEntry {

@@ -118,6 +118,8 @@ describe('traffic through the gateway', () => {
     const all = trafficItem('gw', fronted, [row('a', 0, 40, { direct: 0, via: 40, callers: 1 })], window, BASE);
     expect(all).toMatchObject({ status: 'pass', evidence: 'all 40 requests to ep-a, ep-b in the last 7 days went through gw', fix: 'Nothing to do' });
     expect(all.details).toEqual({ fronted_endpoints: fronted, since: '2026-11-20T00:00:00.000Z', until: '2026-11-27T00:00:00.000Z', requests_via_gateway: 40, requests_direct: 0, bypass_share: 0, direct_callers: [] });
+    // No traffic at all is a share of 0, not NaN (0 of 0).
+    expect(trafficItem('gw', fronted, [], window, BASE).details).toMatchObject({ requests_via_gateway: 0, requests_direct: 0, bypass_share: 0 });
   });
 
   it('fails naming the callers that went around it, and the share they took', () => {
@@ -133,6 +135,8 @@ describe('traffic through the gateway', () => {
       { requester: '(unknown)', direct: 10, via_gateway: 5 },
     ]);
     expect(item.details?.bypass_share).toBe(0.3);
+    const even = trafficItem('gw', fronted, [row('bob', 50, 0, { direct: 50, via: 50, callers: 2 }), row('amy', 0, 50, { direct: 50, via: 50, callers: 2 })], window, BASE);
+    expect(even.evidence).toContain('; 50.0 % of the traffic (50 of 100 requests) bypassed');
   });
 
   it('marks a list cut by the limit or past ten callers', () => {
@@ -143,5 +147,16 @@ describe('traffic through the gateway', () => {
     expect(full.evidence).toContain(': a (2), b (1); ');
     const eleven = Array.from({ length: 11 }, (_, i) => row(`u${i}`, 1, 0, { direct: 11, via: 0, callers: 11 }));
     expect(trafficItem('gw', fronted, eleven, window, BASE).evidence).toContain('u8 (1), u9 (1), …; ');
+    const ten = Array.from({ length: 10 }, (_, i) => row(`u${i}`, 1, 0, { direct: 10, via: 0, callers: 10 }));
+    expect(trafficItem('gw', fronted, ten, window, BASE).evidence).toContain('u8 (1), u9 (1); ');
+  });
+
+  it('marks a cut list only when the callers cut off could have gone around the gateway', () => {
+    // Every caller came back: nothing was cut, whatever the last one did.
+    const all = { direct: 3, via: 0, callers: 2 };
+    expect(trafficItem('gw', fronted, [row('a', 2, 0, all), row('b', 1, 0, all)], window, BASE).evidence).toContain(': a (2), b (1); ');
+    // Cut, but the last row kept already went through the gateway only: those cut off did too (rows come most-direct first).
+    const cut = { direct: 3, via: 9, callers: 5 };
+    expect(trafficItem('gw', fronted, [row('a', 2, 0, cut), row('b', 1, 0, cut), row('c', 0, 9, cut)], window, BASE).evidence).toContain(': a (2), b (1); ');
   });
 });

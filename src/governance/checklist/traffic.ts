@@ -39,7 +39,7 @@ export function directTrafficStatement(gateway: string, fronted: readonly string
   return { sql, params: params.values };
 }
 
-const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const num = (v: unknown) => Number(v ?? 0);
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 
 /** `baseUrl` is the workspace's OpenAI-compatible base, `https://<host>/serving-endpoints`. */

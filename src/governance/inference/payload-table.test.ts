@@ -97,7 +97,7 @@ describe('locatePayloadTable', () => {
       next: 'Pass table explicitly',
     });
     await expect(locatePayloadTable('my-gw', { ...config, schema_name: 'o;ps' }, listing([]).run)).rejects.toMatchObject({ what: 'The inference table schema "o;ps" of my-gw is not a plain name' });
-    await expect(locatePayloadTable('my-gw', config, listing(['gw x payload']).run)).rejects.toMatchObject({ code: 'INVALID_IDENTIFIER', what: 'The table name "gw x payload" is not a plain name' });
+    await expect(locatePayloadTable('my-gw', config, listing(['gw x payload']).run)).rejects.toMatchObject({ code: 'INVALID_IDENTIFIER', what: 'The table name "gw x payload" is not a plain name', why: 'it cannot be used safely in SQL', next: 'Pass table explicitly' });
   });
 });
 

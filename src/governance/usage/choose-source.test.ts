@@ -45,6 +45,7 @@ describe('chooseSource', () => {
     await expect(chooseSource('auto', undefined, run)).rejects.toThrow(
       expect.objectContaining({
         code: 'USAGE_NOT_READABLE',
+        what: 'No usage table is readable by this principal',
         why: 'system.serving: permission denied (User does not have USE SCHEMA on system.serving); system.ai_gateway.usage: not found',
         next: `${GRANT_HINT}. Or pass usage_table with a workspace-scoped usage table you can read`,
       }),
@@ -69,6 +70,7 @@ describe('chooseSource', () => {
     await expect(chooseSource('serving', undefined, warehouse(servingRefused).run)).rejects.toThrow(/^refused/);
     const gateway = await chooseSource('ai_gateway', undefined, warehouse(servingRefused).run);
     expect(gateway).toMatchObject({ source: { kind: 'ai_gateway', columns: { request_time: 'event_time' } }, note: 'system.ai_gateway.usage (requested)' });
+    await expect(chooseSource('ai_gateway', undefined, warehouse({ '`ai_gateway`.`usage`': { failure: 'permission' } }).run)).rejects.toThrow(/^refused/);
   });
 
   it('uses a named usage table whatever the request, mapping its columns', async () => {

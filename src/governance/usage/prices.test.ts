@@ -28,11 +28,14 @@ describe('price table, exactly', () => {
       expect.objectContaining({
         code: 'PRICES_INVALID',
         what: 'The prices in AIGW_PRICES_FILE are not valid',
-        why: expect.stringMatching(/^m\.input_per_million: /),
+        why: expect.stringMatching(/^m\.input_per_million: .*number/),
         next: 'Give a map of served entity (or model) name → {input_per_million, output_per_million} in dollars',
       }),
     );
     expect(() => checkPrices([1], 'input')).toThrow(expect.objectContaining({ why: expect.stringMatching(/^root: /) }));
+    for (const notAMap of [null, 'prices', 3]) {
+      expect(() => checkPrices(notAMap, 'input')).toThrow(expect.objectContaining({ code: 'PRICES_INVALID', why: expect.stringMatching(/^root: /) }));
+    }
   });
 
   it('takes 100 entries and refuses 101', () => {

@@ -24,6 +24,23 @@ describe('parseInstant', () => {
     },
   );
 
+  it('says what form it expects, and how to fix a date the calendar lacks', () => {
+    expect(() => parseInstant('soon', 'since')).toThrow(expect.objectContaining({ why: 'expected e.g. 2026-11-20 or 2026-11-20T08:00:00Z (UTC when no zone is given)', next: 'Pass since in that form' }));
+    expect(() => parseInstant('2026-02-30T25:00', 'until')).toThrow(expect.objectContaining({ why: 'it does not exist in the calendar', next: 'Pass a valid until' }));
+  });
+
+  it('reads a timestamp without a zone as UTC whatever the time zone the server runs in', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      expect(parseInstant('2026-11-20T08:30', 'since').toISOString()).toBe('2026-11-20T08:30:00.000Z');
+      expect(parseInstant('2026-11-20', 'since').toISOString()).toBe('2026-11-20T00:00:00.000Z');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('shows at most 40 characters of a bad input', () => {
     const long = `x${'9'.repeat(100)}`;
     expect(() => parseInstant(long, 'until')).toThrow(expect.objectContaining({ what: `until "${long.slice(0, 40)}" is not an ISO date or timestamp` }));
@@ -55,7 +72,7 @@ describe('resolveWindow', () => {
   it('refuses an empty or reversed window and says how to fix it', () => {
     for (const input of [{ since: '2026-11-02', until: '2026-11-02' }, { since: '2026-11-03', until: '2026-11-02' }]) {
       expect(() => resolveWindow(input, 7, now)).toThrow(
-        expect.objectContaining({ code: 'INVALID_TIME_WINDOW', what: `The time window is empty: since ${at(input.since)} is not before until ${at(input.until)}`, next: 'Swap them or widen the window' }),
+        expect.objectContaining({ code: 'INVALID_TIME_WINDOW', what: `The time window is empty: since ${at(input.since)} is not before until ${at(input.until)}`, why: 'since must be earlier than until', next: 'Swap them or widen the window' }),
       );
     }
   });
