@@ -252,8 +252,7 @@ async function logUnexpected(tool: string, error: unknown, runtime: Runtime, ctx
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  // Some drivers throw plain objects (e.g. @databricks/sql's StatusError); keep their message only.
+  // An Error, or a plain object some drivers throw (e.g. @databricks/sql's StatusError): keep the message only.
   if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
   return String(error);
 }
