@@ -188,7 +188,8 @@ async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, ar
       structuredContent: withoutKnownSecrets(json, result, runtime),
     };
   } catch (error) {
-    if (!(error instanceof ToolError)) await logUnexpected(spec.name, error, runtime, ctx);
+    // A call the caller cancelled ends in whatever its aborted operation threw: that is no bug to log.
+    if (!(error instanceof ToolError) && !ctx.mcpReq.signal.aborted) await logUnexpected(spec.name, error, runtime, ctx);
     return errorResult(spec.name, error, runtime);
   }
 }
