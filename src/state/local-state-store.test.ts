@@ -1,5 +1,5 @@
 /** The local state store: what an update leaves on disk (the file's mode, no temp files, no write for a no-op). */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,5 +39,24 @@ describe('localStateStore', () => {
       expect.objectContaining({ code: 'FILE_UNREADABLE', message: `Cannot read the state file ${file}: the file does not exist. Check the path; pass an existing state file` }),
     );
     expect(readdirSync(path.dirname(file))).toEqual([]);
+  });
+
+  it('names a state file it cannot read as such, when reading and when updating', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'aigw-local-'));
+    const missing = path.join(dir, 'absent.yaml');
+    await expect(localStateStore(missing).read()).rejects.toThrow(
+      expect.objectContaining({ code: 'FILE_UNREADABLE', message: `Cannot read the state file ${missing}: the file does not exist. Check the path; pass an existing state file` }),
+    );
+    const folder = path.join(dir, 'state.yaml');
+    mkdirSync(folder);
+    await expect(localStateStore(folder).update(() => 'a: 1\n')).rejects.toThrow(
+      expect.objectContaining({ code: 'FILE_NOT_REGULAR', message: `Refused to read the state file ${folder}: it is a folder, not a regular file. Pass the path of the state file itself` }),
+    );
+  });
+
+  it('runs an apply under the lock beside the file, and hands back its result', async () => {
+    const file = stateFile('a: 1\n', 0o644);
+    expect(await localStateStore(file).withApplyLock(async () => existsSync(`${file}.apply.lock`))).toBe(true);
+    expect(existsSync(`${file}.apply.lock`)).toBe(false);
   });
 });
