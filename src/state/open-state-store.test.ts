@@ -21,9 +21,16 @@ describe('openStateStore', () => {
   it('under Databricks Apps, opens a workspace file only with the caller’s own token', () => {
     const app = new Runtime({ cwd: dir, env: {}, workspace, hosting: { appName: 'gateway', port: 0 } });
     const anonymous = app.forCaller({ via: 'databricks-apps', user: 'ana@example.com' });
-    expect(() => openStateStore(anonymous, '/Workspace/Users/ana@example.com/s.md')).toThrow(
-      expect.objectContaining({ code: 'STATE_FILE_NEEDS_USER_TOKEN', what: 'Refused to open the state file /Workspace/Users/ana@example.com/s.md' }),
-    );
+    // A caller without a token, and no caller at all (the app's own runtime), are refused alike.
+    for (const runtime of [anonymous, app]) {
+      expect(() => openStateStore(runtime, '/Workspace/Users/ana@example.com/s.md')).toThrow(
+        expect.objectContaining({
+          code: 'STATE_FILE_NEEDS_USER_TOKEN',
+          message:
+            "Refused to open the state file /Workspace/Users/ana@example.com/s.md: the Databricks Apps proxy forwarded no user token, so the call would reach the file with the app's own rights rather than yours. Turn on user authorization for the app with the workspace scope (databricks.yml user_api_scopes), then sign in to the app again",
+        }),
+      );
+    }
     const ana = app.forCaller({ via: 'databricks-apps', user: 'ana@example.com', workspaceToken: () => 'dapi-ana-token-1111' });
     expect(openStateStore(ana, '/Workspace/Users/ana@example.com/s.md').kind).toBe('workspace');
   });

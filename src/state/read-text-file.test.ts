@@ -54,4 +54,12 @@ describe('readTextFile refuses what is not a regular file, naming what it is', (
       expect.objectContaining({ code: 'FILE_NOT_TEXT', message: `Cannot read the state file ${file}: it is a binary file, not YAML or Markdown text. Pass the state file itself` }),
     );
   });
+
+  it('says a file over the limit is probably the wrong one', async () => {
+    const file = path.join(dir, 'big.yaml');
+    writeFileSync(file, 'x'.repeat(2049));
+    await expect(readTextFile(file, 'price file', 2048)).rejects.toThrow(
+      expect.objectContaining({ code: 'FILE_TOO_LARGE', message: `Refused to read the price file ${file}: it is 3 KB, over the 2 KB limit for a price file. Check that this is the right file; a price file is normally a few kilobytes` }),
+    );
+  });
 });

@@ -106,7 +106,12 @@ describe('a workspace state file', () => {
       });
       const store = workspaceStateStore(files.api, WS_PATH);
       await expect(store.update(append('b: 2\n'))).rejects.toThrow(
-        expect.objectContaining({ code: 'STATE_CHANGED', what: `Did not update the state file ${WS_PATH}`, next: 'Call again: the next call reads the new content and keeps it' }),
+        expect.objectContaining({
+          code: 'STATE_CHANGED',
+          what: `Did not update the state file ${WS_PATH}`,
+          why: 'it changed between this call reading it and writing it (someone else wrote it meanwhile), and writing now would overwrite that change',
+          next: 'Call again: the next call reads the new content and keeps it',
+        }),
       );
       expect(files.writes).toEqual([]);
     }

@@ -40,6 +40,10 @@ describe('setYamlKey', () => {
     expect(setYamlKey('a: 1\n\n# end of the state\n', ['b'], { x: 1 })).toBe('a: 1\nb:\n  x: 1\n\n# end of the state\n');
   });
 
+  it('takes a key with regex characters literally', () => {
+    expect(setYamlKey('ab: 1\n', ['a.b'], { x: 1 })).toBe('ab: 1\na.b:\n  x: 1\n');
+  });
+
   it('names the start of a long inline parent in its refusal', () => {
     const inline = '{f2: 1, f3: 2, f5: 3, f6: 4, f7: 5, f8: 6, f9: 7}';
     expect(() => setYamlKey(`Foundation: ${inline}  # steps\n`, F4, { x: 1 })).toThrow(
@@ -101,6 +105,12 @@ describe('a record appended to a Markdown state file', () => {
     expect(readFileSync(file, 'utf8')).toBe(kept + section);
   });
 
+  it('after CRLF text that ends in a blank line, with no extra one', async () => {
+    const file = tempFile('state.md', '# State\r\n\r\n');
+    await recordF4Gateway(localStateStore(file), { endpoint_name: 'gw' });
+    expect(readFileSync(file, 'utf8')).toBe(`# State\r\n\r\n${section.replaceAll('\n', '\r\n')}`);
+  });
+
   it('with CRLF line ends when the file has them', async () => {
     const file = tempFile('state.md', '# State\r\n\r\nProse.\r\n');
     await recordF4Gateway(localStateStore(file), { endpoint_name: 'gw' });
@@ -130,6 +140,20 @@ describe('the Markdown block that takes the record', () => {
     expect(readFileSync(file, 'utf8')).toBe(
       '## Foundation\n\n```yaml\nf2_otel: 1\n```\n\n## Foundation\n\n```yaml\nFoundation:\n  f4_gateway:\n    endpoint_name: gw\n```\n',
     );
+  });
+
+  it('is a Foundation block whose first line is a comment', async () => {
+    const text = '```yaml\n# F-steps\nFoundation:\n  f2: 1\n```\n';
+    const file = tempFile('state.md', text);
+    await recordF4Gateway(localStateStore(file), { endpoint_name: 'gw' });
+    expect(readFileSync(file, 'utf8')).toBe('```yaml\n# F-steps\nFoundation:\n  f2: 1\n  f4_gateway:\n    endpoint_name: gw\n```\n');
+  });
+
+  it('nests an old-style block holding a blank line, adding no blanks of its own', async () => {
+    const text = '## Foundation\n\n```yaml\nf2_otel: 1\n\nf3: 2\n```\n';
+    const file = tempFile('state.md', text);
+    await recordF4Gateway(localStateStore(file), { endpoint_name: 'gw' });
+    expect(readFileSync(file, 'utf8')).toBe('## Foundation\n\n```yaml\nFoundation:\n  f2_otel: 1\n\n  f3: 2\n  f4_gateway:\n    endpoint_name: gw\n```\n');
   });
 
   it('nests an empty block under its heading', async () => {

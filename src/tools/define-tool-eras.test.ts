@@ -31,7 +31,7 @@ const asking = defineTool({
   async run(args, call) {
     events.push(`run:${call.answered('confirm', confirm) ? 'retry' : 'first'}`);
     const form = await call.form('confirm', 'Apply the plan?', confirm, args.state);
-    events.push(`after-form:${form.kind}`);
+    events.push(form.kind === 'failed' ? `after-form:failed:${form.reason}` : `after-form:${form.kind}`);
     if (form.kind === 'ask') return form.request;
     const outcome = form.kind === 'answer' ? `${form.action}:${JSON.stringify(form.content)}:${String(form.state)}` : form.kind === 'failed' ? `failed:${form.reason}` : form.kind;
     return { outcome, elicit: call.canElicit() };
@@ -56,6 +56,23 @@ const waiting = defineTool({
     });
     await call.progress(1, 1, 'after the cancel');
     events.push('progress-after-cancel');
+    return { done: true };
+  },
+  text: () => 'done',
+});
+
+/** Reports progress once and returns. */
+const reporting = defineTool({
+  name: 'report',
+  title: 'Report',
+  description: 'Reports progress, for tests of the seam.',
+  kind: 'read',
+  idempotent: true,
+  openWorld: false,
+  input: z.object({}),
+  output: z.object({ done: z.boolean() }),
+  async run(_args, call) {
+    await call.progress(1, 1, 'all done');
     return { done: true };
   },
   text: () => 'done',
@@ -90,11 +107,15 @@ function serverWith(runtime: Runtime, specs: AnyToolSpec[], caller?: Caller) {
   return server;
 }
 
-/** A 2026-era client (server/discover, a capabilities envelope on each request) over in-process HTTP. */
-async function modernClient(elicits: boolean, caller?: Caller, answer?: Record<string, unknown>) {
+/**
+ * A 2026-era client (server/discover, a capabilities envelope on each request) over in-process HTTP; with
+ * `era: 'legacy'`, a 2025-era one, whose capabilities a stateless HTTP server never learns.
+ */
+async function modernClient(elicits: boolean, caller?: Caller, answer?: Record<string, unknown>, era: 'modern' | 'legacy' = 'modern') {
   const mcp = createMcpHandler(() => serverWith(new Runtime(), [asking], caller), { legacy: 'stateless' });
   const transport = new StreamableHTTPClientTransport(new URL('http://in-process/mcp'), { fetch: (url, init) => mcp.fetch(new Request(url, init)) });
-  const client = new Client({ name: 't', version: '1' }, { capabilities: elicits ? { elicitation: { form: {} } } : {}, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  const negotiation = era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' as const } } } : {};
+  const client = new Client({ name: 't', version: '1' }, { capabilities: elicits ? { elicitation: { form: {} } } : {}, ...negotiation });
   const asked: unknown[] = [];
   if (elicits) {
     client.setRequestHandler('elicitation/create', async (request) => {
@@ -103,7 +124,7 @@ async function modernClient(elicits: boolean, caller?: Caller, answer?: Record<s
     });
   }
   await client.connect(transport);
-  expect(client.getProtocolEra()).toBe('modern');
+  expect(client.getProtocolEra()).toBe(era);
   return { client, asked };
 }
 
@@ -153,6 +174,12 @@ describe('a form on the 2026 era', () => {
     const { client, asked } = await modernClient(false);
     const result = await client.callTool({ name: 'ask', arguments: { state: 'plan-1' } });
     expect(result.structuredContent).toEqual({ outcome: 'unavailable', elicit: false });
+    expect(asked).toEqual([]);
+  });
+
+  it('on the 2025 era over stateless HTTP, where the client’s capabilities are unknown, offers no form', async () => {
+    const { client, asked } = await modernClient(true, undefined, undefined, 'legacy');
+    expect((await client.callTool({ name: 'ask', arguments: {} })).structuredContent).toEqual({ outcome: 'unavailable', elicit: false });
     expect(asked).toEqual([]);
   });
 
@@ -222,6 +249,28 @@ describe('a cancelled call', () => {
 });
 
 describe('progress', () => {
+  it('is not sent when the caller gave no progress token', async () => {
+    const client = await legacyClient(new Runtime(), [reporting]);
+    const errors: unknown[] = [];
+    client.onerror = (error) => void errors.push(error);
+    expect((await client.callTool({ name: 'report', arguments: {} })).structuredContent).toEqual({ done: true });
+    // A notification sent anyway would reach the client before the result.
+    expect(errors).toEqual([]);
+  });
+
+  it('a form the client failed to show reports why, without any known secret', async () => {
+    const secret = 'plain-client-secret-value';
+    const client = await legacyClient(new Runtime({ workspace: { clientSecret: secret } }), [asking], undefined, { capabilities: { elicitation: { form: {} } } });
+    client.setRequestHandler('elicitation/create', async () => {
+      throw new Error(`renderer crashed holding ${secret}`);
+    });
+    const result = await client.callTool({ name: 'ask', arguments: {} });
+    expect((result.structuredContent as { outcome: string }).outcome).toMatch(/^failed:.*renderer crashed holding \[REDACTED\]/);
+    expect(JSON.stringify(result)).not.toContain(secret);
+    // The tool itself gets the reason scrubbed: it may write it somewhere the seam does not see.
+    expect(events).toEqual(['run:first', expect.stringMatching(/^after-form:failed:.*renderer crashed holding \[REDACTED\]$/)]);
+  });
+
   it('is not sent to a caller that asked for none', async () => {
     const client = await legacyClient(new Runtime(), [waiting]);
     const errors: unknown[] = [];
