@@ -27,6 +27,10 @@ async function updateLocked(file: string, edit: (text: string) => string | undef
     const { default: lockfile } = await import('proper-lockfile');
     release = await lockfile.lock(file, { stale: 10_000, retries: { retries: 40, factor: 1.3, minTimeout: 25, maxTimeout: 500 } });
   } catch (error) {
+    // The lock resolves the file's real path first: a file removed since it was read is missing, not locked.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ToolError(`Cannot read the state file ${file}`, 'the file does not exist', 'Check the path; pass an existing state file', 'FILE_UNREADABLE');
+    }
     throw new ToolError(`Cannot lock the state file ${file}`, `another writer holds it (${(error as Error).message})`, 'Wait a few seconds and call again; if it persists, remove the stale lock folder next to the file', 'STATE_FILE_LOCKED');
   }
   try {

@@ -108,11 +108,10 @@ interface Line {
  */
 export function setYamlKey(text: string, keyPath: string[], value: Record<string, unknown>): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const endsWithNewline = text.length === 0 || text.endsWith('\n');
   const raw = text.length === 0 ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
   const lines: Line[] = raw.map((t) => ({ text: t, indent: t.length - t.trimStart().length, filler: /^\s*(#.*)?$/.test(t) }));
-  const out = setIn(lines, 0, lines.length, -1, keyPath, value);
-  return out.join(eol) + (endsWithNewline || out.length > 0 ? eol : '');
+  // The top level's keys sit at indent 0: its "parent" is two to the left. The result always ends with a line end.
+  return setIn(lines, 0, lines.length, -2, keyPath, value).join(eol) + eol;
 }
 
 function setIn(lines: Line[], start: number, end: number, parentIndent: number, keyPath: string[], value: Record<string, unknown>): string[] {
@@ -195,7 +194,6 @@ function equalJson(a: unknown, b: unknown): boolean {
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value instanceof Date) return value.toISOString();
   if (isRecord(value)) return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
   return value;
 }

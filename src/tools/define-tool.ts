@@ -196,7 +196,8 @@ async function invoke(server: McpServer, runtime: Runtime, spec: AnyToolSpec, ar
       structuredContent: withoutKnownSecrets(json, result, runtime),
     };
   } catch (error) {
-    if (!(error instanceof ToolError)) await logUnexpected(spec.name, error, runtime, ctx);
+    // A call the caller cancelled ends in whatever its aborted operation threw: that is no bug to log.
+    if (!(error instanceof ToolError) && !ctx.mcpReq.signal.aborted) await logUnexpected(spec.name, error, runtime, ctx);
     return errorResult(spec.name, error, runtime);
   }
 }
@@ -260,8 +261,7 @@ async function logUnexpected(tool: string, error: unknown, runtime: Runtime, ctx
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  // Some drivers throw plain objects (e.g. @databricks/sql's StatusError); keep their message only.
+  // An Error, or a plain object some drivers throw (e.g. @databricks/sql's StatusError): keep the message only.
   if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
   return String(error);
 }
