@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   PRICES_MISSING: { means: 'a budget was asked for but no prices are known', next: 'pass prices or set AIGW_PRICES_FILE' },
   // The workshop state file
   STATE_FILE_NOT_FOUND: { means: 'no state file at the path given or at the default places', next: 'pass state_file, set AIGW_STATE_FILE, or run the Phase 1.2 steps that write it' },
+  STATE_FILE_UNRESOLVED: { means: 'AIGW_STATE_FILE holds {user}, and only a Databricks App call names a user', next: 'pass state_file with the path itself' },
   STATE_FILE_SYNTAX: { means: 'the state file is not valid YAML', next: 'fix the YAML at the line named' },
   STATE_FILE_TOO_MANY_VALUES: { means: 'the state YAML expands to too many values (alias bomb)', next: 'write the state out without YAML aliases' },
   STATE_FILE_SHAPE: { means: 'a state key has the wrong shape', next: 'fix the key named as the examples/ state files show' },

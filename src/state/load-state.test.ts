@@ -57,4 +57,10 @@ describe('loadStateIfPresent', () => {
       expect.objectContaining({ code: 'PATH_OUTSIDE_ROOT' }),
     );
   });
+
+  it('refuses AIGW_STATE_FILE with {user} when no caller is named, rather than validating as if there were no state', async () => {
+    await expect(loadStateIfPresent(new Runtime({ cwd: folder(), env: { AIGW_STATE_FILE: '/Workspace/Users/{user}/s.md' } }))).rejects.toThrow(
+      expect.objectContaining({ code: 'STATE_FILE_UNRESOLVED' }),
+    );
+  });
 });

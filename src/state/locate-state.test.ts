@@ -36,7 +36,7 @@ describe('resolveStatePath refusals', () => {
   it('without a caller, cannot put anyone in {user}', () => {
     expect(() => resolveStatePath(new Runtime({ cwd: dir, env: {} }), '/Workspace/Users/{user}/s.md')).toThrow(
       expect.objectContaining({
-        code: 'STATE_FILE_NOT_FOUND',
+        code: 'STATE_FILE_UNRESOLVED',
         message: 'Cannot resolve the state file /Workspace/Users/{user}/s.md: {user} stands for the calling user, and this call names none (only the Databricks Apps proxy does). Pass state_file with the path itself',
       }),
     );

@@ -73,7 +73,7 @@ function localRefusedInApp(file: string): ToolError {
 function forCaller(runtime: Runtime, named: string): string {
   const user = runtime.caller?.user;
   if (!user) {
-    throw new ToolError(`Cannot resolve the state file ${named}`, `${USER_PLACEHOLDER} stands for the calling user, and this call names none (only the Databricks Apps proxy does)`, 'Pass state_file with the path itself', 'STATE_FILE_NOT_FOUND');
+    throw new ToolError(`Cannot resolve the state file ${named}`, `${USER_PLACEHOLDER} stands for the calling user, and this call names none (only the Databricks Apps proxy does)`, 'Pass state_file with the path itself', 'STATE_FILE_UNRESOLVED');
   }
   return named.split(USER_PLACEHOLDER).join(user);
 }

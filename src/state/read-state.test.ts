@@ -102,7 +102,7 @@ describe('resolveStatePath: workspace and volume paths', () => {
     expect(resolveStatePath(runtimeIn(dir), '/Volumes/c/s/v/dir/s.yaml')).toBe('/Volumes/c/s/v/dir/s.yaml');
     const caller = new Runtime({ cwd: dir, env: { AIGW_STATE_FILE: '/Workspace/Users/{user}/s.md' } }).forCaller({ via: 'databricks-apps', user: 'alice@example.com' });
     expect(resolveStatePath(caller)).toBe('/Workspace/Users/alice@example.com/s.md');
-    expect(() => resolveStatePath(new Runtime({ cwd: dir, env: { AIGW_STATE_FILE: '/Workspace/Users/{user}/s.md' } }))).toThrow(expect.objectContaining({ code: 'STATE_FILE_NOT_FOUND' }));
+    expect(() => resolveStatePath(new Runtime({ cwd: dir, env: { AIGW_STATE_FILE: '/Workspace/Users/{user}/s.md' } }))).toThrow(expect.objectContaining({ code: 'STATE_FILE_UNRESOLVED' }));
   });
 
   it('refuses a malformed remote path, and a local one under Databricks Apps', () => {
