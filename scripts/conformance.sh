@@ -23,7 +23,7 @@ trap cleanup EXIT
 # The shipped executable (launcher + bundle), as users run it.
 npm run build --silent
 
-node dist/cli.js --http --sandbox --port 0 2>"$WORK/server.log" &
+node dist/cli.cjs --http --sandbox --port 0 2>"$WORK/server.log" &
 SERVER_PID=$!
 URL=""
 for _ in $(seq 1 120); do
