@@ -63,10 +63,18 @@ describe('exportServingEndpoint', () => {
   });
 
   it('keeps long lines whole and repeated values spelled out, so the file reads as the body apply sends', () => {
-    const long = 'x'.repeat(200);
-    const files = exportServingEndpoint(gateway('gw', true, []), { ...alert, query_text: long });
-    expect(files[0]!.content).toContain(`query_text: ${long}\n`);
-    expect(files[0]!.content).not.toMatch(/[&*]ref_/);
+    const long = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ');
+    const side = { pii: { behavior: 'BLOCK' }, safety: true };
+    const shared = { ...gateway('gw', true, []), body: { name: 'gw', config, ai_gateway: { ...aiGateway, guardrails: { input: side, output: side } } } } as DesiredGateway;
+    const content = exportServingEndpoint(shared, { ...alert, query_text: long })[0]!.content;
+    expect(content).toContain(`query_text: ${long}\n`);
+    expect(content).not.toMatch(/[&*]ref_/);
+    expect(content.match(/behavior: BLOCK/g)).toHaveLength(2);
+  });
+
+  it('quotes backticks inside a securable name', () => {
+    const sql = exportServingEndpoint(gateway('gw', true, [{ securable: 'schema', fullName: 'cat.my`ops', principal: 'p', privileges: ['SELECT'] }]), undefined)[1]!.content;
+    expect(sql.split('\n')[1]).toBe('GRANT SELECT ON SCHEMA `cat`.`my``ops` TO `p`;');
   });
 
   it('turns attach into the ai_gateway body and the CLI command that sends it, quoting a name the shell would split', () => {
