@@ -231,7 +231,7 @@ export function redact(text: string): Redacted {
       kept = end;
       counts[rule.kind] = (counts[rule.kind] ?? 0) + 1;
     }
-    if (parts.length > 0) out = parts.join('') + out.slice(kept);
+    out = parts.join('') + out.slice(kept);
   }
   return { text: out, counts };
 }
