@@ -240,6 +240,14 @@ describe('a live endpoint with parts missing or moved', () => {
     expect(plan.warnings.filter((w) => w.startsWith('Guardrails'))).toEqual([]);
   });
 
+  it('names every served entity a config update brings', () => {
+    const d = desired({ fallback: true });
+    const plan = buildPlan(d, { endpoint: { ai_gateway: d.body.ai_gateway }, grants: {}, stateRecord: d.record });
+    expect(plan.warnings).toEqual([
+      'The served entities change (none → ep-a, ep-b): PUT …/config starts a long-running config update; the endpoint serves its old config until it finishes, and no other change is accepted meanwhile.',
+    ]);
+  });
+
   it('reads a config without traffic_config as no routes', () => {
     const d = desired();
     const plan = buildPlan(d, liveOf(d, {}, { config: { served_entities: d.body.config!.served_entities } }));
