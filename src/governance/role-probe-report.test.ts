@@ -225,6 +225,7 @@ describe('reading bindings and audits in odd shapes', () => {
   it('reads candidates only from a list, and drops empty names', () => {
     const asText = { llm_role_endpoints: { agent_chat: bind(SONNET, SONNET as unknown as unknown[]) }, endpoint_guardrail_audit: { [SONNET]: entry } };
     expect(audit(asText, []).roles[0]).toMatchObject({ status: 'unbound', failed_checks: ['candidates'], fallback_candidates: [] });
+    expect(audit(asText).operator_prompt?.roles[0]?.candidates).toEqual([]);
     const withEmpty = { llm_role_endpoints: { agent_chat: bind('ep-x', ['', 'ep-x']) }, endpoint_guardrail_audit: {} };
     expect(audit(withEmpty).operator_prompt?.roles[0]?.candidates.map((c) => c.endpoint)).toEqual(['ep-x']);
   });
@@ -245,15 +246,18 @@ describe('reading bindings and audits in odd shapes', () => {
     expect(audit(state).roles[0]?.warnings).toEqual(['the audit is 118 days old (over 30); re-run vibecoding-state.endpoint_guardrail_audit before relying on it']);
   });
 
-  it('does not warn about the stream argument when the endpoint did stream', () => {
-    const state = { llm_role_endpoints: { agent_chat: bind(SONNET, [SONNET]) }, endpoint_guardrail_audit: { [SONNET]: { ...entry, streaming_arg_accepted: true } } };
-    expect(audit(state).roles[0]?.warnings).toEqual([]);
+  it('warns about the stream argument only when it was accepted and the endpoint did not stream', () => {
+    const withEntry = (e: Record<string, unknown>) => audit({ llm_role_endpoints: { agent_chat: bind(SONNET, [SONNET]) }, endpoint_guardrail_audit: { [SONNET]: { ...entry, ...e } } }).roles[0]?.warnings;
+    expect(withEntry({ streaming_arg_accepted: true })).toEqual([]);
+    expect(withEntry({ streaming_ok: false })).toEqual([]);
+    expect(withEntry({ streaming_ok: false, streaming_arg_accepted: true })).toEqual(['streaming_arg_accepted is true but streaming_ok is not: accepting the stream argument is not proof that the endpoint streams']);
   });
 
   it('reads a context minimum only from a number or a numeric text', () => {
     const roleWith = (min: unknown, accepted: unknown = 150_000) =>
       audit({ llm_role_endpoints: { summarizer: bind(SONNET, [SONNET], { min_context_chars: min }) }, endpoint_guardrail_audit: { [SONNET]: { ...entry, long_context_ok: true, accepted_min_context_chars: accepted } } }, []).roles[0];
     expect(roleWith(' ')).toMatchObject({ status: 'pass' });
+    expect(roleWith(Number.POSITIVE_INFINITY)).toMatchObject({ status: 'pass' });
     expect(roleWith(true)).toMatchObject({ status: 'pass' });
     expect(roleWith(100_000, 'lots')).toMatchObject({ status: 'fail', failed_checks: ['accepted_min_context_chars'] });
     expect(roleWith('100000', '150000')).toMatchObject({ status: 'pass' });
