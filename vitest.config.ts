@@ -14,6 +14,10 @@ export default defineConfig({
     env: { AIGW_TEST_SPARK_SQL_DIR: process.env.AIGW_TEST_SPARK_SQL_DIR },
     pool: 'forks',
     maxWorkers: 2,
+    // A worker keeps the modules it imported for the next file instead of importing them again per file: the unit
+    // tests ran in 35 s instead of 107 s (59 s → 26 s of CPU). No test depends on a fresh module: state lives in
+    // the runtime, the sandbox or a temp folder each test makes, and the whole suite passes either way.
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],

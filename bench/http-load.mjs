@@ -27,7 +27,7 @@ const legit = option('--legit', 30);
 const TOKEN = 'bench-token-0123456789abcdef';
 
 const cwd = mkdtempSync(path.join(tmpdir(), 'aigw-http-load-'));
-const child = spawn(process.execPath, [path.join(repo, 'dist', 'cli.js'), '--http', '--port', '0'], { cwd, env: { PATH: process.env.PATH, HOME: cwd, AIGW_HTTP_TOKEN: TOKEN } });
+const child = spawn(process.execPath, [path.join(repo, 'dist', 'cli.cjs'), '--http', '--port', '0'], { cwd, env: { PATH: process.env.PATH, HOME: cwd, AIGW_HTTP_TOKEN: TOKEN } });
 let stderr = '';
 const url = await new Promise((resolve, reject) => {
   child.stderr.on('data', (chunk) => {

@@ -66,7 +66,7 @@ function cpuNs(pid) {
 
 /** `ai-gateway-mcp sandbox` in its own process, seeded with `rows`; resolves when it prints its settings. */
 function startSandboxProcess(rows) {
-  const child = spawn(process.execPath, ['dist/cli.js', 'sandbox', '--port', '0', '--rows', String(rows)], { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH } });
+  const child = spawn(process.execPath, ['dist/cli.cjs', 'sandbox', '--port', '0', '--rows', String(rows)], { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH } });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -98,7 +98,7 @@ async function benchSize(rows) {
 
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ['dist/cli.js'],
+    args: ['dist/cli.cjs'],
     env: { PATH: process.env.PATH, DATABRICKS_HOST: sandbox.url, DATABRICKS_TOKEN: sandbox.token, DATABRICKS_WAREHOUSE_ID: sandbox.warehouseId, NODE_EXTRA_CA_CERTS: sandbox.caCertPath },
     stderr: 'ignore',
   });

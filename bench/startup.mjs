@@ -2,14 +2,14 @@
 /**
  * Start-up cost, all in one run and one environment: spawn → exit for bare `node -e ''`, and spawn →
  * `tools/list` answered over stdio for the smallest official-SDK server (bench/minimal-sdk-server.mjs: one tool,
- * serveStdio), for ai-gateway-mcp as npm installs it (dist/cli.js) and as Claude Desktop runs it (the .mcpb
+ * serveStdio), for ai-gateway-mcp as npm installs it (dist/cli.cjs, the package's bin) and as Claude Desktop runs it (the .mcpb
  * bundle, unpacked into a temp folder here, started as its manifest says). Every process gets the same clean environment (PATH
  * and HOME only), first as is, then with NODE_EXTRA_CA_CERTS set as behind a TLS-inspecting proxy — Node then
  * reads the CA file and builds its root store at start, a cost every process pays alike, so the ratios shrink.
  * Runs are interleaved so machine noise hits all alike; medians are quoted, the ratios are what to compare.
  * On Linux it also reports CPU time (every thread's, from /proc/<pid>/task/<tid>/schedstat, read at the answer; bare
  * node reads its own as it exits): on a shared machine, wall time includes waiting for a core, CPU time does not.
- *   node bench/startup.mjs [runs=15] [--entry dist/cli.js]… [--mcpb FILE.mcpb] [--ca FILE.pem]
+ *   node bench/startup.mjs [runs=15] [--entry dist/cli.cjs]… [--mcpb FILE.mcpb] [--ca FILE.pem]
  * Defaults: the bundle `npm run bundle` wrote (ai-gateway-mcp.mcpb), else one built into the temp folder; a CA
  * the bench makes. More `--entry` options add more launchers side by side (e.g. to compare caching strategies).
  * Build first (npm run build): the CA comes from the sandbox's certificate code in dist/.
@@ -26,7 +26,7 @@ const args = process.argv.slice(2);
 const options = (name) => args.flatMap((a, i) => (a === name && i + 1 < args.length ? [args[i + 1]] : []));
 const option = (name) => options(name)[0];
 const runs = Math.max(3, Number(args.find((a, i) => /^\d+$/.test(a) && !args[i - 1]?.startsWith('--')) ?? 15));
-const entries = (options('--entry').length ? options('--entry') : ['dist/cli.js']).map((e) => path.resolve(repo, e));
+const entries = (options('--entry').length ? options('--entry') : ['dist/cli.cjs']).map((e) => path.resolve(repo, e));
 const minimal = path.join(repo, 'bench', 'minimal-sdk-server.mjs');
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'aigw-startup-'));
@@ -154,5 +154,5 @@ for (const measure of linux ? ['wall', 'cpu'] : ['wall']) {
   console.log(ratio('minimal SDK server / bare node', 1, 0));
   for (let s = ours; s < subjects.length; s++) console.log(ratio(`${subjects[s].name.replace('ai-gateway-mcp ', '')} / bare node (target ≤ 2.5×)`, s, 0));
   for (let s = ours; s < subjects.length; s++) console.log(ratio(`${subjects[s].name.replace('ai-gateway-mcp ', '')} / minimal SDK server`, s, 1));
-  console.log(ratio('the .mcpb bundle / dist/cli.js (target ≤ 1.1×)', bundled, ours));
+  console.log(ratio('the .mcpb bundle / dist/cli.cjs (target ≤ 1.1×)', bundled, ours));
 }

@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { installLauncher, serverBundleOptions } from './build-bin.mjs';
+import { installLauncher, serverBundleOptions, toolListings } from './build-bin.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,9 +74,10 @@ async function buildVendor(dir) {
 export async function buildSelfContainedServer(dir) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'bin'), { recursive: true });
-  await build(serverBundleOptions({ outfile: path.join(dir, 'bin', 'server.cjs'), external: [], plugins: [leaveOut, vendorImports] }));
+  await build(serverBundleOptions({ outfile: path.join(dir, 'bin', 'server.cjs'), listings: await toolListings(), external: [], plugins: [leaveOut, vendorImports] }));
   await buildVendor(path.join(dir, 'bin', 'vendor'));
-  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  // CommonJS: cli.js is the launcher (scripts/launcher.cjs), which need not start Node's ES-module loader.
+  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
   // The warm-up run doubles as a smoke test of the staged server. Its code cache is specific to this machine's
   // Node, so it stays out: the Node that runs the server writes its own when the server first exits.
   await installLauncher(path.join(dir, 'cli.js'));

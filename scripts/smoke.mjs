@@ -3,7 +3,7 @@
  * The end-to-end smoke CI runs on every supported Node (.ci/run: 20, 22 and 24, the others from the registry's
  * `node` package: npx -y -p node@22 node scripts/smoke.mjs). With the Node running it: bundles the server and
  * warms its code cache (scripts/build-bin.mjs), runs the demo (a stdio handshake, then every tool on the
- * sandbox through the MCP client), and makes a Streamable HTTP handshake: what dist/cli.js runs is all built
+ * sandbox through the MCP client), and makes a Streamable HTTP handshake: what dist/cli.cjs runs is all built
  * here, so it needs only `npm ci`. Exits 1 on the first failure; each step is bounded, the whole run takes
  * well under two minutes.
  */
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(REPO, 'dist', 'cli.js');
+const CLI = path.join(REPO, 'dist', 'cli.cjs');
 const node = `Node ${process.version}`;
 
 /** Runs `node args…` to completion within `ms`; resolves with its output, rejects on a non-zero exit. */

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { appsHostingOf } from './transports/apps-hosting.js';
 import { Runtime, isTruthy, type RuntimeOptions } from './runtime/process-runtime.js';
 import { serverFactory } from './server.js';
+import { toolEntries } from './tools/tool-list.js';
 import { checkSettings, describeProblem } from './runtime/settings-check.js';
 
 const USAGE = `Usage:
@@ -86,8 +87,8 @@ async function main(argv: string[]): Promise<void> {
     await serveHttp(runtime, { host: values.host, port: values.port === undefined ? undefined : Number(values.port) });
     return;
   }
-  const [{ serveStdio }, { StdioWire }] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./transports/stdio-transport.js')]);
-  const handle = serveStdio(serverFactory(runtime), {
+  const [{ serveStdio }, { StdioWire }, tools] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./transports/stdio-transport.js'), toolEntries()]);
+  const handle = serveStdio(serverFactory(runtime, tools), {
     transport: new StdioWire(),
     // Problems the wire cannot answer on the wire (a malformed response from the client, a failed write).
     onerror: (error) => process.stderr.write(`ai-gateway-mcp: stdio: ${error.message}\n`),

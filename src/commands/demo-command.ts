@@ -39,7 +39,7 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
   assertSandboxPackages();
   const dir = mkdtempSync(path.join(tmpdir(), 'aigw-demo-'));
   const files = writeDemoFiles(dir);
-  // The executable that is running this command (dist/cli.js, or the npm bin that links to it).
+  // The executable that is running this command (dist/cli.cjs, the npm bin that links to it, or the dist/cli.js shim).
   const cli = process.argv[1] ?? fileURLToPath(new URL('../cli.js', import.meta.url));
   const transport = new StdioClientTransport({
     command: process.execPath,

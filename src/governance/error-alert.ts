@@ -6,7 +6,7 @@
  * file records, else an alert of its display name owned by the caller whose query is this product's statement
  * for this gateway (`productStatementWindow`), never an alert of that name alone. Pure.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../shared/lazy-crypto.js';
 import type { Change } from './plan-diff.js';
 import { diff, canonical } from './plan-diff.js';
 import { errorShareSql } from './usage/usage-reports.js';

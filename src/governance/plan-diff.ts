@@ -4,7 +4,7 @@
  * place, loosened protection, long-running rollouts, whole-block replacement). Pure: the live side is read
  * elsewhere and handed in as plain values.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../shared/lazy-crypto.js';
 import type { DesiredGateway, DesiredGrant } from './desired-endpoint.js';
 
 export interface LiveEndpoint {

@@ -6,7 +6,7 @@
  * one made by someone else fails the author; an id for other arguments or an endpoint that changed meanwhile
  * fails the digests.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from '../shared/lazy-crypto.js';
 import { ToolError } from '../shared/tool-error.js';
 
 export interface PlanClaims {

@@ -2,7 +2,7 @@
  * A state file on this machine's disk: writes are locked against concurrent writers across processes, re-read
  * under the lock, and land by temp file + fsync + rename, so a reader sees the old file or the new one.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/lazy-crypto.js';
 import { open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ToolError } from '../shared/tool-error.js';

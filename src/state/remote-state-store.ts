@@ -6,7 +6,7 @@
  * its content), then send the whole file in one request, which the workspace keeps whole or not at all. There is
  * no cross-process lock: replicas and other writers are caught by the re-read.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../shared/lazy-crypto.js';
 import type { FilesApi } from '../databricks/files.api.js';
 import type { WorkspaceFilesApi } from '../databricks/workspace-files.api.js';
 import { ToolError } from '../shared/tool-error.js';

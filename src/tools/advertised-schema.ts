@@ -4,25 +4,13 @@
  * `$schema`, `propertyNames` that only says keys are strings, and in output schemas `additionalProperties: false`
  * cost every session tokens and tell an agent
  * nothing it acts on; the zod schema behind it still enforces all of them on every call (validation goes through
- * `~standard.validate`, untouched), and a call past a cap gets the usual error. Types, enums, patterns, required
+ * its `~standard.validate`, see tool-listing.ts), and a call past a cap gets the usual error. Types, enums, patterns, required
  * fields, defaults and descriptions stay.
  */
-import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
-
 const SAFE_INTEGER_BOUND = Number.MAX_SAFE_INTEGER;
 const SERVER_ONLY = new Set(['$schema', 'maxLength', 'minLength', 'maxItems', 'minItems']);
 
 type Json = unknown;
-
-/** The same schema for validation, slimmer in what it advertises. */
-export function advertised<S extends StandardSchemaWithJSON>(schema: S): S {
-  const std = schema['~standard'];
-  const jsonSchema = {
-    input: (options: Parameters<typeof std.jsonSchema.input>[0]) => slim(std.jsonSchema.input(options), 'input'),
-    output: (options: Parameters<typeof std.jsonSchema.output>[0]) => slim(std.jsonSchema.output(options), 'output'),
-  };
-  return { '~standard': { ...std, jsonSchema } } as unknown as S;
-}
 
 export function slim<T extends Json>(node: T, io: 'input' | 'output'): T {
   if (Array.isArray(node)) return node.map((item) => slim(item, io)) as T;

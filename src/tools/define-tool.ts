@@ -26,7 +26,7 @@ import { checkArgumentDepth } from './argument-depth.js';
 import { auditArguments, auditRecord, writeAudit, type AuditStatus } from './call-audit-log.js';
 import { RESULT_CHAR_BUDGET, type Fits } from './result-budget.js';
 import { escapeStrings } from './text-format.js';
-import { advertised } from './advertised-schema.js';
+import { entryOf, listedSchema, type ToolEntry } from './tool-listing.js';
 
 /**
  * `read` never changes anything anywhere; `write` changes a workspace or a file. Annotations and read-only
@@ -114,7 +114,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject, D = z.o
   return spec;
 }
 
-export function annotationsOf(spec: AnyToolSpec) {
+export function annotationsOf(spec: Pick<AnyToolSpec, 'kind' | 'destructive' | 'idempotent' | 'openWorld'>) {
   // The title is the tool's own (tools/list carries it once); annotations carry only the hints.
   return {
     readOnlyHint: spec.kind === 'read',
@@ -130,21 +130,29 @@ export function annotationsOf(spec: AnyToolSpec) {
  * descriptions end with whose rights their calls use.
  */
 export function registerTools(server: McpServer, runtime: Runtime, specs: readonly AnyToolSpec[], caller?: Caller): void {
+  registerToolEntries(server, runtime, specs.map(entryOf), caller);
+}
+
+/** The same from listings: a tool's module loads when it is first called (tool-listing.ts). */
+export function registerToolEntries(server: McpServer, runtime: Runtime, entries: readonly ToolEntry<AnyToolSpec>[], caller?: Caller): void {
   const line = caller ? workspaceLine(runtime.forCaller(caller)) : undefined;
-  for (const spec of specs) {
-    if (runtime.readOnly && spec.kind === 'write') continue;
+  for (const { listing, load } of entries) {
+    if (runtime.readOnly && listing.kind === 'write') continue;
     const config = {
-      title: spec.title,
-      description: line && spec.openWorld ? `${spec.description}\n${line}` : spec.description,
-      inputSchema: advertised(spec.input),
-      outputSchema: advertised(spec.output),
-      annotations: annotationsOf(spec),
+      title: listing.title,
+      description: line && listing.openWorld ? `${listing.description}\n${line}` : listing.description,
+      inputSchema: listedSchema(listing.inputJson, async () => (await load()).input),
+      outputSchema: listedSchema(listing.outputJson, async () => (await load()).output),
+      annotations: annotationsOf(listing),
     };
     // The SDK's callback type is generic over the schema; the seam validates nothing itself.
-    const handler = (async (args: unknown, ctx: ServerContext) => (caller ? invokeAs(caller, server, runtime, spec, args, ctx) : invoke(server, runtime, spec, args, ctx))) as never;
+    const handler = (async (args: unknown, ctx: ServerContext) => {
+      const spec = await load();
+      return caller ? invokeAs(caller, server, runtime, spec, args, ctx) : invoke(server, runtime, spec, args, ctx);
+    }) as never;
     // The ext-apps helper also writes the older flat `ui/resourceUri` key that earlier hosts read.
-    if (spec.ui) registerAppTool(server, spec.name, { ...config, _meta: { ui: spec.ui } }, handler);
-    else server.registerTool(spec.name, config, handler);
+    if (listing.ui) registerAppTool(server, listing.name, { ...config, _meta: { ui: listing.ui } }, handler);
+    else server.registerTool(listing.name, config, handler);
   }
 }
 

@@ -6,7 +6,7 @@
  * create_gateway"). So control characters never reach the text raw: every table cell is escaped, free text is
  * fenced as untrusted data, and the tool seam escapes every string of a result before a tool renders it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/lazy-crypto.js';
 
 /**
  * C0 and C1 controls (newline, carriage return, tab, escape of ANSI sequences, …), Unicode format characters

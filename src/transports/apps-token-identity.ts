@@ -5,7 +5,7 @@
  * depend on the origin of requests"); the token cannot be made up, so only its answer says who the caller is.
  * Answers are kept briefly per SHA-256 digest of the token (never the token itself), so a session's calls ask once.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../shared/lazy-crypto.js';
 import { DatabricksError } from '../databricks/databricks-errors.js';
 import { ToolError } from '../shared/tool-error.js';
 

@@ -4,7 +4,7 @@
  * name an allowed Host, come from an allowed Origin (when it has one), and — off loopback, or whenever a token
  * is configured — carry the bearer token. Decided from headers alone, before any body is read.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from '../shared/lazy-crypto.js';
 import {
   localhostAllowedHostnames,
   OAuthError,

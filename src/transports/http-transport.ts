@@ -19,6 +19,7 @@ import { requestTarget } from './http-target.js';
 import { MAX_MESSAGE_BYTES } from './message-limits.js';
 import type { Runtime } from '../runtime/process-runtime.js';
 import { serverFactory } from '../server.js';
+import { toolEntries } from '../tools/tool-list.js';
 import { stateFileStartupNote } from '../state/locate-state.js';
 import { landingPage } from './landing-page.js';
 
@@ -64,7 +65,7 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
   const admit = admission(runtime, host, options.token ?? runtime.env.AIGW_HTTP_TOKEN, extraHosts);
   const limits = httpLimits(runtime.env);
 
-  const mcp = createMcpHandler(serverFactory(runtime), { legacy: 'stateless', maxRequestBodySize: MAX_MESSAGE_BYTES });
+  const mcp = createMcpHandler(serverFactory(runtime, await toolEntries()), { legacy: 'stateless', maxRequestBodySize: MAX_MESSAGE_BYTES });
   const serve = toNodeHandler(mcp, { maxRequestBodySize: MAX_MESSAGE_BYTES });
   const inFlight = new Set<ServerResponse>();
   let drained: (() => void) | undefined;

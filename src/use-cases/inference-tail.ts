@@ -4,7 +4,7 @@
  * every returned field once per row. The page comes back whole; `tailResult` shapes it with fewer rows or shorter
  * payloads, so the tool seam can fit it into the result budget.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/lazy-crypto.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { workspaceWarehouse } from '../databricks/sql-workspace.js';
 import { ToolError } from '../shared/tool-error.js';

@@ -3,7 +3,7 @@
  * (clients that start a process per call, restarts, HTTP replicas), so the key is AIGW_PLAN_SECRET when set,
  * else a random key kept in the user's config folder and created once, atomically, readable by the user only.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../shared/lazy-crypto.js';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -41,7 +41,7 @@ interface Served {
 /** The stderr of every server the tests started: no token may ever appear in one. */
 const logs: Array<() => string> = [];
 
-/** Starts `dist/cli.js --http` and resolves with the URL it listens on (as reached over loopback). */
+/** Starts `dist/cli.cjs --http` and resolves with the URL it listens on (as reached over loopback). */
 function serve(env: Record<string, string>, cwd: string, args: string[] = ['--host', '127.0.0.1']): Promise<Served> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, '--http', ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env } });

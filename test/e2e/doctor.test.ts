@@ -1,5 +1,5 @@
 /**
- * `ai-gateway-mcp doctor` as a user runs it: the built CLI (dist/cli.js) as a child process against the sandbox
+ * `ai-gateway-mcp doctor` as a user runs it: the built CLI (dist/cli.cjs) as a child process against the sandbox
  * workspace, reached through the same settings as the server; and the same checks as the MCP resource
  * `doctor://workspace`. Each broken setting must fail its own check, with the fix that repairs it.
  */

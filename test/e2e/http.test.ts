@@ -26,7 +26,7 @@ interface Served {
   stderr: () => string;
 }
 
-/** Starts `dist/cli.js --http` on a free port and resolves with the URL it prints. */
+/** Starts `dist/cli.cjs --http` on a free port and resolves with the URL it prints. */
 function serve(args: string[], env: Record<string, string>, cwd: string): Promise<Served> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, '--http', '--port', '0', ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env } });

@@ -35,7 +35,7 @@ beforeAll(() => {
 
 describe('the npm package', () => {
   it('holds the launcher and the bundled server, but no code cache made on this machine', () => {
-    expect(entries).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/cli.js', 'package/dist/bin/server.cjs']));
+    expect(entries).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/cli.cjs', 'package/dist/cli.js', 'package/dist/bin/server.cjs']));
     expect(entries.filter((e) => e.includes('.v8-cache-'))).toEqual([]);
   });
 

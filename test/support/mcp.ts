@@ -1,5 +1,5 @@
 /**
- * Spawns the BUILT server (dist/cli.js: the launcher running the bundle, exactly what users run) over stdio and connects the real MCP client to it, on either protocol
+ * Spawns the BUILT server (dist/cli.cjs: the launcher running the bundle, exactly what npm's bin runs) over stdio and connects the real MCP client to it, on either protocol
  * era. End-to-end tests go through here so they exercise exactly what a user runs.
  */
 import { Client } from '@modelcontextprotocol/client';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = path.join(REPO, 'dist', 'cli.js');
+export const CLI = path.join(REPO, 'dist', 'cli.cjs');
 
 export interface ElicitAnswer {
   action: 'accept' | 'decline' | 'cancel';
@@ -22,7 +22,7 @@ export interface StartOptions {
   cwd?: string;
   /** `modern` pins 2026-07-28; `legacy` speaks 2025-11-25 (the v2 client's default). */
   era?: 'legacy' | 'modern';
-  /** The executable to spawn (default the built dist/cli.js). */
+  /** The executable to spawn (default the built dist/cli.cjs). */
   cli?: string;
   /** Declare elicitation and answer every form with this (recording the requests). */
   elicit?: (params: { message: string; requestedSchema: unknown }) => ElicitAnswer | Promise<ElicitAnswer>;
@@ -36,7 +36,7 @@ export interface Connected {
 }
 
 export async function connect(options: StartOptions = {}): Promise<Connected> {
-  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(CLI)) throw new Error('dist/cli.cjs is missing: run `npm run build` first (npm test does)');
   const elicitations: Connected['elicitations'] = [];
   const client = new Client(
     { name: 'e2e', version: '1.0.0' },

@@ -3,7 +3,7 @@
  * in the payload table's order, the direction to read from it, and a fingerprint of the table and filters it
  * belongs to, sealed with an HMAC so an edited or foreign cursor is refused instead of silently skipping rows.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from '../../shared/lazy-crypto.js';
 import { ToolError } from '../../shared/tool-error.js';
 
 export type CursorDirection = 'older' | 'newer';
