@@ -99,6 +99,34 @@ describe('served entities and traffic', () => {
   });
 });
 
+describe('the ai_gateway block', () => {
+  it('turns usage tracking on and sends each rate limit with only the fields it sets; request_tag limits are not a serving endpoint\'s', () => {
+    const d = want({
+      rateLimits: [
+        { key: 'endpoint', renewal_period: 'minute', calls: 120 },
+        { key: 'user_group', renewal_period: 'minute', tokens: 1000, principal: 'ops' },
+        { key: 'request_tag', renewal_period: 'minute', calls: 5, request_tag_key: 'team', request_tag_value: 'a' },
+        { key: 'service_principal', renewal_period: 'minute', calls: 3, tokens: 30, principal: 'sp-1' },
+      ],
+    });
+    expect(d.body.ai_gateway.usage_tracking_config).toStrictEqual({ enabled: true });
+    expect(d.body.ai_gateway.rate_limits).toStrictEqual([
+      { key: 'endpoint', renewal_period: 'minute', calls: 120 },
+      { key: 'user_group', renewal_period: 'minute', tokens: 1000, principal: 'ops' },
+      { key: 'service_principal', renewal_period: 'minute', calls: 3, tokens: 30, principal: 'sp-1' },
+    ]);
+  });
+
+  it('creates through the /pt routes only when a provisioned entity is sized in model units', () => {
+    const units = { model: 'system.ai.a', version: '2', sizing: { kind: 'model-units' as const, chunkSize: 50 } };
+    const band = { model: 'system.ai.b', version: '1', sizing: { kind: 'throughput-band' as const, chunkSize: 970 } };
+    const roles = ['agent_chat', 'tools'];
+    expect(want({ form: 'provisioned', roles }, { ...facts, provisioned: { 'ep-a': band, 'ep-b': units } }).provisionedInModelUnits).toBe(true);
+    expect(want({ form: 'provisioned', roles }, { ...facts, provisioned: { 'ep-a': band, 'ep-b': { problem: 'x' } } }).provisionedInModelUnits).toBe(false);
+    expect(want({ form: 'dedicated' }, { ...facts, provisioned: { 'ep-a': units } }).provisionedInModelUnits).toBe(false);
+  });
+});
+
 describe('the request as recorded and warned about', () => {
   it('records the dedicated gateway with its token secret, and the payload table the prefix names', () => {
     const d = want({ tableNamePrefix: 'team_gw' });
@@ -182,6 +210,22 @@ describe('formFindings', () => {
         fix: 'Leave name out (or pass "ep-a"), or use form "dedicated" for a gateway named mine',
       },
     ]);
+  });
+
+  it('finds nothing in a complete dedicated gateway of several roles and their fallbacks', () => {
+    expect(findings({ roles: ['agent_chat', 'tools', 'summarizer'], fallback: true })).toEqual([]);
+  });
+
+  it('attach counts the bound endpoints, not the fallbacks it cannot carry', () => {
+    expect(findings({ form: 'attach', name: undefined, fallback: true }).map((f) => f.path)).toEqual(['/fallback']);
+  });
+
+  it('names an audited endpoint the workspace was not asked about as reporting no task', () => {
+    expect(findings({}, { host: 'https://h', endpoints: {} }).map((f) => f.message)).toEqual(['the endpoint ep-a reports no task, so the external model wrapping it cannot be typed']);
+  });
+
+  it('reads Provisioned Throughput problems only for the provisioned form', () => {
+    expect(findings({}, { ...facts, provisioned: { 'ep-a': { problem: 'system.ai.a is not eligible' } } })).toEqual([]);
   });
 
   it('names an audited endpoint the workspace lacks, or one that reports no task', () => {

@@ -50,3 +50,10 @@ describe('filledDefaults (README Known limits: what a GET fills in)', () => {
     ]);
   });
 });
+
+describe('filledDefaults on malformed GET answers', () => {
+  it('names nothing for a gateway block or served entity that is not an object', () => {
+    expect(filledDefaults({ ai_gateway: 'enabled', config: { served_entities: [null, 'x', { name: 'a', workload_size: 'Small' }] } })).toEqual(['config.served_entities[2].workload_size']);
+    expect(filledDefaults({ ai_gateway: { rate_limits: [{ key: 'user', calls: 1, extra: 1 }, { key: 'endpoint', extra: 2 }] } })).toEqual(['ai_gateway.rate_limits[].extra']);
+  });
+});

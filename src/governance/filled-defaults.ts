@@ -56,9 +56,10 @@ export function filledDefaults(endpoint: { ai_gateway?: unknown; config?: { serv
   const entities = Array.isArray(endpoint.config?.served_entities) ? endpoint.config.served_entities : [];
   entities.forEach((entity, i) => {
     if (!isRecord(entity)) return;
-    const compared = Object.fromEntries(COMPARED_ENTITY_KEYS.filter((key) => entity[key] !== undefined).map((key) => [key, entity[key]]));
+    // withoutEmpty drops the keys the entity lacks, so every path left names a field of a record.
+    const compared = Object.fromEntries(COMPARED_ENTITY_KEYS.map((key) => [key, entity[key]]));
     for (const path of leafPaths(withoutEmpty(compared), '')) {
-      if (path !== '' && !SENT_ENTITY_PATHS.has(path)) filled.push(`config.served_entities[${i}].${path}`);
+      if (!SENT_ENTITY_PATHS.has(path)) filled.push(`config.served_entities[${i}].${path}`);
     }
   });
   return [...new Set(filled)];

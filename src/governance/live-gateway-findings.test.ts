@@ -132,3 +132,54 @@ describe('bodyOfLive', () => {
     expect(checkLiveGateway(mixed, {}).findings.some((f) => f.path.startsWith('/config'))).toBe(true);
   });
 });
+
+describe('a live gateway with parts missing', () => {
+  it('sorts errors before warnings, whichever check found them', () => {
+    const rolling: LiveGateway = { name: 'gw', state: { config_update: 'IN_PROGRESS' }, ai_gateway: gateway.ai_gateway };
+    const result = checkLiveGateway(rolling, { state: { Foundation: { f4_gateway: { endpoint_name: 'gw', inference_table_prefix: 'x' } } }, grants: { catalog: {}, schema: {} } });
+    expect(result.findings.map((f) => [f.rule, f.severity])).toEqual([
+      ['api.served-entities', 'error'],
+      ['live.ops-grants', 'error'],
+      ['live.config-update', 'warning'],
+      ['live.state-record', 'warning'],
+    ]);
+  });
+
+  it('checks the config of an endpoint that serves nothing, as it is not a pay-per-token one', () => {
+    const empty = checkLiveGateway({ ...gateway, config: { served_entities: [] } }, {}).findings;
+    expect(empty.map((f) => [f.rule, f.path])).toEqual([['api.served-entities', '/config/served_entities']]);
+  });
+
+  it('locates no inference table without a catalog name', () => {
+    expect(inferenceLocationOf({ ...gateway, ai_gateway: { inference_table_config: { enabled: true, schema_name: 's' } } })).toBeUndefined();
+  });
+
+  it('rebuilds the body with exactly the input fields and the traffic config the endpoint has', () => {
+    expect(bodyOfLive(gateway)).toStrictEqual({
+      name: 'gw',
+      config: {
+        served_entities: [{ name: 'llama', entity_name: 'main.ml.llama', entity_version: '1', workload_size: 'Small', scale_to_zero_enabled: true }],
+        traffic_config: { routes: [{ served_entity_name: 'llama', traffic_percentage: 100 }] },
+      },
+      ai_gateway: gateway.ai_gateway,
+    });
+    expect(bodyOfLive({ name: 'gw', config: { served_entities: [{ name: 'a', state: {} }] } })).toStrictEqual({ name: 'gw', config: { served_entities: [{ name: 'a' }] } });
+  });
+});
+
+describe('grants and records at the edges', () => {
+  it('names every schema privilege an ops group lacks when it holds none there', () => {
+    const found = checkLiveGateway(gateway, { grants: { catalog: { ops: ['USE_CATALOG'] }, schema: {} }, opsGroup: 'ops' }).findings;
+    expect(live(found, 'live.').map((f) => f.message)).toEqual(["the ops group ops lacks USE_SCHEMA, SELECT on the inference tables' catalog/schema c.s"]);
+  });
+
+  it('warns about ALL_PRIVILEGES held next to explicit privileges', () => {
+    const found = checkLiveGateway(gateway, { grants: { catalog: { ops: ['USE_CATALOG', 'ALL_PRIVILEGES'] }, schema: readable.schema }, opsGroup: 'ops' }).findings;
+    expect(live(found, 'live.').map((f) => f.message)).toEqual(['ops holds ALL_PRIVILEGES on c; F4 grants are explicit']);
+  });
+
+  it('compares the recorded prefix with none when the endpoint has no gateway block', () => {
+    const found = checkLiveGateway({ name: 'gw', config: gateway.config }, { state: { Foundation: { f4_gateway: { endpoint_name: 'gw', inference_table_prefix: 'gw' } } } }).findings;
+    expect(live(found, 'live.').map((f) => f.message)).toEqual(['the state file records inference_table_prefix "gw" for gw, but the endpoint uses null']);
+  });
+});

@@ -9,6 +9,11 @@ describe('pay-per-token names, offline', () => {
     expect(payPerTokenEndpointOf('system.ai.llama_v3_3_70b_instruct', resolved)).toBe('databricks-meta-llama-3-3-70b-instruct');
   });
 
+  it('maps only the resolutions that named a model, by the model in lower case', () => {
+    expect(endpointsByModel({ a: { endpoint: 'databricks-a', model: 'System.AI.A', source: 'GET' }, b: { endpoint: 'databricks-b', problem: 'not found', settle: 'ask' } })).toEqual({ 'system.ai.a': 'databricks-a' });
+    expect(endpointsByModel(undefined)).toEqual({});
+  });
+
   it('maps nothing else, nor the bare prefix', () => {
     for (const name of ['workshop.ops.model', 'system.ai.', 'system.aix.model']) expect(payPerTokenEndpointOf(name)).toBeUndefined();
   });

@@ -218,3 +218,70 @@ describe('digests', () => {
     expect(liveDigest({ ...live, endpoint: { ...ep, state: undefined } })).toBe(liveDigest({ ...live, endpoint: { ...ep, state: {} } }));
   });
 });
+
+describe('a live endpoint with parts missing or moved', () => {
+  it('keeps the warnings of the desired gateway first, and never moves the table of an endpoint still to create', () => {
+    const d = { ...desired(), warnings: ['attach configures …'] };
+    const created = buildPlan(d, { endpoint: undefined, grants: {}, stateRecord: undefined });
+    expect(created.warnings).toEqual(['attach configures …']);
+    expect(created.steps.moveInferenceTable).toBe(false);
+    expect(buildPlan(d, liveOf(desired())).warnings).toEqual(['attach configures …']);
+  });
+
+  it('plans against an endpoint that reports no state, no config, no inference table and no guardrails', () => {
+    const d = desired();
+    const { inference_table_config: _table, guardrails: _guardrails, ...rest } = d.body.ai_gateway;
+    const plan = buildPlan(d, { endpoint: { ai_gateway: rest }, grants: {}, stateRecord: d.record });
+    expect(plan.action).toBe('update');
+    expect(plan.steps).toMatchObject({ putConfig: true, putAiGateway: true, moveInferenceTable: false });
+    expect(plan.warnings).toContain(
+      'The served entities change (none → ep-a): PUT …/config starts a long-running config update; the endpoint serves its old config until it finishes, and no other change is accepted meanwhile.',
+    );
+    expect(plan.warnings.filter((w) => w.startsWith('Guardrails'))).toEqual([]);
+  });
+
+  it('names every served entity a config update brings', () => {
+    const d = desired({ fallback: true });
+    const plan = buildPlan(d, { endpoint: { ai_gateway: d.body.ai_gateway }, grants: {}, stateRecord: d.record });
+    expect(plan.warnings).toEqual([
+      'The served entities change (none → ep-a, ep-b): PUT …/config starts a long-running config update; the endpoint serves its old config until it finishes, and no other change is accepted meanwhile.',
+    ]);
+  });
+
+  it('reads a config without traffic_config as no routes', () => {
+    const d = desired();
+    const plan = buildPlan(d, liveOf(d, {}, { config: { served_entities: d.body.config!.served_entities } }));
+    expect(plan.changes).toEqual([{ path: '/config/traffic_config/routes', from: [], to: [{ served_entity_name: 'ep-a', traffic_percentage: 100 }] }]);
+  });
+
+  it('sees traffic sent to another entity, or in another share, as a change', () => {
+    const d = desired();
+    const routed = (routes: Array<Record<string, unknown>>) => buildPlan(d, liveOf(d, {}, { config: { served_entities: d.body.config!.served_entities, traffic_config: { routes } } })).changes;
+    expect(routed([{ served_entity_name: 'ep-b', traffic_percentage: 100 }])).toEqual([
+      { path: '/config/traffic_config/routes', from: [{ served_entity_name: 'ep-b', traffic_percentage: 100 }], to: [{ served_entity_name: 'ep-a', traffic_percentage: 100 }] },
+    ]);
+    expect(routed([{ served_entity_name: 'ep-a', traffic_percentage: 50 }])).toHaveLength(1);
+    expect(routed([{ served_entity_name: 'ep-a', traffic_percentage: 100 }])).toEqual([]);
+  });
+
+  it('shows the privileges held as none when the principal holds nothing yet', () => {
+    const changes: unknown[] = [];
+    grantAndRecordChanges({ grants: [{ securable: 'catalog', fullName: 'cat', principal: 'ops', privileges: ['USE_CATALOG'] }], record: {} }, { endpoint: undefined, grants: {}, stateRecord: {} }, changes as never[]);
+    expect(changes).toEqual([{ path: '/grants/catalog/cat/ops', from: [], to: ['USE_CATALOG'] }]);
+  });
+
+  it('does not call a tightened rate limit loosened', () => {
+    const plan = buildPlan(desired({ rateLimits: [{ key: 'user', renewal_period: 'minute', calls: 10, tokens: 50 }] }), liveOf(desired(), { rate_limits: [{ key: 'user', calls: 20, tokens: 100 }] }));
+    expect(plan.warnings.filter((w) => w.startsWith('Rate limits'))).toEqual([]);
+  });
+
+  it('changes the live digest when the gateway block changes', () => {
+    const live = liveOf();
+    const ep = live.endpoint!;
+    expect(liveDigest({ ...live, endpoint: { ...ep, ai_gateway: { ...ep.ai_gateway, usage_tracking_config: { enabled: false } } } })).not.toBe(liveDigest(live));
+  });
+
+  it('drops members that are undefined, as JSON would', () => {
+    expect(withoutEmpty({ a: undefined, b: 1 })).toStrictEqual({ b: 1 });
+  });
+});

@@ -64,7 +64,13 @@ describe('verifyPlanId', () => {
     ['another version', ['p1', 'gw', 'p', 'l', 2000, null], 'its content has the wrong shape'],
     ['too few fields', ['p2', 'gw', 'p', 'l', 2000], 'its content has the wrong shape'],
   ])('refuses a signed payload that is %s', (_name, content, why) => {
-    expect(() => verifyPlanId(key, signed(content), 1_000)).toThrow(expect.objectContaining({ code: 'PLAN_ID_UNKNOWN', why }));
+    expect(() => verifyPlanId(key, signed(content), 1_000)).toThrow(expect.objectContaining({ code: 'PLAN_ID_UNKNOWN', what: 'The plan_id was refused (not issued here)', why }));
+  });
+
+  it('checks expiry against the clock when no time is given', () => {
+    const inAnHour = Date.now() / 1000 + 3600;
+    expect(verifyPlanId(key, signPlan(key, { ...claims, expiresAt: inAnHour }))).toEqual({ ...claims, expiresAt: inAnHour });
+    expect(() => verifyPlanId(key, signPlan(key, claims))).toThrow(expect.objectContaining({ code: 'PLAN_ID_EXPIRED' }));
   });
 
   it('reads the author back, and none when the plan had none', () => {

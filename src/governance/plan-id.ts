@@ -29,7 +29,7 @@ export function planKey(secret: string | undefined): Buffer | undefined {
     if (secret.length < 32) {
       throw new ToolError('AIGW_PLAN_SECRET is too short', 'a plan signing key needs at least 32 characters to resist guessing', 'Set AIGW_PLAN_SECRET to a random value of 32 or more characters (e.g. `openssl rand -hex 32`), or unset it', 'PLAN_SECRET_WEAK');
     }
-    return Buffer.from(secret, 'utf8');
+    return Buffer.from(secret);
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { OPUS, SONNET } from '../../test/support/states.js';
-import { evaluateAudit } from './role-probe.js';
+import { boundPassingEndpoints, evaluateAudit } from './role-probe.js';
 
 const now = new Date('2026-11-27T00:00:00Z');
 const entry = { short_chat_ok: true, streaming_ok: true, audited_at: '2026-11-20T00:00:00Z' };
@@ -183,5 +183,85 @@ describe('reading bindings and audits', () => {
     expect(() => audit({ endpoint_guardrail_audit: {} }, ['agent_chat'])).not.toThrow();
     expect(() => audit({ llm_role_endpoints: {} }, ['agent_chat'])).toThrow(expect.objectContaining({ code: 'STATE_FILE_NO_AUDIT' }));
     expect(() => audit({ llm_role_endpoints: null, endpoint_guardrail_audit: null }, ['agent_chat'])).toThrow(expect.objectContaining({ code: 'STATE_FILE_NOT_STATE' }));
+  });
+});
+
+describe('refusing a file that cannot answer the halt rule', () => {
+  it('says what the file lacks and which step writes it', () => {
+    expect(() => audit({ name: 'gw' })).toThrow(
+      expect.objectContaining({
+        code: 'STATE_FILE_NOT_STATE',
+        what: 'This is not a workshop state file',
+        why: 'it has neither llm_role_endpoints nor endpoint_guardrail_audit, the two keys the F4 halt rule reads',
+        next: 'Pass the workshop state file (state.yaml or .vibecoding-state.md; examples/ shows the format), or run the Phase 1.2 steps (vibecoding-state.llm_role_endpoint_probe, vibecoding-state.endpoint_guardrail_audit) that write those keys',
+      }),
+    );
+    expect(() => audit({ llm_role_endpoints: {} })).toThrow(
+      expect.objectContaining({
+        code: 'STATE_FILE_NO_AUDIT',
+        what: 'The state file has no endpoint_guardrail_audit',
+        why: 'the endpoint guardrail audit has not run, so no role endpoint can be shown to have passed its probe',
+        next: 'Run vibecoding-state.endpoint_guardrail_audit, then call again',
+      }),
+    );
+  });
+
+  it('names no passing endpoint, without refusing, for a state whose audit has not run', () => {
+    expect(boundPassingEndpoints({ llm_role_endpoints: { agent_chat: bind(SONNET, [SONNET]) } })).toEqual(new Map());
+  });
+});
+
+describe('reading bindings and audits in odd shapes', () => {
+  it('lists every passing candidate when asking for a probe re-run', () => {
+    const state = { llm_role_endpoints: { agent_chat: bind(SONNET, [SONNET, OPUS, 'ep-3']) }, endpoint_guardrail_audit: { [SONNET]: { ...entry, short_chat_ok: false }, [OPUS]: entry, 'ep-3': entry } };
+    expect(audit(state).operator_prompt?.message).toContain(`but ${OPUS}, ep-3 passed it.`);
+  });
+
+  it('treats a binding without an endpoint as unbound', () => {
+    const state = { llm_role_endpoints: { agent_chat: { candidates: [SONNET], selected_after_probe: true } }, endpoint_guardrail_audit: { [SONNET]: entry } };
+    expect(audit(state, []).roles[0]).toMatchObject({ endpoint: null, status: 'unbound', failed_checks: ['endpoint'], fallback_candidates: [SONNET] });
+  });
+
+  it('reads candidates only from a list, and drops empty names', () => {
+    const asText = { llm_role_endpoints: { agent_chat: bind(SONNET, SONNET as unknown as unknown[]) }, endpoint_guardrail_audit: { [SONNET]: entry } };
+    expect(audit(asText, []).roles[0]).toMatchObject({ status: 'unbound', failed_checks: ['candidates'], fallback_candidates: [] });
+    expect(audit(asText).operator_prompt?.roles[0]?.candidates).toEqual([]);
+    const withEmpty = { llm_role_endpoints: { agent_chat: bind('ep-x', ['', 'ep-x']) }, endpoint_guardrail_audit: {} };
+    expect(audit(withEmpty).operator_prompt?.roles[0]?.candidates.map((c) => c.endpoint)).toEqual(['ep-x']);
+  });
+
+  it('reads from an audit list only the entries that name their endpoint', () => {
+    for (const list of [[null, 'x', { endpoint: 5, ...entry }, { endpoint: SONNET, ...entry }], { endpoints: [null, 'x', { endpoint: 5, ...entry }, { endpoint: SONNET, ...entry }] }]) {
+      const state = { llm_role_endpoints: { agent_chat: bind(SONNET, [SONNET]), other: bind('5', ['5']) }, endpoint_guardrail_audit: list };
+      expect(audit(state, []).roles.map((r) => [r.role, r.status, r.failed_checks])).toEqual([
+        ['agent_chat', 'pass', []],
+        ['other', 'fail', ['audit_entry']],
+      ]);
+    }
+  });
+
+  it('dates the audit by the first time field it carries that is not a mapping', () => {
+    const undated = { short_chat_ok: true, streaming_ok: true };
+    const state = { llm_role_endpoints: { agent_chat: bind(SONNET, [SONNET]) }, endpoint_guardrail_audit: { [SONNET]: undated, checked_at: { by: 'ops' }, updated_at: '2026-08-01T00:00:00Z' } };
+    expect(audit(state).roles[0]?.warnings).toEqual(['the audit is 118 days old (over 30); re-run vibecoding-state.endpoint_guardrail_audit before relying on it']);
+  });
+
+  it('warns about the stream argument only when it was accepted and the endpoint did not stream', () => {
+    const withEntry = (e: Record<string, unknown>) => audit({ llm_role_endpoints: { agent_chat: bind(SONNET, [SONNET]) }, endpoint_guardrail_audit: { [SONNET]: { ...entry, ...e } } }).roles[0]?.warnings;
+    expect(withEntry({ streaming_arg_accepted: true })).toEqual([]);
+    expect(withEntry({ streaming_ok: false })).toEqual([]);
+    expect(withEntry({ streaming_ok: false, streaming_arg_accepted: true })).toEqual(['streaming_arg_accepted is true but streaming_ok is not: accepting the stream argument is not proof that the endpoint streams']);
+  });
+
+  it('reads a context minimum only from a number or a numeric text', () => {
+    const roleWith = (min: unknown, accepted: unknown = 150_000) =>
+      audit({ llm_role_endpoints: { summarizer: bind(SONNET, [SONNET], { min_context_chars: min }) }, endpoint_guardrail_audit: { [SONNET]: { ...entry, long_context_ok: true, accepted_min_context_chars: accepted } } }, []).roles[0];
+    expect(roleWith(' ')).toMatchObject({ status: 'pass' });
+    expect(roleWith(Number.POSITIVE_INFINITY)).toMatchObject({ status: 'pass' });
+    expect(roleWith(true)).toMatchObject({ status: 'pass' });
+    expect(roleWith(100_000, 'lots')).toMatchObject({ status: 'fail', failed_checks: ['accepted_min_context_chars'] });
+    expect(roleWith('100000', '150000')).toMatchObject({ status: 'pass' });
+    const noLongContext = audit({ llm_role_endpoints: { summarizer: bind(SONNET, [SONNET], { min_context_chars: ' ' }) }, endpoint_guardrail_audit: { [SONNET]: entry } }, []).roles[0];
+    expect(noLongContext).toMatchObject({ status: 'pass', failed_checks: [] });
   });
 });

@@ -81,7 +81,7 @@ export function evaluateAudit(state: StateData, options: ProbeOptions): AuditRep
   const halted: HaltedRole[] = [];
   for (const role of roleNames) {
     const binding = bindings[role];
-    const verdicts = (binding?.candidates ?? []).map((candidate) => probeCandidate(role, binding, candidate, audit));
+    const verdicts = binding ? binding.candidates.map((candidate) => probeCandidate(role, binding, candidate, audit)) : [];
     const report = reportRole(role, binding, verdicts, audit, now, maxAgeDays);
     roles.push(report);
     if (options.roles.includes(role) && report.status !== 'pass') {
@@ -153,7 +153,8 @@ function reportRole(
   if (unboundBecause.length > 0) {
     return { role, endpoint, status: 'unbound', failed_checks: unboundBecause, warnings: bindingWarnings(binding), fallback_candidates: fallbackOf(endpoint) };
   }
-  const verdict = verdicts.find((v) => v.endpoint === endpoint) ?? probeCandidate(role, binding, endpoint as string, audit);
+  // Bound means among the candidates, so this is the verdict `verdicts` holds for it.
+  const verdict = probeCandidate(role, binding, endpoint as string, audit);
   const warnings = [...entryWarnings(audit.entries[endpoint as string], audit.auditTime, now, maxAgeDays), ...streamingWarnings(role, binding, audit.entries[endpoint as string])];
   return {
     role,
@@ -165,14 +166,14 @@ function reportRole(
   };
 }
 
-function probeCandidate(role: string, binding: RoleBinding | undefined, endpoint: string, audit: AuditEntries): CandidateVerdict {
+function probeCandidate(role: string, binding: RoleBinding, endpoint: string, audit: AuditEntries): CandidateVerdict {
   const entry = audit.entries[endpoint];
   if (!entry) return { endpoint, passes: false, failed_checks: ['audit_entry'] };
   const failed: string[] = [];
   if (entry.short_chat_ok !== true) failed.push('short_chat_ok');
   // `streaming_arg_accepted` only says the request parameter was accepted, not that tokens streamed back.
-  if ((STREAMING_ROLES.has(role) || binding?.streamingRequired) && entry.streaming_ok !== true) failed.push('streaming_ok');
-  const minChars = binding?.minContextChars;
+  if ((STREAMING_ROLES.has(role) || binding.streamingRequired) && entry.streaming_ok !== true) failed.push('streaming_ok');
+  const minChars = binding.minContextChars;
   if (minChars !== undefined) {
     if (entry.long_context_ok !== true) failed.push('long_context_ok');
     const accepted = toNumber(entry.accepted_min_context_chars);
@@ -238,7 +239,7 @@ function operatorMessage(halted: HaltedRole[]): string {
 function candidateReasons(role: HaltedRole): string {
   const failing = role.candidates.filter((candidate) => !candidate.passes);
   if (failing.length === 0) return role.candidates.length === 0 ? ' It has no candidates.' : '';
-  return ` Candidates that failed: ${failing.map((c) => `${c.endpoint} (${c.failed_checks.join(', ') || 'no audit entry'})`).join('; ')}.`;
+  return ` Candidates that failed: ${failing.map((c) => `${c.endpoint} (${c.failed_checks.join(', ')})`).join('; ')}.`;
 }
 
 interface AuditEntries {
@@ -280,10 +281,10 @@ function auditEntries(state: StateData): AuditEntries {
     return { entries, auditTime: undefined };
   }
   if (!isRecord(raw)) return { entries, auditTime: undefined };
-  const source = isRecord(raw.endpoints) ? raw.endpoints : Array.isArray(raw.endpoints) ? undefined : raw;
   if (Array.isArray(raw.endpoints)) {
     for (const item of raw.endpoints) if (isRecord(item) && typeof item.endpoint === 'string') entries[item.endpoint] = item;
-  } else if (source) {
+  } else {
+    const source = isRecord(raw.endpoints) ? raw.endpoints : raw;
     for (const [name, value] of Object.entries(source)) if (isRecord(value)) entries[name] = value;
   }
   const auditTime = AUDIT_TIME_FIELDS.map((field) => raw[field]).find((value) => value !== undefined && !isRecord(value));
@@ -291,7 +292,7 @@ function auditEntries(state: StateData): AuditEntries {
 }
 
 function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   return undefined;
 }

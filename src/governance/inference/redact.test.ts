@@ -200,3 +200,48 @@ describe('cutting redacted text', () => {
     expect(cutRedacted(text, 3)).toBe('mai');
   });
 });
+
+describe('boundaries of the rules', () => {
+  const ID = 'AKIAIOSFODNN7EXAMPLE';
+  const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+  it('pairs a standalone AWS secret key with an access key id up to 256 characters away, either side', () => {
+    expect(redact(`${ID}${' '.repeat(256)}${SECRET}`).counts).toEqual({ api_key: 1, aws_secret_key: 1 });
+    expect(redact(`${ID}${' '.repeat(257)}${SECRET}`).counts).toEqual({ api_key: 1 });
+    expect(redact(`${SECRET}${' '.repeat(256)}${ID}`).counts).toEqual({ api_key: 1, aws_secret_key: 1 });
+    expect(redact(`${SECRET}${' '.repeat(257)}${ID}`).counts).toEqual({ api_key: 1 });
+  });
+
+  it('pairs only a mixed-case word: a lowercase hash or an uppercase id next to a key id stays', () => {
+    for (const word of ['e83c5163316f89bfbde7d9ab23ca2e25604af290', 'E83C5163316F89BFBDE7D9AB23CA2E25604AF290']) {
+      expect(redact(`${ID} ${word}`).text).toBe(`[REDACTED:api_key] ${word}`);
+    }
+  });
+
+  it('takes a grouped phone number from nine digits, and an international one from eight to fifteen', () => {
+    expect(redact('call 12 345 6789 now').text).toBe('call [REDACTED:phone] now');
+    expect(redact('call 12 345 678 now').counts).toEqual({});
+    expect(redact('call +44 20 7946 now').text).toBe('call [REDACTED:phone] now');
+    expect(redact('call +44 20 794 now').counts).toEqual({});
+    expect(redact('call +44 1234 1234 123 12 now').text).toBe('call [REDACTED:phone] now');
+    expect(redact('call +44 1234 1234 123 123 now').counts).toEqual({});
+  });
+
+  it('redacts an address once, not the text glued after it', () => {
+    expect(redact('a@b.com@c.com').text).toBe('[REDACTED:email]@c.com');
+  });
+});
+
+describe('normalisation of escapes', () => {
+  it('decodes escapes of ordinary characters, and keeps escapes of surrogate halves', () => {
+    expect(normalise('\\ud7ff|\\ud800|\\udbff|\\udc00|\\udfff|\\ue000')).toBe('\ud7ff|\\ud800|\\udbff|\\udc00|\\udfff|\ue000');
+  });
+});
+
+describe('cutting short text', () => {
+  it('cuts at the limit when no marker is near it', () => {
+    expect(cutRedacted('abcdef', 1)).toBe('a');
+    expect(cutRedacted('abc[REDACTED:email]', 2)).toBe('ab');
+    expect(cutRedacted('ab', 2)).toBe('ab');
+  });
+});

@@ -58,7 +58,8 @@ function matches(kind: RedactionKind, pattern: RegExp, accept?: (secret: string)
       re.lastIndex = 0;
       for (let m = re.exec(text); m; m = re.exec(text)) {
         let span: readonly [number, number] = [m.index, m.index + m[0].length];
-        for (const name of secretGroups) span = m.indices?.groups?.[name] ?? span;
+        // The `d` flag is set whenever there is a secret group, so the indices are there.
+        for (const name of secretGroups) span = m.indices!.groups![name] ?? span;
         if (span[0] === span[1] || (accept && !accept(text.slice(span[0], span[1])))) {
           re.lastIndex = m.index + 1;
           continue;
@@ -231,7 +232,7 @@ export function redact(text: string): Redacted {
       kept = end;
       counts[rule.kind] = (counts[rule.kind] ?? 0) + 1;
     }
-    if (parts.length > 0) out = parts.join('') + out.slice(kept);
+    out = parts.join('') + out.slice(kept);
   }
   return { text: out, counts };
 }
