@@ -86,11 +86,17 @@ export async function startHttp(runtime: Runtime, options: HttpOptions = {}): Pr
 
   server.keepAliveTimeout = limits.idleTimeoutMs;
   let lastDropLogged = 0;
-  const connections = capConnections(server, limits.maxConnections, () => {
-    if (Date.now() - lastDropLogged < DROP_LOG_INTERVAL_MS) return;
-    lastDropLogged = Date.now();
-    process.stderr.write(`ai-gateway-mcp: refusing connections: all ${limits.maxConnections} open ones are serving requests (AIGW_HTTP_MAX_CONNECTIONS)\n`);
-  });
+  const connections = capConnections(
+    server,
+    limits.maxConnections,
+    () => {
+      if (Date.now() - lastDropLogged < DROP_LOG_INTERVAL_MS) return;
+      lastDropLogged = Date.now();
+      process.stderr.write(`ai-gateway-mcp: refusing connections: all ${limits.maxConnections} open ones are serving requests, or too many wait (AIGW_HTTP_MAX_CONNECTIONS)\n`);
+    },
+    // A waiting newcomer is not read, and the headers timeout counts from acceptance.
+    { waitMs: Math.min(2_000, limits.headersTimeoutMs / 2) },
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (connections.crowded()) res.setHeader('connection', 'close');
