@@ -397,7 +397,7 @@ describe('acting as the app service principal (user authorization off)', () => {
     expect(tail.isError, tail.text).toBe(false);
     for (const r of withToken([...usage.requests, ...tail.requests])) expect(r.principal).toBe(AGENT_SP);
     // Recorded as the app, whose rights it used; the name the headers carried is kept, as a claim only.
-    expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'tail_inference', caller: APP_IDENTITY, claimed_user: 'bob@example.com', acting_as: 'server', status: 'ok' });
+    await expect.poll(() => auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'tail_inference', caller: APP_IDENTITY, claimed_user: 'bob@example.com', acting_as: 'server', status: 'ok' });
   });
 });
 
@@ -422,7 +422,7 @@ describe('identity from what the proxy proves, not from headers', () => {
     expect(stolen.structured.error?.code, stolen.text).toBe('PLAN_ID_NOT_YOURS');
     expect(stolen.text).toMatch(new RegExp(`belongs to admin@example\\.com.*you are ${APP_IDENTITY}`));
     expect(withToken(stolen.requests)).toEqual([]);
-    expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: APP_IDENTITY, claimed_user: 'admin@example.com', acting_as: 'server', error_code: 'PLAN_ID_NOT_YOURS' });
+    await expect.poll(() => auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: APP_IDENTITY, claimed_user: 'admin@example.com', acting_as: 'server', error_code: 'PLAN_ID_NOT_YOURS' });
 
     // The forger is the app, exactly as Bob is through the proxy without user authorization: the same refusal, the same record.
     proxy.userAuthorization = false;
@@ -430,7 +430,7 @@ describe('identity from what the proxy proves, not from headers', () => {
       const bob = await call(await signIn(proxy.url, 'login-bob'), 'create_gateway', args({ mode: 'apply', plan_id: planned.structured.plan_id }));
       expect(bob.structured.error?.code, bob.text).toBe('PLAN_ID_NOT_YOURS');
       expect(bob.text).toMatch(new RegExp(`you are ${APP_IDENTITY}`));
-      expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: APP_IDENTITY, claimed_user: 'bob@example.com', acting_as: 'server' });
+      await expect.poll(() => auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: APP_IDENTITY, claimed_user: 'bob@example.com', acting_as: 'server' });
     } finally {
       proxy.userAuthorization = true;
     }
@@ -444,7 +444,7 @@ describe('identity from what the proxy proves, not from headers', () => {
     const own = await call(mixed, 'create_gateway', args());
     expect(own.structured.status, own.text).toBe('planned');
     expect(authorOf(own.structured.plan_id)).toBe('alice@example.com');
-    expect(auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: 'alice@example.com', claimed_user: 'bob@example.com', acting_as: 'caller' });
+    await expect.poll(() => auditLines(app.stderr()).at(-1)).toMatchObject({ tool: 'create_gateway', caller: 'alice@example.com', claimed_user: 'bob@example.com', acting_as: 'caller' });
 
     const stolen = await call(mixed, 'create_gateway', args({ mode: 'apply', plan_id: bobPlan.structured.plan_id }));
     expect(stolen.structured.error?.code, stolen.text).toBe('PLAN_ID_NOT_YOURS');
