@@ -4,7 +4,8 @@
  * form or the grants, with the words that tell the agent what to change.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS, desiredGateway, desiredGrants, formFindings, grantFindings, type GatewayFacts, type GatewayRequest } from './desired-endpoint.js';
+import { gatewayRequest } from '../../test/support/gateway-request.js';
+import { desiredGateway, desiredGrants, formFindings, grantFindings, type GatewayFacts, type GatewayRequest } from './desired-endpoint.js';
 
 const entry = { short_chat_ok: true, streaming_ok: true, audited_at: new Date().toISOString() };
 const bind = (endpoint: string, candidates: string[]) => ({ endpoint, candidates, selected_after_probe: true });
@@ -20,20 +21,7 @@ const state = {
   endpoint_guardrail_audit: { 'ep-a': entry, 'ep-b': entry, 'ep-c': entry, 'ep-spare': entry },
 };
 
-const request: GatewayRequest = {
-  name: 'gw',
-  form: 'dedicated',
-  tokenSecret: { scope: 'sc', key: 'k' },
-  provisionedUnits: 3,
-  roles: ['agent_chat'],
-  fallback: false,
-  catalog: 'cat',
-  schema: 'ops',
-  tableNamePrefix: 'gw',
-  rateLimits: DEFAULT_RATE_LIMITS,
-  guardrails: DEFAULT_GUARDRAILS,
-  grants: { agentServicePrincipal: 'sp-1', opsGroup: 'ops' },
-};
+const request = gatewayRequest({ tokenSecret: { scope: 'sc', key: 'k' }, provisionedUnits: 3, grants: { agentServicePrincipal: 'sp-1', opsGroup: 'ops' } });
 const facts: GatewayFacts = { host: 'https://h', endpoints: { 'ep-a': { task: 'llm/v1/chat' }, 'ep-b': { task: 'llm/v1/chat' }, 'ep-c': { task: 'llm/v1/chat' }, 'ep-spare': { task: 'llm/v1/chat' } } };
 const want = (overrides: Partial<GatewayRequest>, f: GatewayFacts = facts) => desiredGateway(state, { ...request, ...overrides }, f);
 const findings = (overrides: Partial<GatewayRequest>, f: GatewayFacts = facts) => {

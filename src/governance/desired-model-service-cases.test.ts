@@ -4,7 +4,8 @@
  * (create, PATCH with an update mask, MCP services) with the digests that make it stale.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS, type GatewayRequest } from './desired-endpoint.js';
+import { gatewayRequest } from '../../test/support/gateway-request.js';
+import type { GatewayRequest } from './desired-endpoint.js';
 import {
   buildModelServicePlan,
   connectionFullName,
@@ -32,19 +33,7 @@ const state = {
   },
   endpoint_guardrail_audit: { [SONNET]: entry, [OPUS]: entry, [LLAMA]: entry, 'team-llm': entry },
 };
-const request: GatewayRequest = {
-  name: 'skyloyalty_gateway',
-  form: 'dedicated',
-  provisionedUnits: 1,
-  roles: ['agent_chat'],
-  fallback: false,
-  catalog: 'cat',
-  schema: 'ops',
-  tableNamePrefix: 'gw',
-  rateLimits: DEFAULT_RATE_LIMITS,
-  guardrails: DEFAULT_GUARDRAILS,
-  grants: { agentServicePrincipal: 'sp-1', opsGroup: 'ops' },
-};
+const request = gatewayRequest({ name: 'skyloyalty_gateway', grants: { agentServicePrincipal: 'sp-1', opsGroup: 'ops' } });
 /** The registered model the workspace named behind an endpoint, as the resolver records it. */
 const named = (endpoint: string, model: string) => ({ endpoint, model, source: `GET /api/2.0/serving-endpoints/${endpoint}` });
 const facts: ModelServiceFacts = {

@@ -3,7 +3,8 @@
  * words, the steps apply will take, and the digests that decide whether a plan is stale.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GUARDRAILS, DEFAULT_RATE_LIMITS, desiredGateway, type GatewayRequest } from './desired-endpoint.js';
+import { gatewayRequest } from '../../test/support/gateway-request.js';
+import { desiredGateway, type GatewayRequest } from './desired-endpoint.js';
 import { buildPlan, canonical, diff, endpointChanges, equal, escape, grantAndRecordChanges, liveDigest, planDigest, withoutEmpty, withoutTimestamp, type LiveEndpoint, type LiveSnapshot } from './plan-diff.js';
 
 const entry = { short_chat_ok: true, streaming_ok: true, audited_at: new Date().toISOString() };
@@ -11,20 +12,7 @@ const state = {
   llm_role_endpoints: { agent_chat: { endpoint: 'ep-a', candidates: ['ep-a', 'ep-b'], selected_after_probe: true } },
   endpoint_guardrail_audit: { 'ep-a': entry, 'ep-b': entry },
 };
-const request: GatewayRequest = {
-  name: 'gw',
-  form: 'dedicated',
-  tokenSecret: { scope: 'gw', key: 'token' },
-  provisionedUnits: 1,
-  roles: ['agent_chat'],
-  fallback: false,
-  catalog: 'cat',
-  schema: 'ops',
-  tableNamePrefix: 'gw',
-  rateLimits: DEFAULT_RATE_LIMITS,
-  guardrails: DEFAULT_GUARDRAILS,
-  grants: {},
-};
+const request = gatewayRequest({ tokenSecret: { scope: 'gw', key: 'token' } });
 const facts = { host: 'https://h', endpoints: { 'ep-a': { task: 'llm/v1/chat' }, 'ep-b': { task: 'llm/v1/chat' } } };
 const desired = (overrides: Partial<GatewayRequest> = {}) => desiredGateway(state, { ...request, ...overrides }, facts);
 
