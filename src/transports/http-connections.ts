@@ -102,7 +102,8 @@ export function capConnections(server: Server, max: number, refused: () => void,
       if (open.size >= max) {
         const victim = leastUseful(open, now, waited >= waitMs);
         if (!victim) {
-          if (waited >= waitMs && !anyIdle(open)) refuse(next);
+          // Past its wait, no victim means every connection is serving a request.
+          if (waited >= waitMs) refuse(next);
           else break;
           continue;
         }
@@ -182,11 +183,6 @@ function leastUseful(open: Map<Socket, Connection>, now: number, anyIdle: boolea
     if (!best || r < best[2] || (r === best[2] && connection.since < best[1].since)) best = [socket, connection, r];
   }
   return best?.[0];
-}
-
-function anyIdle(open: Map<Socket, Connection>): boolean {
-  for (const connection of open.values()) if (connection.serving === 0) return true;
-  return false;
 }
 
 /** The waiting newcomer to let in next: from the peer holding the fewest open connections, then the longest waiting. */
